@@ -1,0 +1,1 @@
+"""Opening files, folders, globs and in-memory frames as a :class:`Dataset`."""

@@ -1,0 +1,62 @@
+"""``shuxi.open``: the front door."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from shuxi.config import Settings, load_settings
+from shuxi.data.dataset import RAW_SUFFIX, Dataset
+from shuxi.errors import ConfigError
+
+
+def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for tables
+    data: Any,
+    *,
+    name: str | None = None,
+    engine: Literal["duckdb", "spark"] | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    header: bool | None = None,
+    infer_types: bool = True,
+    synonyms: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
+) -> Dataset:
+    """Open a table for questions and SQL.
+
+    ``data`` is a path (.csv/.tsv/.json/.jsonl/.parquet/.xlsx), a folder or glob of Parquet files, a
+    pandas or Polars DataFrame, or an Arrow table. Encodings (UTF-8 with or without BOM, GBK/GB18030,
+    UTF-16) are detected; text cells such as "7,169", "¥3.5万", "12.5%" or "2024年1月2日" become
+    numbers and dates (``infer_types=False`` keeps the engine's own types).
+
+    >>> ds = shuxi.open("sales.csv")
+    >>> ds.sql("SELECT count(*) FROM sales")
+    """
+    from shuxi.data.infer import infer_conversions, typed_view
+    from shuxi.data.opening import resolve_source, table_name_for
+    from shuxi.engines import create_engine
+
+    settings = settings or load_settings()
+    if engine is not None:
+        settings = settings.replace(engine=load_settings({"engine": engine}, env={}).engine)
+    source = resolve_source(data, sheet=sheet, encoding=encoding, delimiter=delimiter, header=header,
+                            cache_dir=settings.cache_dir)
+    table_name = name or (table_name_for(source.origin) if source.kind != "arrow" or source.paths or
+                          source.origin.endswith((".xlsx", ".xlsm")) else "data")
+    if not table_name.isidentifier() or table_name.endswith(RAW_SUFFIX):
+        raise ConfigError(f"{table_name!r} cannot be used as a table name.",
+                          hint="Use letters, digits and underscores, not starting with a digit or ending in __raw.")
+    eng = create_engine(settings)
+    try:
+        raw_name = table_name + RAW_SUFFIX
+        eng.register(raw_name, source)
+        raw_schema = eng.schema(raw_name)
+        conversions = infer_conversions(eng, raw_name, raw_schema) if infer_types else []
+        eng.create_view(table_name, typed_view(raw_name, raw_schema, conversions))
+        eng.seal()
+    except BaseException:
+        eng.close()
+        raise
+    return Dataset(name=table_name, source=source, engine=eng, settings=settings, conversions=conversions,
+                   synonyms=synonyms)

@@ -1,0 +1,73 @@
+"""The engine protocol: what every query engine must do for the layers above it.
+
+Engines are dialects (STYLE.md): everything above them builds sqlglot expressions and asks the
+engine to render and run them. Engine-specific SQL text lives only in ``engines/<name>.py``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from sqlglot import exp
+
+    from shuxi.data.source import Source
+
+
+@runtime_checkable
+class Engine(Protocol):
+    #: Engine name as used in settings ("duckdb", "spark").
+    name: str
+    #: The sqlglot dialect its SQL is written in.
+    dialect: str
+
+    def register(self, name: str, source: Source) -> None:
+        """Make ``source`` queryable as the table ``name``."""
+        ...
+
+    def create_view(self, name: str, query: exp.Query) -> None:
+        """Create (or replace) the view ``name`` over already registered tables."""
+        ...
+
+    def seal(self) -> None:
+        """Forbid any further file or network access: only registered tables stay readable."""
+        ...
+
+    def schema(self, name: str) -> pa.Schema:
+        """Column names and types of a registered table or view."""
+        ...
+
+    def execute(self, sql: str | exp.Expression, *, limit: int | None = None) -> pa.Table:
+        """Run one query and return at most ``limit`` rows (the settings' row limit when None).
+
+        When rows were cut off, the table's schema metadata has ``b"shuxi.truncated" = b"true"``.
+        """
+        ...
+
+    def render(self, query: exp.Expression) -> str:
+        """The SQL text of ``query`` in this engine's dialect."""
+        ...
+
+    def interrupt(self) -> None:
+        """Cancel the query that is running, if any."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine's resources."""
+        ...
+
+
+TRUNCATED = b"shuxi.truncated"
+
+
+def mark_truncated(table: pa.Table) -> pa.Table:
+    """Flag a result whose rows were cut off at the row limit."""
+    metadata = dict(table.schema.metadata or {})
+    metadata[TRUNCATED] = b"true"
+    return table.replace_schema_metadata(metadata)
+
+
+def is_truncated(table: pa.Table) -> bool:
+    """Whether ``table`` is a result that was cut off at the row limit."""
+    return (table.schema.metadata or {}).get(TRUNCATED) == b"true"

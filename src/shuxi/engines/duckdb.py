@@ -1,0 +1,252 @@
+"""The embedded default engine: DuckDB, in process, out-of-core, zero set-up.
+
+Text formats (CSV, JSON) are loaded once into DuckDB's own columnar storage, which validates the whole
+file at open time and makes every later query fast; DuckDB spills to ``<cache>/spill`` when memory runs
+short. Parquet stays where it is and is read through a view. Once the sources are registered the engine
+is sealed: no further file or network access, and the configuration is locked so SQL cannot undo it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from shuxi.engines.base import mark_truncated
+from shuxi.errors import (
+    ColumnNotFoundError,
+    DataError,
+    EngineError,
+    QueryTimeoutError,
+    ShuxiError,
+    TableNotFoundError,
+)
+
+if TYPE_CHECKING:
+    from shuxi.config import Settings
+    from shuxi.data.source import Source
+
+
+def _literal(value: str) -> str:
+    return exp.Literal.string(value).sql("duckdb")
+
+
+def _identifier(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql("duckdb")
+
+
+def _path_list(paths: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_literal(p) for p in paths) + "]"
+
+
+class DuckDBEngine:
+    """DuckDB implementation of :class:`shuxi.engines.base.Engine`."""
+
+    name = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._timed_out = False
+        self._allowed_paths: list[str] = []
+        self._allowed_dirs: list[str] = []
+        self._sealed = False
+        config: dict[str, str | int | bool] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        if settings.threads:
+            config["threads"] = settings.threads
+        if settings.memory_limit:
+            config["memory_limit"] = settings.memory_limit
+        spill = Path(settings.cache_dir) / "spill"
+        try:
+            spill.mkdir(parents=True, exist_ok=True)
+            config["temp_directory"] = str(spill)
+        except OSError:
+            pass  # DuckDB then keeps everything in memory; not worth failing over.
+        try:
+            self._conn = duckdb.connect(":memory:", config=config)
+        except duckdb.Error as error:
+            raise EngineError(f"DuckDB could not start: {error}") from None
+
+    # -- registration -------------------------------------------------------------------------
+
+    def register(self, name: str, source: Source) -> None:
+        if self._sealed:
+            raise EngineError("This engine is sealed: no new sources can be registered.")
+        target = _identifier(name)
+        if source.kind == "arrow":
+            assert source.table is not None
+            with self._lock:
+                self._conn.register(name, source.table)
+            return
+        if source.kind == "parquet":
+            reader = f"read_parquet({_path_list(source.paths)}, hive_partitioning = {str(source.hive_partitioning).lower()}, union_by_name = true)"
+            self._allowed_paths.extend(source.paths)
+            self._run_source(source, f"CREATE VIEW {target} AS SELECT * FROM {reader}")
+            # Surface a truncated or corrupt file now, not at the first question.
+            self._run_source(source, f"SELECT * FROM {target} LIMIT 0")
+            return
+        if source.kind == "csv":
+            options = ["auto_detect = true", "strict_mode = true", "max_line_size = 16777216"]
+            if source.delimiter is not None:
+                options.append(f"delim = {_literal(source.delimiter)}")
+            if source.header is not None:
+                options.append(f"header = {str(source.header).lower()}")
+            reader = f"read_csv({_path_list(source.paths)}, {', '.join(options)})"
+            try:
+                self._run_source(source, f"CREATE TABLE {target} AS SELECT * FROM {reader}")
+            except DataError as error:
+                if not _is_type_mismatch(error):
+                    raise
+                # The sniffer guessed a type from a sample that a later row breaks: read every column
+                # as text and let shuxi's own type inference decide on the whole file.
+                options.append("all_varchar = true")
+                reader = f"read_csv({_path_list(source.paths)}, {', '.join(options)})"
+                self._run_source(source, f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM {reader}")
+            return
+        if source.kind == "json":
+            fmt = source.json_format or "auto"
+            reader = f"read_json({_path_list(source.paths)}, format = {_literal(fmt)})"
+            self._run_source(source, f"CREATE TABLE {target} AS SELECT * FROM {reader}")
+            return
+        raise EngineError(f"DuckDB cannot read sources of kind {source.kind!r}.")
+
+    def _run_source(self, source: Source, sql: str) -> None:
+        try:
+            with self._lock:
+                self._conn.execute(sql)
+        except duckdb.Error as error:
+            raise _source_error(source, error) from None
+
+    def create_view(self, name: str, query: exp.Query) -> None:
+        sql = f"CREATE OR REPLACE VIEW {_identifier(name)} AS {self.render(query)}"
+        with self._lock:
+            try:
+                self._conn.execute(sql)
+            except duckdb.Error as error:
+                raise _query_error(error, sql) from None
+
+    def seal(self) -> None:
+        if self._sealed:
+            return
+        with self._lock:
+            if self._allowed_paths:
+                self._conn.execute(f"SET allowed_paths = {_path_list(tuple(self._allowed_paths))}")
+            self._conn.execute("SET enable_external_access = false")
+            self._conn.execute("SET lock_configuration = true")
+        self._sealed = True
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def render(self, query: exp.Expression) -> str:
+        return query.sql(dialect=self.dialect)
+
+    def schema(self, name: str) -> pa.Schema:
+        return self.execute(exp.select("*").from_(exp.Table(this=exp.to_identifier(name, quoted=True))).limit(0), limit=0).schema.remove_metadata()
+
+    def execute(self, sql: str | exp.Expression, *, limit: int | None = None) -> pa.Table:
+        text = sql if isinstance(sql, str) else self.render(sql)
+        limit = self.settings.row_limit if limit is None else limit
+        timer = None
+        with self._lock:
+            self._timed_out = False
+            if self.settings.timeout:
+                timer = threading.Timer(self.settings.timeout, self._on_timeout)
+                timer.daemon = True
+                timer.start()
+            try:
+                relation = self._conn.sql(text)
+                if relation is None:  # a statement, not a query; the guard never lets one through
+                    return pa.table({})
+                table = relation.limit(limit + 1).to_arrow_table()
+            except duckdb.InterruptException:
+                if self._timed_out:
+                    raise QueryTimeoutError(
+                        f"The query was stopped after {self.settings.timeout:g} seconds.",
+                        hint="Narrow the question, or raise the limit with SHUXI_TIMEOUT.",
+                    ) from None
+                raise EngineError("The query was interrupted.") from None
+            except duckdb.Error as error:
+                raise _query_error(error, text) from None
+            finally:
+                if timer is not None:
+                    timer.cancel()
+        if table.num_rows > limit:
+            return mark_truncated(table.slice(0, limit))
+        return table
+
+    def _on_timeout(self) -> None:
+        self._timed_out = True
+        self._conn.interrupt()
+
+    def interrupt(self) -> None:
+        self._conn.interrupt()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+# -- error translation -------------------------------------------------------------------------
+
+_COLUMN = re.compile(r'Referenced column "?(?P<name>[^"]+?)"? not found(?: in FROM clause)?!?(?:\s*Candidate bindings: (?P<cands>.*))?', re.S)
+_TABLE = re.compile(r"Table with name (?P<name>\S+) does not exist")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _is_type_mismatch(error: DataError) -> bool:
+    text = str(error)
+    return "Could not convert" in text or "Conversion Error" in text or "could not be cast" in text
+
+
+def _source_error(source: Source, error: duckdb.Error) -> ShuxiError:
+    text = str(error)
+    where = source.origin
+    if "CSV Error" in text or "CSV" in text and "Error" in text:
+        detail = _csv_detail(text)
+        return DataError(f"{where} could not be read as {source.kind.upper()}: {detail}", path=where,
+                         hint="Check that every row has the same number of fields as the header, or pass delimiter=… / header=….")
+    if isinstance(error, (duckdb.IOException, duckdb.InvalidInputException)) and source.kind == "parquet":
+        return DataError(f"{where} is not a readable Parquet file ({_first_line(error)}).", path=where,
+                         hint="The file may be truncated or still being written; re-export it.")
+    if isinstance(error, duckdb.ConversionException):
+        return DataError(f"{where}: {_first_line(error)}", path=where)
+    return DataError(f"{where} could not be read: {_first_line(error)}", path=where)
+
+
+def _csv_detail(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    keep = [line for line in lines if not line.startswith(("Possible Solution", "* ", "Parser options", "file ", "delimiter", "quote", "escape", "new_line", "header", "skip_rows", "comment", "strict_mode", "date_format", "timestamp_format", "null_padding", "sample_size", "ignore_errors", "all_varchar"))]
+    detail = " ".join(keep[:3])
+    detail = detail.replace("Invalid Input Error: ", "").replace("CSV Error on Line:", "line")
+    return detail[:600]
+
+
+def _query_error(error: duckdb.Error, sql: str) -> ShuxiError:
+    text = str(error)
+    if isinstance(error, duckdb.BinderException):
+        match = _COLUMN.search(text)
+        if match:
+            cands = [c.strip().strip('"') for c in (match.group("cands") or "").split(",") if c.strip()]
+            cands = [c.split(".")[-1].strip('"') for c in cands]
+            return ColumnNotFoundError(match.group("name"), available=cands)
+    if isinstance(error, duckdb.CatalogException):
+        match = _TABLE.search(text)
+        if match:
+            return TableNotFoundError(match.group("name").strip('"'))
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return EngineError(f"The query ran out of memory: {_first_line(error)}",
+                           hint="Raise SHUXI_MEMORY_LIMIT, or narrow the question.")
+    if isinstance(error, duckdb.PermissionException):
+        return EngineError(f"The engine refused a file or network access: {_first_line(error)}")
+    if "CSV Error" in text:
+        return DataError(_csv_detail(text))
+    return EngineError(f"The query failed: {_first_line(error)}")
