@@ -144,7 +144,9 @@ class DuckDBEngine:
     # -- queries ------------------------------------------------------------------------------
 
     def render(self, query: exp.Expression) -> str:
-        return query.sql(dialect=self.dialect)
+        from shuxi.plan.dialects import render
+
+        return render(query, self.dialect)
 
     def schema(self, name: str) -> pa.Schema:
         return self.execute(exp.select("*").from_(exp.Table(this=exp.to_identifier(name, quoted=True))).limit(0), limit=0).schema.remove_metadata()

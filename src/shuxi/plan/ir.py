@@ -1,0 +1,243 @@
+"""The Plan: a small, typed, JSON-serialisable description of one analysis.
+
+Planners (built-in rules or an LLM) produce Plans; :mod:`shuxi.plan.compile` turns a Plan into one
+SQL query per engine dialect; the narrator and chart maker read ``kind`` to know what they phrase.
+
+>>> Plan(kind="group", table="sales",
+...      dimensions=[Dimension(column="region")],
+...      measures=[Measure(agg="sum", column="revenue")],
+...      order=[Order(by="sum_revenue", desc=True)], limit=3)
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Scalar = Union[bool, int, float, str]
+
+AnalysisKind = Literal[
+    "lookup", "aggregate", "group", "rank", "trend", "share", "compare", "correlate",
+    "distribution", "drivers", "tiers",
+]
+Aggregate = Literal[
+    "count", "count_distinct", "sum", "mean", "median", "min", "max", "std", "var", "quantile", "corr",
+]
+Grain = Literal["year", "quarter", "month", "week", "day"]
+Operator = Literal[
+    "=", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "contains", "not_contains", "is_null", "not_null",
+]
+
+_AGG_NEEDS_COLUMN = {"count_distinct", "sum", "mean", "median", "min", "max", "std", "var", "quantile", "corr"}
+#: Short names used in default aliases ("mean_quantity").
+AGG_ALIAS = {
+    "count": "count", "count_distinct": "distinct", "sum": "sum", "mean": "mean", "median": "median", "min": "min",
+    "max": "max", "std": "std", "var": "var", "quantile": "q", "corr": "corr",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ColumnRef(_Model):
+    type: Literal["column"] = "column"
+    name: str
+
+
+class Value(_Model):
+    type: Literal["value"] = "value"
+    value: Scalar | None
+
+
+class Arithmetic(_Model):
+    """``left op right``; division by zero gives NULL, never an error or infinity."""
+
+    type: Literal["arith"] = "arith"
+    op: Literal["+", "-", "*", "/"]
+    left: Expr
+    right: Expr
+
+
+Expr = Annotated[Union[ColumnRef, Value, Arithmetic], Field(discriminator="type")]
+Arithmetic.model_rebuild()
+
+
+class Measure(_Model):
+    """An aggregate of a column or an expression: ``mean(quantity)``, ``sum(price * quantity)``, ``count(*)``."""
+
+    agg: Aggregate
+    column: str | None = None
+    expr: Expr | None = None
+    #: Second column of two-argument aggregates (``corr``).
+    other: str | None = None
+    #: Quantile in (0, 1) for ``agg="quantile"``.
+    q: float | None = Field(default=None, gt=0, lt=1)
+    #: Divide by the total over all groups (shares and percentages of total).
+    of_total: bool = False
+    alias: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Measure:
+        if self.column is not None and self.expr is not None:
+            raise ValueError("a measure takes either column or expr, not both")
+        if self.agg in _AGG_NEEDS_COLUMN and self.column is None and self.expr is None:
+            raise ValueError(f"the {self.agg} aggregate needs a column or an expression")
+        if self.agg == "corr" and self.other is None:
+            raise ValueError("corr needs a second column in 'other'")
+        if self.agg != "corr" and self.other is not None:
+            raise ValueError("only corr takes a second column")
+        if self.agg == "quantile" and self.q is None:
+            raise ValueError("quantile needs q, a number between 0 and 1")
+        if self.agg != "quantile" and self.q is not None:
+            raise ValueError("only the quantile aggregate takes q")
+        return self
+
+    @property
+    def name(self) -> str:
+        """The output column name: ``alias`` or e.g. ``mean_quantity``, ``q25_price``, ``corr_price_quantity``."""
+        if self.alias:
+            return self.alias
+        prefix = AGG_ALIAS[self.agg]
+        if self.agg == "quantile":
+            prefix = f"q{round(self.q * 100):02d}" if self.q is not None else prefix
+        if self.column is None and self.expr is None:
+            base = prefix
+        else:
+            subject = self.column if self.column is not None else "expr"
+            base = f"{prefix}_{subject}" + (f"_{self.other}" if self.other else "")
+        return f"share_{base}" if self.of_total else base
+
+
+class Bucket(_Model):
+    """Derived tiers of a numeric column.
+
+    ``method="cuts"``: ascending boundaries; a value below ``cuts[0]`` is in the first tier, a value in
+    ``[cuts[i-1], cuts[i])`` in tier i, the rest in the last tier ("低于100为低档, 100到200为中档…").
+    ``method="quantiles"``: ``n`` tiers by quantiles; a value at or below the k-th n-tile is in tier k
+    (so ties never straddle tiers). ``distinct=True`` computes the quantiles over distinct values (one per
+    product price rather than one per order).
+    """
+
+    method: Literal["cuts", "quantiles"]
+    cuts: list[float] | None = None
+    n: int | None = Field(default=None, ge=2, le=100)
+    labels: list[str] | None = None
+    distinct: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Bucket:
+        if self.method == "cuts":
+            if not self.cuts:
+                raise ValueError("cut-point tiers need at least one value in cuts")
+            if any(b <= a for a, b in zip(self.cuts, self.cuts[1:])):
+                raise ValueError("cuts must be strictly increasing")
+            if self.n is not None:
+                raise ValueError("n is for quantile tiers; cut-point tiers use cuts")
+        else:
+            if self.n is None:
+                raise ValueError("quantile tiers need n, the number of tiers")
+            if self.cuts is not None:
+                raise ValueError("cuts are for cut-point tiers; quantile tiers use n")
+        if self.labels is not None and len(self.labels) != self.size:
+            raise ValueError(f"{self.size} tiers need {self.size} labels, got {len(self.labels)}")
+        return self
+
+    @property
+    def size(self) -> int:
+        return len(self.cuts) + 1 if self.method == "cuts" and self.cuts else int(self.n or 0)
+
+
+class Dimension(_Model):
+    """A grouping key: a column, a column truncated to a time grain, or a bucket of a numeric column."""
+
+    column: str
+    grain: Grain | None = None
+    bucket: Bucket | None = None
+    alias: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Dimension:
+        if self.grain is not None and self.bucket is not None:
+            raise ValueError("a dimension takes a time grain or a bucket, not both")
+        return self
+
+    @property
+    def name(self) -> str:
+        if self.alias:
+            return self.alias
+        if self.grain:
+            return f"{self.column}_{self.grain}"
+        if self.bucket:
+            return f"{self.column}_tier"
+        return self.column
+
+
+class Filter(_Model):
+    """A row condition. ``value`` for comparisons, ``values`` for in/not_in and [low, high] for between."""
+
+    column: str
+    op: Operator
+    value: Scalar | None = None
+    values: list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Filter:
+        if self.op in ("in", "not_in"):
+            if not self.values:
+                raise ValueError(f"{self.op} needs a non-empty list in values")
+        elif self.op == "between":
+            if not self.values or len(self.values) != 2:
+                raise ValueError("between needs values=[low, high]")
+        elif self.op in ("is_null", "not_null"):
+            if self.value is not None or self.values is not None:
+                raise ValueError(f"{self.op} takes no value")
+        elif self.value is None:
+            raise ValueError(f"the {self.op!r} filter needs a value")
+        return self
+
+
+class Order(_Model):
+    """Sort by an output name (a measure's or dimension's name) or, for lookups, a column."""
+
+    by: str
+    desc: bool = False
+
+
+class Plan(_Model):
+    """One analysis over one table. See the module docstring for an example."""
+
+    version: Literal[1] = 1
+    kind: AnalysisKind
+    table: str
+    #: Plain columns to show row by row (lookups); empty for aggregations.
+    select: list[str] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    filters: list[Filter] = Field(default_factory=list)
+    #: Conditions on measures (by name), applied after grouping.
+    having: list[Filter] = Field(default_factory=list)
+    order: list[Order] = Field(default_factory=list)
+    limit: int | None = Field(default=None, ge=1)
+    #: Language of generated labels (tier names) and of the answer.
+    language: Literal["zh", "en"] = "en"
+
+    @model_validator(mode="after")
+    def _check(self) -> Plan:
+        if self.select and (self.measures or self.dimensions):
+            raise ValueError("a plan either selects rows (select) or aggregates (measures/dimensions), not both")
+        if not self.select and not self.measures:
+            raise ValueError("a plan needs columns to select or measures to compute")
+        names = [m.name for m in self.measures] + [d.name for d in self.dimensions]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"output names must be unique; give aliases to: {', '.join(duplicates)}")
+        return self
+
+    def to_json(self, **kwargs: object) -> str:
+        return self.model_dump_json(exclude_none=True, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Plan:
+        return cls.model_validate_json(text)
