@@ -112,11 +112,11 @@ class Dataset:
         checked = guard_sql(query, tables=self._tables(), dialect=self.engine.dialect)
         return self.engine.execute(checked, limit=limit)
 
-    def compile(self, plan: Plan) -> str:
+    def compile(self, plan: Plan, *, pretty: bool = False) -> str:
         """The SQL a Plan compiles to in this dataset's engine dialect."""
         from shuxi.plan.compile import compile_plan
 
-        return self.engine.render(compile_plan(plan, schema=self.schema))
+        return self.engine.render(compile_plan(plan, schema=self.schema), pretty=pretty)
 
     def run(self, plan: Plan, *, limit: int | None = None) -> pa.Table:
         """Compile ``plan`` for this dataset's engine and run it."""

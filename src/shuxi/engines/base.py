@@ -45,8 +45,8 @@ class Engine(Protocol):
         """
         ...
 
-    def render(self, query: exp.Expression) -> str:
-        """The SQL text of ``query`` in this engine's dialect."""
+    def render(self, query: exp.Expression, *, pretty: bool = False) -> str:
+        """The SQL text of ``query`` in this engine's dialect (over several lines when ``pretty``)."""
         ...
 
     def interrupt(self) -> None:

@@ -143,10 +143,10 @@ class DuckDBEngine:
 
     # -- queries ------------------------------------------------------------------------------
 
-    def render(self, query: exp.Expression) -> str:
+    def render(self, query: exp.Expression, *, pretty: bool = False) -> str:
         from shuxi.plan.dialects import render
 
-        return render(query, self.dialect)
+        return render(query, self.dialect, pretty=pretty)
 
     def schema(self, name: str) -> pa.Schema:
         return self.execute(exp.select("*").from_(exp.Table(this=exp.to_identifier(name, quoted=True))).limit(0), limit=0).schema.remove_metadata()

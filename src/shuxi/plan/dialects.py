@@ -28,6 +28,6 @@ class ShuxiSpark(Spark):
 DIALECTS: dict[str, type] = {"duckdb": ShuxiDuckDB, "spark": ShuxiSpark}
 
 
-def render(expression: exp.Expression, dialect: str) -> str:
-    """SQL text of ``expression`` in ``dialect`` ("duckdb" or "spark")."""
-    return expression.sql(dialect=DIALECTS.get(dialect, dialect), pretty=False)
+def render(expression: exp.Expression, dialect: str, *, pretty: bool = False) -> str:
+    """SQL text of ``expression`` in ``dialect`` ("duckdb" or "spark"); ``pretty`` spreads it over lines for people."""
+    return expression.sql(dialect=DIALECTS.get(dialect, dialect), pretty=pretty)

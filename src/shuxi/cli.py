@@ -1,0 +1,215 @@
+"""The ``shuxi`` command line: a thin shell over the library.
+
+Each command opens the library object, calls one method and prints the result. ShuxiError becomes
+one paragraph on stderr and exit code 2; anything else is a bug (exit code 1).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from shuxi.errors import ShuxiError
+
+app = typer.Typer(
+    name="shuxi",
+    help="shuxi (数析): ask questions about big tables in Chinese or English, with answers you can trust.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+T = TypeVar("T")
+
+
+class TableFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class SchemaFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class EngineChoice(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+DataArg = Annotated[str, typer.Argument(help="A .csv/.tsv/.json/.jsonl/.parquet/.xlsx file, a folder or a glob of Parquet files.", show_default=False)]
+EngineOpt = Annotated[Optional[EngineChoice], typer.Option("--engine", help="Query engine (default: SHUXI_ENGINE or duckdb).")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of CSV/JSON files (detected when omitted), e.g. gb18030.")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Excel sheet, by name or 0-based number (default: the first).")]
+
+
+def _fail(error: ShuxiError) -> None:
+    sys.stderr.write(f"Error: {error}\n")
+    raise typer.Exit(code=error.exit_code)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except ShuxiError as error:
+        _fail(error)
+        raise  # unreachable: _fail always exits
+
+
+def _open(data: str, engine: EngineChoice | None, encoding: str | None = None, sheet: str | None = None) -> Any:
+    import shuxi
+
+    sheet_value: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
+    return shuxi.open(data, engine=engine.value if engine else None, encoding=encoding, sheet=sheet_value)
+
+
+def _echo(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def schema(data: DataArg, format: Annotated[SchemaFormat, typer.Option("--format", "-f", help="Output format.")] = SchemaFormat.text,
+           engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
+    """Show the table name SQL uses, its columns and the types shuxi inferred.
+
+    Example: shuxi schema sales.csv --format json
+    """
+
+    def run() -> None:
+        with _open(data, engine, encoding, sheet) as ds:
+            columns = ds.describe_schema()
+            if format is SchemaFormat.json:
+                import json
+
+                _echo(json.dumps({"table": ds.name, "raw_table": ds.raw_name, "source": data,
+                                  "encoding": ds.source.encoding, "columns": columns}, ensure_ascii=False, indent=2))
+                return
+            from rich.console import Console
+            from rich.table import Table
+
+            out = Table(title=f"{ds.name}  ({data})", caption=f"original text: {ds.raw_name}" if ds.conversions else None)
+            out.add_column("column")
+            out.add_column("type")
+            out.add_column("converted from text")
+            for col in columns:
+                note = f"{col['kind']}: {col['detail']}" if "kind" in col else ""
+                out.add_row(col["name"], col["type"], note)
+            Console().print(out)
+
+    _guard(run)
+
+
+@app.command()
+def sql(data: DataArg,
+        query: Annotated[str, typer.Argument(help="One read-only SELECT; the table is named after the file (see `shuxi schema`).", show_default=False)],
+        format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.text,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Most rows to return (default: SHUXI_ROW_LIMIT or 10000).")] = None,
+        engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
+    """Run one read-only SQL query over DATA (checked first: no writes, no file access).
+
+    Example: shuxi sql sales.parquet "SELECT region, sum(revenue) AS revenue FROM sales GROUP BY region"
+    """
+
+    def run() -> None:
+        from shuxi.render import rich_table, table_to_csv, table_to_json
+
+        with _open(data, engine, encoding, sheet) as ds:
+            result = ds.sql(query, limit=limit)
+            if format is TableFormat.json:
+                _echo(table_to_json(result))
+            elif format is TableFormat.csv:
+                sys.stdout.write(table_to_csv(result))
+            else:
+                from rich.console import Console
+
+                Console().print(rich_table(result))
+
+    _guard(run)
+
+
+@app.command()
+def demo(rows: Annotated[int, typer.Option("--rows", min=1, help="Orders to generate.")] = 1_000_000,
+         out: Annotated[Optional[Path], typer.Option("--out", help="Where to write the demo Parquet file (default: the shuxi cache).")] = None,
+         engine: EngineOpt = None) -> None:
+    """Build a realistic sales data set and run the seed analysis on it: price tiers and the price–quantity correlation.
+
+    Example: shuxi demo --rows 10000000
+    """
+    _guard(lambda: _run_demo(rows, out, engine))
+
+
+def _run_demo(rows: int, out: Path | None, engine: EngineChoice | None) -> None:
+    import time
+
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.syntax import Syntax
+
+    import shuxi
+    from shuxi.config import load_settings
+    from shuxi.demo import demo_path, generate_sales, seed_plans, seed_table
+    from shuxi.render import format_cell, rich_table
+
+    console = Console()
+    settings = load_settings({"engine": engine.value if engine else None})
+    path = out or demo_path(settings.cache_dir, rows)
+    if out is not None and out.exists():
+        from shuxi.errors import DataError
+
+        raise DataError(f"{out} already exists; the demo does not overwrite files.", path=str(out),
+                        hint="Choose another --out path or remove the file.")
+    if not path.exists():
+        started = time.perf_counter()
+        with Progress(TextColumn("generating demo orders"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("rows", total=rows)
+            generate_sales(path, rows=rows, progress=lambda n: progress.advance(task, n))
+        console.print(f"Wrote {rows:,} orders to {path} in {time.perf_counter() - started:.1f} s")
+    else:
+        console.print(f"Using {rows:,} demo orders in {path}")
+
+    def show(ds: Any, title: str) -> None:
+        tiers, correlation = seed_plans(ds.name)
+        for plan, heading in ((tiers, "Price tiers (tertiles of product prices): orders, mean and variance of quantity"),
+                              (correlation, "Correlation between price and quantity")):
+            started = time.perf_counter()
+            result = ds.run(plan)
+            elapsed = time.perf_counter() - started
+            console.rule(f"[bold]{title}[/]")
+            console.print(heading)
+            console.print(rich_table(result))
+            console.print(Syntax(ds.compile(plan, pretty=True), "sql", word_wrap=True))
+            console.print(f"[dim]{elapsed * 1000:.0f} ms on {ds.engine.name}[/]")
+            if plan.kind == "correlate":
+                r = result.column("r")[0].as_py()
+                n = result.column("n")[0].as_py()
+                if r is not None:
+                    sign = "negative: quantity falls as price rises" if r < 0 else "positive: quantity rises with price"
+                    console.print(Panel(f"r = {format_cell(round(r, 4))} over n = {format_cell(n)} rows — the relationship is {sign}."))
+
+    with shuxi.open(path, engine=engine.value if engine else None) as ds:
+        show(ds, f"{ds.name} ({rows:,} orders)")
+    with shuxi.open(seed_table(), name="seed", engine=engine.value if engine else None) as ds:
+        show(ds, "Seed scenario: products A/B/C at 100/200/300 selling 1000/800/600")
+        console.print("[dim]One product per tier: the variance of a group of one is undefined (NULL), not 0.[/]")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
