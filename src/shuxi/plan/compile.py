@@ -15,6 +15,7 @@ from shuxi.errors import ColumnNotFoundError, PlanError
 from shuxi.plan.ir import Arithmetic, Bucket, ColumnRef, Dimension, Expr, Filter, Measure, Plan, Scalar, Value
 
 CUTS_CTE = "__shuxi_cuts"
+GROUPS_ALIAS = "__shuxi_groups"
 
 _DEFAULT_LABELS = {
     "en": {2: ["low", "high"], 3: ["low", "middle", "high"], 4: ["low", "lower middle", "upper middle", "high"],
@@ -77,65 +78,86 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
 
     if plan.select:
         query = exp.select(*[cols.ref(c) for c in plan.select]).from_(table)
-        for condition in where:
-            query = query.where(condition, copy=False)
-        outputs = {cols.resolve(c) for c in plan.select}
+        if where:
+            query = query.where(*where, copy=False)
         for order in plan.order:
             query = query.order_by(exp.Ordered(this=cols.ref(order.by), desc=order.desc,
                                                nulls_first=False), copy=False)
         if plan.limit:
             query = query.limit(plan.limit, copy=False)
-        del outputs
         return query
 
     query = exp.select().from_(table)
     group_keys: list[exp.Expression] = []
-    tier_orders: list[exp.Expression] = []
-    cuts_query: exp.Select | None = None
+    # Per dimension, what sorts it naturally: its output name, or for tiers an aggregate of the value.
+    natural_orders: list[tuple[str, exp.Expression | None]] = []
+    cut_tables: list[tuple[str, exp.Select]] = []
     for dim in plan.dimensions:
-        key, order_key, cuts = _dimension(dim, plan, cols, table, where)
+        cte = CUTS_CTE if not cut_tables else f"{CUTS_CTE}_{len(cut_tables) + 1}"
+        key, order_key, cuts = _dimension(dim, plan, cols, table, where, cte)
         query = query.select(exp.alias_(key, dim.name, quoted=True), copy=False)
         group_keys.append(key)
-        if order_key is not None:
-            tier_orders.append(order_key)
+        natural_orders.append((dim.name, order_key))
         if cuts is not None:
-            if cuts_query is not None:
-                cuts_query = cuts_query.join(cuts, join_type="cross", copy=False)  # pragma: no cover - rare
-            cuts_query = cuts
+            cut_tables.append((cte, cuts))
     measures = {m.name: _measure(m, cols) for m in plan.measures}
     for name, value in measures.items():
         query = query.select(exp.alias_(value, name, quoted=True), copy=False)
 
-    if cuts_query is not None:
-        query = query.with_(CUTS_CTE, as_=cuts_query, copy=False)
-        query = query.join(exp.Table(this=exp.to_identifier(CUTS_CTE, quoted=True)), join_type="cross", copy=False)
-    for condition in where:
-        query = query.where(condition, copy=False)
+    for cte, cuts in cut_tables:
+        query = query.with_(cte, as_=cuts, copy=False)
+        query = query.join(exp.Table(this=exp.to_identifier(cte, quoted=True)), join_type="cross", copy=False)
+    if where:
+        query = query.where(*where, copy=False)
     if group_keys:
         # Group by position: the keys are the first outputs, and repeating a long CASE would bury the query.
         query = query.group_by(*[exp.Literal.number(i + 1) for i in range(len(group_keys))], copy=False)
+
     for condition in plan.having:
         if condition.column not in measures:
             raise PlanError(f"The condition on {condition.column!r} refers to no measure of this plan.",
                             hint="Conditions after grouping use a measure's name: " + ", ".join(measures) + ".")
-        query = query.having(_compare(measures[condition.column].copy(), condition, None), copy=False)
+    outputs = [d.name for d in plan.dimensions] + list(measures)
+    for order in plan.order:
+        if order.by not in outputs:
+            raise PlanError(f"Cannot sort by {order.by!r}: it is not one of this plan's outputs.",
+                            hint="Sort by one of: " + ", ".join(outputs) + ".")
 
-    outputs = set(measures) | {d.name for d in plan.dimensions}
-    if plan.order:
-        for order in plan.order:
-            if order.by not in outputs:
-                raise PlanError(f"Cannot sort by {order.by!r}: it is not one of this plan's outputs.",
-                                hint="Sort by one of: " + ", ".join(sorted(outputs)) + ".")
-            query = query.order_by(exp.Ordered(this=exp.column(order.by, quoted=True), desc=order.desc,
-                                               nulls_first=False), copy=False)
-    else:
-        # A stable default: time and tiers in their natural order, then the other keys ascending.
-        for dim, key in zip(plan.dimensions, group_keys):
-            if dim.bucket is not None:
-                continue
-            query = query.order_by(exp.Ordered(this=exp.column(dim.name, quoted=True), nulls_first=False), copy=False)
-        for order_key in tier_orders:
-            query = query.order_by(exp.Ordered(this=order_key, nulls_first=False), copy=False)
+    wrap = bool(plan.having) and any(m.of_total for m in plan.measures)
+    if wrap:
+        # A share is of the total over all groups, so conditions after grouping must not shrink that total;
+        # and no engine allows a window function in HAVING. Filter the finished groups one level up.
+        inner = query
+        hidden: list[tuple[str, exp.Expression | None]] = []
+        for i, (name, order_key) in enumerate(natural_orders):
+            if order_key is None:
+                hidden.append((name, None))
+            else:
+                alias = f"__shuxi_order_{i + 1}"
+                inner = inner.select(exp.alias_(order_key, alias, quoted=True), copy=False)
+                hidden.append((name, exp.column(alias, quoted=True)))
+        natural_orders = hidden
+        query = exp.select(*[exp.column(name, quoted=True) for name in outputs]).from_(
+            inner.subquery(GROUPS_ALIAS, copy=False)
+        )
+        conditions = [_compare(exp.column(c.column, quoted=True), c, None) for c in plan.having]
+        query = query.where(*conditions, copy=False)
+    elif plan.having:
+        conditions = [_compare(measures[c.column].copy(), c, None) for c in plan.having]
+        query = query.having(*conditions, copy=False)
+
+    ordered = set()
+    for order in plan.order:
+        ordered.add(order.by)
+        query = query.order_by(exp.Ordered(this=exp.column(order.by, quoted=True), desc=order.desc,
+                                           nulls_first=False), copy=False)
+    # Then the dimensions in their natural order (time ascending, tiers lowest first): the whole order
+    # without a sort, and the tie-breaker after one, so ties rank the same on every engine.
+    for name, order_key in natural_orders:
+        if name in ordered:
+            continue
+        key = order_key.copy() if order_key is not None else exp.column(name, quoted=True)
+        query = query.order_by(exp.Ordered(this=key, nulls_first=False), copy=False)
     if plan.limit:
         query = query.limit(plan.limit, copy=False)
     return query
@@ -145,9 +167,12 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
 
 
 def _dimension(
-    dim: Dimension, plan: Plan, cols: _Columns, table: exp.Table, where: Sequence[exp.Expression]
+    dim: Dimension, plan: Plan, cols: _Columns, table: exp.Table, where: Sequence[exp.Expression], cte: str
 ) -> tuple[exp.Expression, exp.Expression | None, exp.Select | None]:
-    """(group key, aggregate that orders tiers or None, cut-point subquery or None) for one dimension."""
+    """(group key, aggregate that orders tiers or None, cut-point subquery or None) for one dimension.
+
+    Quantile cut points are computed by a subquery the caller names ``cte``.
+    """
     column = cols.ref(dim.column)
     if dim.grain is not None:
         kind = cols.type_of(dim.column)
@@ -170,8 +195,8 @@ def _dimension(
         n = bucket.size
         names = [f"c{i}" for i in range(1, n)]
         inner = exp.select(column.copy()).from_(table.copy())
-        for condition in where:
-            inner = inner.where(condition.copy(), copy=False)
+        if where:
+            inner = inner.where(*[condition.copy() for condition in where], copy=False)
         if bucket.distinct:
             inner = inner.distinct(copy=False)
         source = inner.subquery("__shuxi_values")
@@ -180,7 +205,7 @@ def _dimension(
                                           expression=exp.Literal.number(repr(i / n))), name, quoted=True)
             for i, name in zip(range(1, n), names)
         ]).from_(source)
-        bounds = [exp.column(name, table=CUTS_CTE, quoted=True) for name in names]
+        bounds = [exp.column(name, table=cte, quoted=True) for name in names]
         below = exp.LTE
     label_case = exp.Case()
     for i, bound in enumerate(bounds):

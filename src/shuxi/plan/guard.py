@@ -16,8 +16,10 @@ explains itself.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import sqlglot
 from sqlglot import exp
@@ -61,6 +63,8 @@ _STATEMENT_REASONS: dict[str, str] = {
     "DELETE": "DELETE modifies data; shuxi never changes your data",
     "MERGE": "MERGE modifies data; shuxi never changes your data",
     "INTO": "SELECT ... INTO creates a table",
+    "PIVOT": "the PIVOT statement form is not supported (write SELECT * FROM t PIVOT (...) instead)",
+    "UNPIVOT": "the UNPIVOT statement form is not supported (write SELECT * FROM t UNPIVOT (...) instead)",
     "BEGIN": "transaction control is not needed to read data",
     "COMMIT": "transaction control is not needed to read data",
     "ROLLBACK": "transaction control is not needed to read data",
@@ -81,6 +85,9 @@ _STATEMENT_NODES: dict[type[exp.Expression], str] = {
 
 # sqlglot models these as typed functions, but they read files or secrets.
 _DENIED_FUNCTION_NODES = (exp.ReadCSV, exp.ReadParquet, exp.ToFile, exp.Secret, exp.NextValueFor)
+_DENIED_NODE_NAMES = frozenset(name.lower() for node in _DENIED_FUNCTION_NODES for name in node.sql_names())
+
+_ANONYMOUS = (exp.Anonymous, exp.AnonymousAggFunc, exp.CombinedAggFunc, exp.ParameterizedAgg)
 
 # Functions sqlglot leaves as `exp.Anonymous` are refused unless listed here: pure functions of their
 # arguments that analysts use and that DuckDB has. Functions sqlglot models as typed expressions
@@ -156,7 +163,7 @@ def guard_sql(sql: str, *, tables: Mapping[str, Sequence[str]], dialect: str = "
     """
     tree = _parse_one(sql, dialect)
     _refuse_statements(tree, sql)
-    _refuse_functions(tree, sql)
+    _refuse_functions(tree, sql, dialect)
     # Comments are dropped from the SQL that runs: nothing in them is needed, and a comment is the
     # classic place to smuggle text past a checker.
     for node in tree.walk():
@@ -166,17 +173,34 @@ def guard_sql(sql: str, *, tables: Mapping[str, Sequence[str]], dialect: str = "
     for ident in checked.find_all(exp.Identifier):
         ident.meta["text"] = ident.name  # the user's spelling, for messages after normalising
     checked = normalize_identifiers(checked, dialect=dialect)
-    _check_tables(checked, catalog, sql)
-    _check_columns(checked, catalog, sql, dialect)
+    try:
+        _check_tables(checked, catalog, sql)
+        _check_columns(checked, catalog, sql, dialect)
+    except SqlglotError as error:  # sqlglot's scope analysis gave up: refuse rather than guess
+        raise UnsafeSQLError(f"the query could not be checked: {str(error).splitlines()[0]}", sql=sql) from None
     return tree
 
 
 # -- statements -------------------------------------------------------------------------------
 
 
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    # sqlglot logs a warning for every statement it falls back to `Command` for; the guard reports
+    # those itself, and a CLI user should not see a logger line before the real message.
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _parse_one(sql: str, dialect: str) -> exp.Query:
     try:
-        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
+        with _quiet_sqlglot():
+            statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except ParseError as error:
         detail = error.errors[0] if error.errors else {}
         where = f" at line {detail['line']}, column {detail['col']}" if detail.get("line") else ""
@@ -230,7 +254,7 @@ def _refuse_statements(tree: exp.Expression, sql: str) -> None:
 
 
 def _function_name(node: exp.Func) -> str:
-    if isinstance(node, (exp.Anonymous, exp.AnonymousAggFunc, exp.CombinedAggFunc, exp.ParameterizedAgg)):
+    if isinstance(node, _ANONYMOUS):
         return node.name.lower()
     return node.sql_name().lower()
 
@@ -242,7 +266,8 @@ def _denied_reason(name: str) -> str | None:
     return None
 
 
-def _refuse_functions(tree: exp.Expression, sql: str) -> None:
+def _refuse_functions(tree: exp.Expression, sql: str, dialect: str) -> None:
+    modelled = sqlglot.Dialect.get_or_raise(dialect).parser_class.FUNCTIONS
     for node in tree.walk():
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Func):
             # Table functions produce rows from somewhere other than the registered tables. Number
@@ -256,10 +281,12 @@ def _refuse_functions(tree: exp.Expression, sql: str) -> None:
             continue
         name = _function_name(node)
         reason = _denied_reason(name)
-        if reason is None and isinstance(node, _DENIED_FUNCTION_NODES):
+        if reason is None and (isinstance(node, _DENIED_FUNCTION_NODES) or name in _DENIED_NODE_NAMES):
             reason = f"{name} reads files or secrets"
-        if reason is None and isinstance(node, (exp.Anonymous, exp.AnonymousAggFunc, exp.CombinedAggFunc, exp.ParameterizedAgg)):
-            if name not in ALLOWED_FUNCTIONS:
+        if reason is None and isinstance(node, _ANONYMOUS):
+            # A name sqlglot models is as safe here as where it parses to a typed node: only the
+            # method-call form (`region.upper()`) leaves such a name anonymous.
+            if name not in ALLOWED_FUNCTIONS and name.upper() not in modelled:
                 reason = f"function {name}() is not on shuxi's list of allowed functions; use a standard SQL function instead"
         if reason is not None:
             raise UnsafeSQLError(reason, sql=sql, node=node.sql())
@@ -364,18 +391,25 @@ def _column_error(column: exp.Column, scope: Scope, catalog: _Catalog) -> Except
         table, columns = _source_columns(source, catalog)
         tables.append(table or alias)
         available.extend(c for c in columns if c not in available)
+    # The query's own output names count too: DuckDB lets ORDER BY, WHERE, HAVING... use them.
+    available.extend(a for a in scope.expression.named_selects if a not in available and a != "*")
     return ColumnNotFoundError(name, table=tables[0] if len(tables) == 1 else None, available=available)
 
 
 def _qualify_error(message: str, tree: exp.Expression, catalog: _Catalog, sql: str) -> Exception:
     """Turn a qualifier error into the structured error for the column it is about."""
-    match = re.match(r"(?:Unknown column|Cannot automatically join): (.+)", message)
+    match = re.match(r"(Unknown column|Cannot automatically join): (.+)", message)
     if match is None:
         return UnsafeSQLError(f"the query could not be checked: {message.splitlines()[0]}", sql=sql)
-    wanted = match.group(1).strip()
+    wanted = match.group(2).strip()
     for scope in traverse_scope(tree):
         for column in scope.columns:
             if column.name == wanted and column.table in scope.sources:
                 return _column_error(column, scope, catalog)
+        if match.group(1).startswith("Cannot"):  # JOIN ... USING (c): name the side that lacks c
+            for _, source in scope.selected_sources.values():
+                table, columns = _source_columns(source, catalog)
+                if table and wanted not in {c.lower() for c in columns}:
+                    return ColumnNotFoundError(wanted, table=table, available=columns)
     everything = [c for _, columns in catalog.values() for c in columns]
     return ColumnNotFoundError(wanted, available=everything)
