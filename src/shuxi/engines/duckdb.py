@@ -166,13 +166,18 @@ class DuckDBEngine:
                 if relation is None:  # a statement, not a query; the guard never lets one through
                     return pa.table({})
                 table = relation.limit(limit + 1).to_arrow_table()
-            except duckdb.InterruptException:
+            except (duckdb.InterruptException, RuntimeError) as error:
                 if self._timed_out:
                     raise QueryTimeoutError(
                         f"The query was stopped after {self.settings.timeout:g} seconds.",
                         hint="Narrow the question, or raise the limit with SHUXI_TIMEOUT.",
                     ) from None
-                raise EngineError("The query was interrupted.") from None
+                if "interrupt" in str(error).lower():
+                    # Ctrl-C: DuckDB stopped the query and reports it as an error; give it back as what it is.
+                    raise KeyboardInterrupt from None
+                if isinstance(error, duckdb.Error):
+                    raise _query_error(error, text) from None
+                raise
             except duckdb.Error as error:
                 raise _query_error(error, text) from None
             finally:

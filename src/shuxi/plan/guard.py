@@ -29,7 +29,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 from sqlglot.schema import MappingSchema
 
-from shuxi.errors import ColumnNotFoundError, TableNotFoundError, UnsafeSQLError
+from shuxi.errors import ColumnNotFoundError, ShuxiError, TableNotFoundError, UnsafeSQLError
 
 __all__ = ["ALLOWED_FUNCTIONS", "guard_sql"]
 
@@ -211,7 +211,8 @@ def _parse_one(sql: str, dialect: str) -> exp.Query:
     if not statements:
         raise UnsafeSQLError("the SQL is empty; write one SELECT query", sql=sql)
     if len(statements) > 1:
-        raise UnsafeSQLError(f"the SQL holds {len(statements)} statements; send exactly one statement, a SELECT query", sql=sql)
+        raise UnsafeSQLError(f"the SQL holds {len(statements)} statements; send exactly one statement, a SELECT query",
+                             sql=sql)
     tree = statements[0]
     if isinstance(tree, exp.Command):
         raise _statement_error(str(tree.this), sql, tree)
@@ -275,7 +276,7 @@ def _refuse_functions(tree: exp.Expression, sql: str, dialect: str) -> None:
             function = node.this
             if not isinstance(function, exp.GenerateSeries):
                 name = _function_name(function)
-                reason = _denied_reason(name) or f"table function {name}() is not allowed in FROM; query the opened tables"
+                reason = _denied_reason(name) or f"table function {name}() is not allowed; query the opened tables"
                 raise UnsafeSQLError(reason, sql=sql, node=function.sql())
         if not isinstance(node, exp.Func):
             continue
@@ -287,7 +288,7 @@ def _refuse_functions(tree: exp.Expression, sql: str, dialect: str) -> None:
             # A name sqlglot models is as safe here as where it parses to a typed node: only the
             # method-call form (`region.upper()`) leaves such a name anonymous.
             if name not in ALLOWED_FUNCTIONS and name.upper() not in modelled:
-                reason = f"function {name}() is not on shuxi's list of allowed functions; use a standard SQL function instead"
+                reason = f"function {name}() is not on shuxi's list of allowed functions; use a standard SQL one"
         if reason is not None:
             raise UnsafeSQLError(reason, sql=sql, node=node.sql())
 
@@ -331,8 +332,8 @@ def _check_table(table: exp.Table, catalog: _Catalog, sql: str, *, is_cte: bool)
     if _CATALOG_NAME.fullmatch(table.name):
         raise UnsafeSQLError(f"{name} is an engine catalog; only the opened tables can be queried", sql=sql, node=name)
     if _PATH_LIKE.search(table.name):
-        raise UnsafeSQLError(f"{name!r} looks like a file path and would read files from disk; query the opened table instead",
-                             sql=sql, node=name)
+        raise UnsafeSQLError(f"{name!r} looks like a file path and would read files from disk; "
+                             "query the opened table instead", sql=sql, node=name)
     raise TableNotFoundError(name, available=[display for display, _ in catalog.values()])
 
 
@@ -378,7 +379,7 @@ def _source_columns(source: exp.Table | Scope | None, catalog: _Catalog) -> tupl
     return None, []
 
 
-def _column_error(column: exp.Column, scope: Scope, catalog: _Catalog) -> Exception:
+def _column_error(column: exp.Column, scope: Scope, catalog: _Catalog) -> ShuxiError:
     name = _text(column)
     if column.table:
         if column.table not in scope.sources:
@@ -392,11 +393,14 @@ def _column_error(column: exp.Column, scope: Scope, catalog: _Catalog) -> Except
         tables.append(table or alias)
         available.extend(c for c in columns if c not in available)
     # The query's own output names count too: DuckDB lets ORDER BY, WHERE, HAVING... use them.
-    available.extend(a for a in scope.expression.named_selects if a not in available and a != "*")
+    for output in scope.expression.named_selects:
+        # Skip the qualifier's made-up names (_col_1) and the bad column echoing as its own output.
+        if output not in {"*", column.name, *available} and not re.fullmatch(r"_col_\d+", output):
+            available.append(output)
     return ColumnNotFoundError(name, table=tables[0] if len(tables) == 1 else None, available=available)
 
 
-def _qualify_error(message: str, tree: exp.Expression, catalog: _Catalog, sql: str) -> Exception:
+def _qualify_error(message: str, tree: exp.Expression, catalog: _Catalog, sql: str) -> ShuxiError:
     """Turn a qualifier error into the structured error for the column it is about."""
     match = re.match(r"(Unknown column|Cannot automatically join): (.+)", message)
     if match is None:
