@@ -6,6 +6,7 @@ literals. The tree is engine-neutral; engines render it in their dialect (:mod:`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pyarrow as pa
@@ -38,7 +39,9 @@ def tier_labels(bucket: Bucket, language: str) -> list[str]:
 
 
 def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
 
 
 class _Columns:
@@ -89,15 +92,16 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
 
     query = exp.select().from_(table)
     group_keys: list[exp.Expression] = []
-    # Per dimension, what sorts it naturally: its output name, or for tiers an aggregate of the value.
-    natural_orders: list[tuple[str, exp.Expression | None]] = []
+    # Per dimension, what sorts it naturally: its output name, or for tiers (by value, by tier number).
+    tier_orders: dict[str, tuple[exp.Expression, exp.Expression]] = {}
     cut_tables: list[tuple[str, exp.Select]] = []
     for dim in plan.dimensions:
         cte = CUTS_CTE if not cut_tables else f"{CUTS_CTE}_{len(cut_tables) + 1}"
-        key, order_key, cuts = _dimension(dim, plan, cols, table, where, cte)
+        key, order_keys, cuts = _dimension(dim, plan, cols, table, where, cte)
         query = query.select(exp.alias_(key, dim.name, quoted=True), copy=False)
         group_keys.append(key)
-        natural_orders.append((dim.name, order_key))
+        if order_keys is not None:
+            tier_orders[dim.name] = order_keys
         if cuts is not None:
             cut_tables.append((cte, cuts))
     measures = {m.name: _measure(m, cols) for m in plan.measures}
@@ -123,6 +127,20 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
             raise PlanError(f"Cannot sort by {order.by!r}: it is not one of this plan's outputs.",
                             hint="Sort by one of: " + ", ".join(outputs) + ".")
 
+    # After the requested order, the dimensions in their natural order (time ascending, tiers lowest first):
+    # the whole order when none was asked for, and the tie-breaker otherwise, so ties rank the same on every
+    # engine. MIN(value) orders tiers when nothing follows them; before another key it would order the groups
+    # inside a tier by their smallest value, so there the tier's number does it.
+    requested = {order.by for order in plan.order}
+    natural_names = [d.name for d in plan.dimensions if d.name not in requested]
+    natural_orders: list[tuple[str, exp.Expression | None]] = []
+    for position, name in enumerate(natural_names):
+        if name in tier_orders:
+            by_value, by_number = tier_orders[name]
+            natural_orders.append((name, by_value if position == len(natural_names) - 1 else by_number))
+        else:
+            natural_orders.append((name, None))
+
     wrap = bool(plan.having) and any(m.of_total for m in plan.measures)
     if wrap:
         # A share is of the total over all groups, so conditions after grouping must not shrink that total;
@@ -137,25 +155,23 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
                 inner = inner.select(exp.alias_(order_key, alias, quoted=True), copy=False)
                 hidden.append((name, exp.column(alias, quoted=True)))
         natural_orders = hidden
+        # The cut points' WITH moves to the top: a WITH inside a subquery is less portable.
+        ctes = inner.args.get("with_")
+        inner.set("with_", None)
         query = exp.select(*[exp.column(name, quoted=True) for name in outputs]).from_(
             inner.subquery(GROUPS_ALIAS, copy=False)
         )
+        query.set("with_", ctes)
         conditions = [_compare(exp.column(c.column, quoted=True), c, None) for c in plan.having]
         query = query.where(*conditions, copy=False)
     elif plan.having:
         conditions = [_compare(measures[c.column].copy(), c, None) for c in plan.having]
         query = query.having(*conditions, copy=False)
 
-    ordered = set()
     for order in plan.order:
-        ordered.add(order.by)
         query = query.order_by(exp.Ordered(this=exp.column(order.by, quoted=True), desc=order.desc,
                                            nulls_first=False), copy=False)
-    # Then the dimensions in their natural order (time ascending, tiers lowest first): the whole order
-    # without a sort, and the tie-breaker after one, so ties rank the same on every engine.
     for name, order_key in natural_orders:
-        if name in ordered:
-            continue
         key = order_key.copy() if order_key is not None else exp.column(name, quoted=True)
         query = query.order_by(exp.Ordered(this=key, nulls_first=False), copy=False)
     if plan.limit:
@@ -168,8 +184,11 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
 
 def _dimension(
     dim: Dimension, plan: Plan, cols: _Columns, table: exp.Table, where: Sequence[exp.Expression], cte: str
-) -> tuple[exp.Expression, exp.Expression | None, exp.Select | None]:
-    """(group key, aggregate that orders tiers or None, cut-point subquery or None) for one dimension.
+) -> tuple[exp.Expression, tuple[exp.Expression, exp.Expression] | None, exp.Select | None]:
+    """(group key, tier order keys or None, cut-point subquery or None) for one dimension.
+
+    Tiers are ordered by two aggregates: the smallest value (tiers are monotone in the value) and the tier
+    number (which also keeps the groups of one tier together when another key follows).
 
     Quantile cut points are computed by a subquery the caller names ``cte``.
     """
@@ -207,14 +226,15 @@ def _dimension(
         ]).from_(source)
         bounds = [exp.column(name, table=cte, quoted=True) for name in names]
         below = exp.LTE
-    label_case = exp.Case()
-    for i, bound in enumerate(bounds):
-        label_case = label_case.when(below(this=column.copy(), expression=bound.copy()), exp.Literal.string(labels[i]), copy=False)
     # The last tier is spelt out ("> last bound") rather than ELSE, so NULLs fall in no tier.
     above = exp.GT if below is exp.LTE else exp.GTE
-    label_case = label_case.when(above(this=column.copy(), expression=bounds[-1].copy()), exp.Literal.string(labels[-1]), copy=False)
-    # Tiers are monotone in the value, so the smallest value in a tier puts tiers in their natural order.
-    return label_case, exp.Min(this=column.copy()), cuts_query
+    tests = [below(this=column.copy(), expression=bound.copy()) for bound in bounds]
+    tests.append(above(this=column.copy(), expression=bounds[-1].copy()))
+    label_case, number_case = exp.Case(), exp.Case()
+    for i, test in enumerate(tests):
+        label_case = label_case.when(test, exp.Literal.string(labels[i]), copy=False)
+        number_case = number_case.when(test.copy(), exp.Literal.number(i + 1), copy=False)
+    return label_case, (exp.Min(this=column.copy()), exp.Min(this=number_case)), cuts_query
 
 
 def _is_numeric(kind: pa.DataType) -> bool:
@@ -235,11 +255,8 @@ def _measure(measure: Measure, cols: _Columns) -> exp.Expression:
         value = exp.Count(this=exp.Distinct(expressions=[subject]))
     else:
         assert subject is not None  # the Measure validator guarantees it
-        if agg in ("sum", "mean", "median", "std", "var", "quantile", "corr") and measure.column is not None:
-            kind = cols.type_of(measure.column)
-            if not (_is_numeric(kind) or pa.types.is_boolean(kind)):
-                raise PlanError(f"Cannot take the {agg} of {measure.column!r}: it holds {kind}, not numbers.",
-                                hint="Use count or count_distinct for text columns.")
+        if agg in _NUMERIC_AGGREGATES and measure.column is not None:
+            subject = _numeric_column(measure.column, agg, cols)
         if agg == "sum":
             value = exp.Sum(this=subject)
         elif agg == "mean":
@@ -253,11 +270,14 @@ def _measure(measure: Measure, cols: _Columns) -> exp.Expression:
         elif agg == "std":
             value = exp.StddevSamp(this=subject)
         elif agg == "var":
-            value = exp.VarianceSamp(this=subject) if hasattr(exp, "VarianceSamp") else exp.Variance(this=subject)
+            # VARIANCE is the sample variance on DuckDB and Spark alike (NULL for a single row).
+            value = exp.Variance(this=subject)
         elif agg == "quantile":
             value = exp.PercentileCont(this=subject, expression=exp.Literal.number(repr(measure.q)))
         elif agg == "corr":
-            value = exp.Corr(this=subject, expression=cols.ref(measure.other or ""))
+            # NULL, not NaN, when a column is constant: Spark's answer; DuckDB's NaN is mapped to NULL.
+            value = exp.Corr(this=subject, expression=_numeric_column(measure.other or "", agg, cols),
+                             null_on_zero_variance=True)
         else:  # pragma: no cover - Aggregate is a closed Literal
             raise PlanError(f"Unknown aggregate {agg!r}.")
     if measure.of_total:
@@ -266,13 +286,31 @@ def _measure(measure: Measure, cols: _Columns) -> exp.Expression:
     return value
 
 
-def _expression(expr: Expr, cols: _Columns) -> exp.Expression:
+_NUMERIC_AGGREGATES = ("sum", "mean", "median", "std", "var", "quantile", "corr")
+
+
+def _numeric_column(name: str, agg: str, cols: _Columns) -> exp.Expression:
+    """A reference to a number column; a boolean one is counted as 0/1 (Spark cannot sum or average booleans)."""
+    kind = cols.type_of(name)
+    if pa.types.is_boolean(kind):
+        return exp.cast(cols.ref(name), exp.DataType.Type.INT)
+    if not _is_numeric(kind):
+        raise PlanError(f"Cannot take the {agg} of {name!r}: it holds {kind}, not numbers.",
+                        hint="Use count or count_distinct for text columns.")
+    return cols.ref(name)
+
+
+def _expression(expr: Expr, cols: _Columns, *, arithmetic: bool = False) -> exp.Expression:
+    """An expression's tree; inside arithmetic, only numbers and number columns are allowed."""
     if isinstance(expr, ColumnRef):
-        return cols.ref(expr.name)
+        return _numeric_column(expr.name, "arithmetic", cols) if arithmetic else cols.ref(expr.name)
     if isinstance(expr, Value):
+        if arithmetic and (isinstance(expr.value, (bool, str))):
+            raise PlanError(f"Arithmetic needs numbers, not {expr.value!r}.")
         return _literal(expr.value)
     assert isinstance(expr, Arithmetic)
-    left, right = _expression(expr.left, cols), _expression(expr.right, cols)
+    left = _expression(expr.left, cols, arithmetic=True)
+    right = _expression(expr.right, cols, arithmetic=True)
     if expr.op == "+":
         return exp.paren(exp.Add(this=left, expression=right), copy=False)
     if expr.op == "-":
@@ -295,6 +333,9 @@ def _literal(value: Scalar | None) -> exp.Expression:
 
 
 def _number(value: float | int) -> exp.Expression:
+    if isinstance(value, float) and not math.isfinite(value):
+        # repr() would write nan or inf, which SQL reads as a column name.
+        raise PlanError(f"{value!r} is not a number SQL can compare with; use a finite number.")
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     literal = exp.Literal.number(repr(value))
@@ -314,6 +355,11 @@ def _typed_value(value: Scalar, kind: pa.DataType, column: str) -> exp.Expressio
         except ValueError:
             raise PlanError(f"{column!r} holds numbers; {value!r} is not one.") from None
         return _number(int(number) if number.is_integer() else number)
+    if (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and not isinstance(value, str):
+        # A text column compared with 2023 means the text '2023'; a number literal would make the engine cast
+        # every cell to a number and fail on the first one that is not.
+        text = str(value).lower() if isinstance(value, bool) else _number_text(value)
+        return exp.Literal.string(text)
     return _literal(value)
 
 

@@ -11,6 +11,7 @@ SQL query per engine dialect; the narrator and chart maker read ``kind`` to know
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -48,7 +49,8 @@ class ColumnRef(_Model):
 
 class Value(_Model):
     type: Literal["value"] = "value"
-    value: Scalar | None
+    #: ``None`` is SQL NULL; a default, so that ``Plan.to_json`` (which leaves out None) round-trips.
+    value: Scalar | None = None
 
 
 class Arithmetic(_Model):
@@ -131,6 +133,8 @@ class Bucket(_Model):
         if self.method == "cuts":
             if not self.cuts:
                 raise ValueError("cut-point tiers need at least one value in cuts")
+            if not all(math.isfinite(c) for c in self.cuts):
+                raise ValueError("cuts must be finite numbers")
             if any(b <= a for a, b in zip(self.cuts, self.cuts[1:])):
                 raise ValueError("cuts must be strictly increasing")
             if self.n is not None:
@@ -142,6 +146,8 @@ class Bucket(_Model):
                 raise ValueError("cuts are for cut-point tiers; quantile tiers use n")
         if self.labels is not None and len(self.labels) != self.size:
             raise ValueError(f"{self.size} tiers need {self.size} labels, got {len(self.labels)}")
+        if self.labels is not None and len(set(self.labels)) != len(self.labels):
+            raise ValueError("tier labels must differ, or two tiers would be counted as one")
         return self
 
     @property
@@ -195,6 +201,11 @@ class Filter(_Model):
                 raise ValueError(f"{self.op} takes no value")
         elif self.value is None:
             raise ValueError(f"the {self.op!r} filter needs a value")
+        # Never silently drop half of what was asked.
+        if self.op in ("in", "not_in", "between") and self.value is not None:
+            raise ValueError(f"{self.op} takes its operands in values, not value")
+        if self.op not in ("in", "not_in", "between") and self.values is not None:
+            raise ValueError(f"the {self.op!r} filter takes one value, not values")
         return self
 
 
@@ -229,6 +240,8 @@ class Plan(_Model):
             raise ValueError("a plan either selects rows (select) or aggregates (measures/dimensions), not both")
         if not self.select and not self.measures:
             raise ValueError("a plan needs columns to select or measures to compute")
+        if self.having and not self.measures:
+            raise ValueError("having filters groups by a measure; a plan without measures uses filters")
         names = [m.name for m in self.measures] + [d.name for d in self.dimensions]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

@@ -1,0 +1,1 @@
+SELECT `region` AS `region`, AVG(`rating`) AS `mean_rating`, STDDEV_SAMP(`rating`) AS `std_rating`, COUNT(*) AS `count`, AVG(CAST(`returned` AS INT)) AS `return_rate` FROM `sales` WHERE `region` IN ('华东', '华北') GROUP BY 1 ORDER BY `region` NULLS LAST

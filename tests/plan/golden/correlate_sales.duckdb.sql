@@ -1,0 +1,1 @@
+SELECT CASE WHEN ISNAN(CORR("price", "quantity")) THEN NULL ELSE CORR("price", "quantity") END AS "corr_price_quantity", CASE WHEN ISNAN(CORR("rating", "revenue")) THEN NULL ELSE CORR("rating", "revenue") END AS "corr_rating_revenue" FROM "sales"

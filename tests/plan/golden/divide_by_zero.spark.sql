@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS `count`, COUNT((CAST(`revenue` AS DOUBLE) / NULLIF(`quantity`, 0))) AS `per_unit_count`, MAX((CAST(`revenue` AS DOUBLE) / NULLIF(`quantity`, 0))) AS `per_unit_max`, SUM((CAST(1 AS DOUBLE) / NULLIF((`quantity` - `quantity`), 0))) AS `all_null`, AVG((CAST(`quantity` AS DOUBLE) / NULLIF(4, 0))) AS `quarter_quantity` FROM `sales`

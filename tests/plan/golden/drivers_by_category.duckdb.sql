@@ -1,0 +1,1 @@
+SELECT "category" AS "category", CASE WHEN ISNAN(CORR("quantity", "revenue")) THEN NULL ELSE CORR("quantity", "revenue") END AS "corr_quantity_revenue", CASE WHEN ISNAN(CORR("unit price ($)", "rating")) THEN NULL ELSE CORR("unit price ($)", "rating") END AS "corr_unit price ($)_rating" FROM "sales" GROUP BY 1 ORDER BY "category"

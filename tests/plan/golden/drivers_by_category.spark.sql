@@ -1,0 +1,1 @@
+SELECT `category` AS `category`, CORR(`quantity`, `revenue`) AS `corr_quantity_revenue`, CORR(`unit price ($)`, `rating`) AS `corr_unit price ($)_rating` FROM `sales` GROUP BY 1 ORDER BY `category` NULLS LAST

@@ -1,0 +1,1 @@
+SELECT CAST(DATE_TRUNC('MONTH', "日期") AS DATE) AS "日期_month", COUNT(*) AS "count" FROM "sales" WHERE "日期" > CAST('2024-01-15' AS DATE) AND "日期" < CAST('2024-07-01' AS DATE) AND "日期" >= CAST('2024-01-16' AS DATE) AND "日期" <= CAST('2024-06-30' AS DATE) GROUP BY 1 ORDER BY "日期_month"

@@ -1,0 +1,1 @@
+SELECT "order_id", "日期" FROM "sales" WHERE "日期" IN (CAST('2024-02-29' AS DATE), CAST('2023-06-01' AS DATE), CAST('2023-12-31' AS DATE)) AND "日期" <> CAST('2023-06-01' AS DATE) ORDER BY "日期" ASC, "order_id" ASC

@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS "count" FROM "sales" WHERE STRPOS(LOWER(CAST("order_id" AS TEXT)), LOWER('7')) > 0 AND NOT STRPOS(LOWER(CAST("quantity" AS TEXT)), LOWER('1')) > 0

@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS `count` FROM `sales` WHERE LOCATE(LOWER('7'), LOWER(CAST(`order_id` AS STRING))) > 0 AND NOT LOCATE(LOWER('1'), LOWER(CAST(`quantity` AS STRING))) > 0

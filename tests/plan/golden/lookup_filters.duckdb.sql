@@ -1,0 +1,1 @@
+SELECT "order_id", "日期", "region", "revenue" FROM "sales" WHERE "region" IN ('华东', 'West') AND "日期" BETWEEN CAST('2024-01-01' AS DATE) AND CAST('2024-03-31' AS DATE) ORDER BY "日期" ASC, "order_id" ASC LIMIT 10

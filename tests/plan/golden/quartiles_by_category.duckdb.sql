@@ -1,0 +1,1 @@
+SELECT "category" AS "category", QUANTILE_CONT("unit price ($)", 0.25) AS "q25_unit price ($)", QUANTILE_CONT("unit price ($)", 0.5) AS "median_unit price ($)", QUANTILE_CONT("unit price ($)", 0.75) AS "q75_unit price ($)" FROM "sales" GROUP BY 1 ORDER BY "category"

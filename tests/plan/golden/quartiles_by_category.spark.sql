@@ -1,0 +1,1 @@
+SELECT `category` AS `category`, PERCENTILE(`unit price ($)`, 0.25) AS `q25_unit price ($)`, PERCENTILE(`unit price ($)`, 0.5) AS `median_unit price ($)`, PERCENTILE(`unit price ($)`, 0.75) AS `q75_unit price ($)` FROM `sales` GROUP BY 1 ORDER BY `category` NULLS LAST

@@ -1,0 +1,1 @@
+SELECT `region` AS `region`, AVG(`rating`) AS `mean_rating` FROM `sales` GROUP BY 1 ORDER BY `mean_rating` DESC, `region` NULLS LAST LIMIT 1

@@ -1,0 +1,1 @@
+SELECT `product` AS `product`, SUM(`revenue`) AS `sum_revenue` FROM `sales` GROUP BY 1 ORDER BY `sum_revenue` DESC, `product` NULLS LAST LIMIT 3

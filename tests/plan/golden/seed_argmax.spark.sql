@@ -1,0 +1,1 @@
+SELECT `product`, `price` FROM `seed` ORDER BY `price` DESC LIMIT 1

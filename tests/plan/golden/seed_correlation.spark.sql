@@ -1,0 +1,1 @@
+SELECT CORR(`price`, `sales`) AS `corr_price_sales` FROM `seed`

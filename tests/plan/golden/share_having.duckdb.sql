@@ -1,0 +1,1 @@
+SELECT "category", "订单占比", "sum_quantity" FROM (SELECT "category" AS "category", CAST(COUNT(*) AS DOUBLE) / NULLIF(SUM(COUNT(*)) OVER (), 0) AS "订单占比", SUM("quantity") AS "sum_quantity" FROM "sales" GROUP BY 1) AS __shuxi_groups WHERE "订单占比" >= 0.3 ORDER BY "category"

@@ -1,0 +1,1 @@
+SELECT `region` AS `region`, SUM(`revenue`) AS `sum_revenue`, CAST(SUM(`revenue`) AS DOUBLE) / NULLIF(SUM(SUM(`revenue`)) OVER (), 0) AS `share_sum_revenue` FROM `sales` GROUP BY 1 ORDER BY `share_sum_revenue` DESC, `region` NULLS LAST

@@ -1,0 +1,1 @@
+SELECT SUM("revenue") AS "sum_revenue", AVG("revenue") AS "mean_revenue", QUANTILE_CONT("revenue", 0.5) AS "median_revenue", MIN("revenue") AS "min_revenue", MAX("revenue") AS "max_revenue", STDDEV_SAMP("revenue") AS "std_revenue", VARIANCE("revenue") AS "var_revenue", QUANTILE_CONT("revenue", 0.9) AS "q90_revenue" FROM "sales"

@@ -1,0 +1,1 @@
+SELECT CASE WHEN `price` < 100 THEN '<100' WHEN `price` < 499.5 THEN '100–499.5' WHEN `price` >= 499.5 THEN '≥499.5' END AS `price_tier`, SUM(`revenue`) AS `销售额` FROM `sales` GROUP BY 1 ORDER BY MIN(`price`) NULLS LAST

@@ -1,0 +1,1 @@
+SELECT CASE WHEN "price" < 50 THEN '低档' WHEN "price" < 200 THEN '中档' WHEN "price" >= 200 THEN '高档' END AS "价格档", AVG("quantity") AS "mean_quantity", COUNT(*) AS "count", VARIANCE("quantity") AS "var_quantity" FROM "sales" GROUP BY 1 ORDER BY MIN("price")

@@ -1,0 +1,1 @@
+SELECT CAST(DATE_TRUNC('DAY', `日期`) AS DATE) AS `日期_day`, COUNT(*) AS `count`, SUM(`revenue`) AS `sum_revenue` FROM `sales` WHERE `日期` BETWEEN CAST('2024-02-20' AS DATE) AND CAST('2024-03-10' AS DATE) GROUP BY 1 ORDER BY `日期_day` NULLS LAST

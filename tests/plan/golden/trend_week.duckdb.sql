@@ -1,0 +1,1 @@
+SELECT CAST(DATE_TRUNC('WEEK', "日期") AS DATE) AS "日期_week", COUNT(*) AS "count" FROM "sales" WHERE "日期" >= CAST('2024-11-01' AS DATE) GROUP BY 1 ORDER BY "日期_week"

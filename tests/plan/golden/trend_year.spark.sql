@@ -1,0 +1,1 @@
+SELECT CAST(TRUNC(`日期`, 'YEAR') AS DATE) AS `日期_year`, SUM(`revenue`) AS `sum_revenue`, COUNT(*) AS `count` FROM `sales` GROUP BY 1 ORDER BY `日期_year` NULLS LAST
