@@ -21,6 +21,7 @@ from shuxi.engines.base import mark_truncated
 from shuxi.errors import (
     ColumnNotFoundError,
     DataError,
+    EncodingError,
     EngineError,
     QueryTimeoutError,
     ShuxiError,
@@ -217,6 +218,10 @@ def _is_type_mismatch(error: DataError) -> bool:
 def _source_error(source: Source, error: duckdb.Error) -> ShuxiError:
     text = str(error)
     where = source.origin
+    if "Invalid unicode" in text:
+        # The encoding check samples the file; a stray non-UTF-8 byte elsewhere surfaces here.
+        return EncodingError(f"{where} is not valid UTF-8 text: {_csv_detail(text)}", path=where,
+                             hint="Pass the file's encoding explicitly, e.g. encoding='gb18030' (or --encoding on the command line).")
     if "CSV Error" in text or "CSV" in text and "Error" in text:
         detail = _csv_detail(text)
         return DataError(f"{where} could not be read as {source.kind.upper()}: {detail}", path=where,
@@ -226,7 +231,8 @@ def _source_error(source: Source, error: duckdb.Error) -> ShuxiError:
                          hint="The file may be truncated or still being written; re-export it.")
     if isinstance(error, duckdb.ConversionException):
         return DataError(f"{where}: {_first_line(error)}", path=where)
-    return DataError(f"{where} could not be read: {_first_line(error)}", path=where)
+    return DataError(f"{where} could not be read: {_first_line(error)}", path=where,
+                     hint=f"Check that it is a complete, valid {source.kind.upper()} file; re-export it if it was cut short.")
 
 
 def _csv_detail(text: str) -> str:
