@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +37,11 @@ class Settings:
     timeout: float | None = None
     #: Where transcoded files and other derived data are kept (never next to the user's files).
     cache_dir: Path = dataclasses.field(default_factory=_default_cache_dir)
+    #: Where a Spark session shuxi starts runs (an active SparkSession is used as it is): "local[*]",
+    #: "spark://host:7077", "yarn", "k8s://https://host:443", or a Spark Connect server "sc://host:15002".
+    spark_master: str = "local[*]"
+    #: Extra settings for a Spark session shuxi starts, as (key, value) pairs in the order given.
+    spark_conf: tuple[tuple[str, str], ...] = ()
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -49,7 +54,13 @@ _ENV = {
     "row_limit": "SHUXI_ROW_LIMIT",
     "timeout": "SHUXI_TIMEOUT",
     "cache_dir": "SHUXI_CACHE_DIR",
+    "spark_master": "SHUXI_SPARK_MASTER",
+    "spark_conf": "SHUXI_SPARK_CONF",
 }
+
+# "k=v,k=v": a comma starts a new pair only where a key and "=" follow, so values such as
+# "spark.jars=a.jar,b.jar" keep their commas.
+_CONF_SPLIT = re.compile(r",(?=\s*[A-Za-z0-9_.\-]+\s*=)")
 
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 
@@ -88,7 +99,41 @@ def _parse(field: str, value: Any, source: str) -> Any:
         return text.replace(" ", "")
     if field == "cache_dir":
         return Path(value).expanduser()
+    if field == "spark_master":
+        # Only the shape is checked here; the Spark engine checks the URL (and that it answers) when it starts.
+        text = str(value).strip()
+        if not text or any(c.isspace() for c in text):
+            raise bad('a Spark master URL such as "local[*]", "spark://host:7077", "yarn" or "sc://host:15002"')
+        return text
+    if field == "spark_conf":
+        return _spark_conf(value, bad)
     raise AssertionError(field)  # pragma: no cover - the table above is closed
+
+
+def _spark_conf(value: Any, bad: Callable[[str], ConfigError]) -> tuple[tuple[str, str], ...]:
+    expected = 'key=value pairs separated by commas, such as "spark.executor.memory=4g,spark.sql.shuffle.partitions=64"'
+    if isinstance(value, str):
+        items: Iterable[Any] = [part for part in _CONF_SPLIT.split(value) if part.strip()]
+    elif isinstance(value, Mapping):
+        items = list(value.items())
+    else:
+        items = list(value)
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, str):
+            key, sep, val = item.partition("=")
+            if not sep:
+                raise bad(expected)
+        else:
+            try:
+                key, val = item
+            except (TypeError, ValueError):
+                raise bad(expected) from None
+        key, val = str(key).strip(), str(val).strip()
+        if not key or any(c.isspace() for c in key):
+            raise bad(expected)
+        pairs.append((key, val))
+    return tuple(pairs)
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None) -> Settings:

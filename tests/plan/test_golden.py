@@ -13,9 +13,8 @@ The Spark files especially must stay valid Spark 3.4+/4.x SQL meaning the same a
 
 ``test_result_matches_hand_written_sql`` runs each plan's DuckDB SQL on small tables built here and
 compares the rows with a query written by hand in ``HAND_SQL``, so a golden file that is wrong in
-meaning (not just in spelling) fails too. ``test_spark_golden_sql_gives_the_duckdb_result`` (marked
-``slow`` and ``spark``; needs pyspark and Java) runs every .spark.sql file on a local Spark and compares
-its rows with the .duckdb.sql file's rows on DuckDB.
+meaning (not just in spelling) fails too. ``tests/engines/test_parity.py`` runs every plan on
+DuckDB and on a local Spark and compares the rows, so the .spark.sql files are checked in meaning too.
 """
 
 from __future__ import annotations
@@ -357,46 +356,3 @@ def test_fixture_exercises_the_edge_cases() -> None:
     assert sum(r["review"] == "It's OK" for r in sales) >= 5
     assert {r["日期"].year for r in sales if r["日期"]} == {2023, 2024}
     assert {r["region"] for r in sales} == set(REGIONS)
-
-
-# -- Spark (optional) -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def spark():  # type: ignore[no-untyped-def]
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
-    from pyspark.sql import types as T
-
-    session = (
-        SparkSession.builder.master("local[2]").appName("shuxi-golden")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC").getOrCreate()
-    )
-    kinds = {pa.int64(): T.LongType(), pa.int32(): T.IntegerType(), pa.float64(): T.DoubleType(),
-             pa.string(): T.StringType(), pa.date32(): T.DateType(), pa.bool_(): T.BooleanType()}
-    for name, table in TABLES.items():
-        schema = T.StructType([T.StructField(f.name, kinds[f.type], True) for f in table.schema])
-        rows = [tuple(r.values()) for r in table.to_pylist()]
-        session.createDataFrame(rows, schema).createOrReplaceTempView(name)
-    yield session
-    session.stop()
-
-
-@pytest.mark.slow
-@pytest.mark.spark
-def test_spark_golden_sql_gives_the_duckdb_result(spark, con: duckdb.DuckDBPyConnection) -> None:  # type: ignore[no-untyped-def]
-    """Each .spark.sql file, run on Spark, returns what its .duckdb.sql returns on DuckDB."""
-    failures = []
-    for name in NAMES:
-        want = con.sql((GOLDEN / f"{name}.duckdb.sql").read_text(encoding="utf-8")).fetchall()
-        try:
-            got = [tuple(row) for row in spark.sql((GOLDEN / f"{name}.spark.sql").read_text(encoding="utf-8")).collect()]
-        except Exception as error:  # noqa: BLE001 - report every plan, not just the first
-            failures.append(f"{name}: {type(error).__name__}: {str(error)[:300]}")
-            continue
-        if len(got) != len(want) or not all(
-            len(a) == len(b) and all(same(x, y) for x, y in zip(a, b)) for a, b in zip(got, want)
-        ):
-            failures.append(f"{name}: spark {got[:5]} != duckdb {want[:5]}")
-    assert not failures, "\n".join(failures)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from shuxi.config import Settings, load_settings
 from shuxi.data.dataset import RAW_SUFFIX, Dataset
+from shuxi.data.source import Source
 from shuxi.errors import ConfigError
+
+if TYPE_CHECKING:
+    from shuxi.engines.base import Engine
+    from shuxi.engines.spark import SparkEngine
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for tables
@@ -30,6 +38,9 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
     UTF-16) are detected; text cells such as "7,169", "¥3.5万", "12.5%" or "2024年1月2日" become
     numbers and dates (``infer_types=False`` keeps the engine's own types).
 
+    On the Spark engine ``data`` may also be a Spark DataFrame (which opens on Spark unless
+    ``engine="duckdb"`` is asked for, which is refused) or a URI Spark reads (``hdfs://…``, ``s3a://…``).
+
     >>> ds = shuxi.open("sales.csv")
     >>> ds.sql("SELECT count(*) FROM sales")
     """
@@ -40,18 +51,45 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
     settings = settings or load_settings()
     if engine is not None:
         settings = settings.replace(engine=load_settings({"engine": engine}, env={}).engine)
-    source = resolve_source(data, sheet=sheet, encoding=encoding, delimiter=delimiter, header=header,
-                            cache_dir=settings.cache_dir)
+    spark_frame = _is_spark_frame(data)
+    if spark_frame:
+        if engine == "duckdb":
+            raise ConfigError("A Spark DataFrame opens on the Spark engine, not on DuckDB.",
+                              hint='Leave out engine= (or pass engine="spark"); for a small frame, '
+                                   "shuxi.open(frame.toArrow()) opens a copy on DuckDB.")
+        settings = settings.replace(engine="spark")
+        source = Source(kind="arrow", origin="Spark DataFrame")
+    elif settings.engine == "spark" and isinstance(data, str) and _URI.match(data):
+        # hdfs://, s3a://, file://…: Spark lists and reads it itself (this machine may not see the files).
+        from shuxi.engines.spark_sources import source_for_uri
+
+        source = source_for_uri(data, delimiter=delimiter, header=header, encoding=encoding)
+    else:
+        source = resolve_source(data, sheet=sheet, encoding=encoding, delimiter=delimiter, header=header,
+                                cache_dir=settings.cache_dir)
     table_name = name or (table_name_for(source.origin) if source.kind != "arrow" or source.paths or
                           source.origin.endswith((".xlsx", ".xlsm")) else "data")
     if not table_name.isidentifier() or table_name.endswith(RAW_SUFFIX):
         raise ConfigError(f"{table_name!r} cannot be used as a table name.",
                           hint="Use letters, digits and underscores, not starting with a digit or ending in __raw.")
-    eng = create_engine(settings)
+    frame_engine: SparkEngine | None = None
+    if spark_frame:
+        from shuxi.engines.spark import SparkEngine
+
+        # The frame's own session: its data stays where it is, and only a view of it is registered.
+        frame_engine = SparkEngine(settings, session=data.sparkSession)
+        eng: Engine = frame_engine
+    else:
+        eng = create_engine(settings)
     try:
         raw_name = table_name + RAW_SUFFIX
-        eng.register(raw_name, source)
+        if frame_engine is not None:
+            frame_engine.register_frame(raw_name, data)
+        else:
+            eng.register(raw_name, source)
         raw_schema = eng.schema(raw_name)
+        # On Spark this finds nothing to convert for now: its typed values use DuckDB functions. Spark's own
+        # inferSchema has typed plain numbers, dates and timestamps of text files already.
         conversions = infer_conversions(eng, raw_name, raw_schema) if infer_types else []
         eng.create_view(table_name, typed_view(raw_name, raw_schema, conversions))
         eng.seal()
@@ -60,3 +98,9 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
         raise
     return Dataset(name=table_name, source=source, engine=eng, settings=settings, conversions=conversions,
                    synonyms=synonyms)
+
+
+def _is_spark_frame(data: Any) -> bool:
+    """A PySpark DataFrame (classic or Spark Connect), recognised without importing pyspark."""
+    kind = type(data)
+    return kind.__name__ == "DataFrame" and kind.__module__.startswith("pyspark.sql")

@@ -15,9 +15,13 @@ def create_engine(settings: Settings) -> Engine:
         from shuxi.engines.duckdb import DuckDBEngine
 
         return DuckDBEngine(settings)
+    if settings.engine == "spark":
+        from shuxi.engines.spark import SparkEngine
+
+        return SparkEngine(settings)
     from shuxi.errors import ConfigError
 
     raise ConfigError(
         f"The {settings.engine!r} engine is not available in this version of shuxi.",
-        hint='Use engine="duckdb" (the default).',
+        hint='Use engine="duckdb" (the default) or engine="spark".',
     )
