@@ -248,3 +248,11 @@ def test_schema_metadata_of_converted_columns(tmp_path: Path) -> None:
     assert described["amount"]["raw"] == "sales__raw.amount"
     assert ds.sql("SELECT amount FROM sales__raw ORDER BY day").column(0).to_pylist() == ["¥3.5万", "¥2万"]
     assert ds.sql("SELECT sum(amount) AS s, avg(share) AS a FROM sales").to_pylist() == [{"s": 55000.0, "a": 0.3125}]
+
+
+def test_a_file_name_with_glob_characters_opens_as_that_file(tmp_path: Path) -> None:
+    path = tmp_path / "report[2024].csv"
+    path.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert ds.name == "report_2024"
+        assert ds.sql("SELECT sum(a) AS s FROM report_2024").to_pylist() == [{"s": 4}]

@@ -41,7 +41,7 @@ def table_name_for(origin: str) -> str:
     """The table name SQL uses for a source: its stem made a valid identifier ("2024 销售.csv" → "t_2024_销售")."""
     path = Path(origin.rstrip("/\\"))
     stem = path.name
-    while _GLOB_CHARS.search(stem) and path.parent != path:
+    while _GLOB_CHARS.search(stem) and path.parent != path and not path.exists():
         path = path.parent
         stem = path.name
     for suffix in (*SUPPORTED, ".gz", ".zst"):
@@ -75,7 +75,9 @@ def resolve_source(
     origin = data
     if not data.strip():
         raise DataError("No data was given: the path is empty.", hint="Pass a file, folder or glob such as data/*.parquet.")
-    if _GLOB_CHARS.search(os.path.basename(data)) or _GLOB_CHARS.search(os.path.dirname(data)):
+    # A name that exists is a file or folder even when it contains glob characters ("report[2024].csv").
+    literal = os.path.exists(os.path.expanduser(data))
+    if not literal and (_GLOB_CHARS.search(os.path.basename(data)) or _GLOB_CHARS.search(os.path.dirname(data))):
         matches = sorted(p for p in globlib.glob(os.path.expanduser(data), recursive=True) if os.path.isfile(p))
         if not matches:
             raise DataError(f"The pattern {origin!r} matches no files.", path=origin,
