@@ -311,3 +311,28 @@ def test_engine_failure_during_inference_leaves_text(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(infer, "_aggregate", too_slow)
     ds = open_text(n=["7,169", "12"])
     assert ds.conversions == {} and values(ds, "n") == ["7,169", "12"]
+
+
+def test_conversions_render_for_spark_without_duckdb_functions() -> None:
+    # The typed values are engine-neutral nodes; Spark's spelling comes from its dialect (no Spark needed here).
+    ds = open_text(n=["7,169", "12"], d=["2024-01-02T13:45:00", "2024-01-03T08:05:59"], y=["12/31/95", "1/2/05"])
+    from shuxi.plan.dialects import render
+
+    number = render(ds.conversions["n"].expression, "spark")
+    assert "RLIKE '^(?:" in number and "\\\\z'" in number and "TRY_CAST(" in number
+    assert "REGEXP_FULL_MATCH" not in number and "REGEXP_MATCHES" not in number
+    stamp = render(ds.conversions["d"].expression, "spark")
+    assert "TRY_TO_TIMESTAMP(`d`, 'yyyy-M-d\\'T\\'H:mm:ss')" in stamp and "STRPTIME" not in stamp.upper()
+    # Java's "yy" reads 95 as 2095; DuckDB reads 69-99 as 19xx.
+    assert "INTERVAL '100' YEAR" in render(ds.conversions["y"].expression, "spark")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "pattern"),
+    [("%Y年%m月%d日", "yyyy'年'M'月'd'日'"), ("%B %d, %Y", "MMMM d, yyyy"), ("%Y-%m-%dT%H:%M:%S.%fZ", "yyyy-M-d'T'H:mm:ss.SSSSSS'Z'"),
+     ("%m/%d/%Y %I:%M %p", "M/d/yyyy h:mm a"), ("%d-%b-%Y", "d-MMM-yyyy")],
+)
+def test_strptime_formats_become_java_patterns(fmt: str, pattern: str) -> None:
+    from shuxi.plan.dialects import _java_pattern
+
+    assert _java_pattern(fmt) == pattern

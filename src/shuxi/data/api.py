@@ -88,8 +88,6 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
         else:
             eng.register(raw_name, source)
         raw_schema = eng.schema(raw_name)
-        # On Spark this finds nothing to convert for now: its typed values use DuckDB functions. Spark's own
-        # inferSchema has typed plain numbers, dates and timestamps of text files already.
         conversions = infer_conversions(eng, raw_name, raw_schema) if infer_types else []
         eng.create_view(table_name, typed_view(raw_name, raw_schema, conversions))
         eng.seal()

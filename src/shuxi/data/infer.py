@@ -1,4 +1,4 @@
-"""Type inference for text columns: numbers with units, percentages, dates, booleans.
+r"""Type inference for text columns: numbers with units, percentages, dates, booleans.
 
 Real exports store numbers and dates as text ("7,169", "¥3.5万", "12.5%", "2024年1月2日"). For each text
 column of the raw table this module decides, with three bounded queries, whether every non-missing cell
@@ -16,9 +16,11 @@ Missing placeholders ("", "N/A", "null", "-", "无"…) count as missing, never 
 Identifier-like text never becomes a number: leading zeros ("007"), 16 or more digits, fixed-width digit
 codes and phone numbers stay text. Ambiguous dates (01/02/2024 when no day is above 12) stay text.
 
-Every typed value is one sqlglot expression over the raw column, so the dataset's view computes it and
-the raw text stays reachable. DuckDB functions (``try_strptime``, ``regexp_full_match``) are used: only
-the DuckDB engine runs this today.
+Every typed value is one engine-neutral sqlglot expression over the raw column (``RegexpLike``,
+``StrToTime``, ``TryCast``…), so the dataset's view computes it, the raw text stays reachable, and each engine
+spells it in its own dialect (``shuxi.plan.dialects``). The regular expressions are written in the part of the
+syntax that RE2 (DuckDB) and Java (Spark) read alike: explicit space classes instead of ``\s``, ``\A``/``\z``
+instead of ``^``/``$``.
 """
 
 from __future__ import annotations
@@ -52,8 +54,11 @@ SKELETONS = 64
 MAX_CELL = 64
 
 _WHITESPACE = " \t\r\n\u00a0\u3000"
-_SPACE_CLASS = r"[\s\x{a0}\x{3000}]"
-_PADDED = rf"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
+#: RE2's \s spelled out: Java's \s also matches a vertical tab.
+_SPACE = r"[\t\n\f\r ]"
+_SPACE_CLASS = r"[\t\n\f\r \x{a0}\x{3000}]"
+#: \A and \z, not ^ and $: Java's $ also matches before a final newline.
+_PADDED = rf"\A{_SPACE_CLASS}|{_SPACE_CLASS}\z"
 #: Cell texts (trimmed, compared case-insensitively) that mean "no value".
 MISSING = ("", "na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "—", "——", "无")
 _MISSING = rf"(?i){_SPACE_CLASS}*(?:{'|'.join(re.escape(m) for m in MISSING if m)})?{_SPACE_CLASS}*"
@@ -90,8 +95,9 @@ _IDENTIFIER_NAME = re.compile(
     r"|邮编|邮政编码|电话|手机|号码|身份证|卡号|账号|帐号"
 )
 
-# Date formats DuckDB's strptime reads, most common first. Pairs that differ only in day/month order are
-# ambiguous: their guards are identical, so the check step can tell whether a value above 12 decides.
+# Date formats in strptime notation (each engine's dialect translates them), most common first. Pairs that
+# differ only in day/month order are ambiguous: their guards are identical, so the check step can tell
+# whether a value above 12 decides.
 _DATE_PARTS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%m/%d/%Y", "%d/%m/%Y")
 _FORMATS: tuple[str, ...] = (
     "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日",
@@ -132,21 +138,22 @@ def _int(value: int) -> exp.Literal:
     return exp.Literal.number(value)
 
 
-def _call(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.func(name, *args, dialect="duckdb")
-
-
 def _matches(text: exp.Expression, pattern: str) -> exp.Expression:
-    """The whole of ``text`` matches the RE2 ``pattern``."""
-    return _call("regexp_full_match", text.copy(), _str(pattern))
+    """The whole of ``text`` matches ``pattern`` (a regular expression RE2 and Java read alike)."""
+    return exp.RegexpLike(this=text.copy(), expression=_str(pattern), full_match=True)
 
 
 def _contains(text: exp.Expression, part: str) -> exp.Expression:
-    return _call("contains", text.copy(), _str(part))
+    return exp.Contains(this=text.copy(), expression=_str(part))
 
 
 def _replace(text: exp.Expression, old: str, new: str = "") -> exp.Expression:
-    return exp.func("replace", text, _str(old), _str(new))
+    return exp.Replace(this=text, expression=_str(old), replacement=_str(new))
+
+
+def _first(values: exp.Expression, count: int) -> exp.Expression:
+    """The first ``count`` elements of the list ``values``."""
+    return exp.ArraySlice(this=values, start=_int(1), end=_int(count), is_length=False)
 
 
 def _is_null(value: exp.Expression) -> exp.Expression:
@@ -164,7 +171,7 @@ def _lower_in(text: exp.Expression, values: Iterable[str]) -> exp.Expression:
 def _trim(text: exp.Expression) -> exp.Expression:
     # DuckDB's trim() with a character list is slow (about 1 µs a cell); most cells need no trimming.
     trimmed = exp.Trim(this=text.copy(), expression=_str(_WHITESPACE))
-    return exp.Case().when(_call("regexp_matches", text.copy(), _str(_PADDED)), trimmed).else_(text.copy())
+    return exp.Case().when(exp.RegexpLike(this=text.copy(), expression=_str(_PADDED)), trimmed).else_(text.copy())
 
 
 def cell_text(column: str, *, trim: bool) -> exp.Expression:
@@ -185,7 +192,7 @@ def _fails(typed: exp.Expression, text: exp.Expression) -> exp.Expression:
 # -- typed values ----------------------------------------------------------------------------------
 # Each builder turns cell text into the typed value, or NULL when the text does not parse. A guard regex
 # comes first (cheap: RE2 runs it as a DFA), so lenient casts never see text such as "1,2,3" or "0x10",
-# and try_strptime (slow when it fails) only sees text of the right shape. The guards and the string
+# and strptime (slow when it fails) only sees text of the right shape. The guards and the string
 # clean-up allow only what the column was seen to contain: every extra feature costs time in every query.
 
 
@@ -206,7 +213,7 @@ class _Style:
 
 def _number_guard(style: _Style) -> str:
     sign = "[-+−]" if style.unicode_minus else "[-+]"
-    space = r"\s*" if style.spaces else ""
+    space = f"{_SPACE}*" if style.spaces else ""
     number = _STRICT_NUMBER + (_EXPONENT if style.exponent else "")
     parts = [f"(?:{sign}{space})?"]
     if style.currency:
@@ -268,7 +275,7 @@ def _boolean_value(text: exp.Expression) -> exp.Expression:
 
 
 def _date_guard(fmt: str) -> str:
-    """The RE2 pattern of the text a strptime format reads ("%Y年%m月%d日" → "[0-9]{4}年[0-9]{1,2}月…")."""
+    """The pattern of the text a strptime format reads ("%Y年%m月%d日" → "[0-9]{4}年[0-9]{1,2}月…")."""
     pattern, i = [], 0
     while i < len(fmt):
         if fmt[i] == "%":
@@ -281,7 +288,8 @@ def _date_guard(fmt: str) -> str:
 
 
 def _strptime(text: exp.Expression, fmt: str) -> exp.Expression:
-    return exp.Anonymous(this="try_strptime", expressions=[text.copy(), _str(fmt)])
+    """The timestamp ``text`` reads as in the strptime format ``fmt``, NULL when it does not parse."""
+    return exp.StrToTime(this=text.copy(), format=_str(fmt), safe=True)
 
 
 def _date_value(text: exp.Expression, formats: Sequence[str], kind: str) -> exp.Expression:
@@ -324,12 +332,12 @@ class _Candidate:
     #: Whether cells must be trimmed (the sample held padded cells); trimming costs time in every query.
     trim: bool = True
 
-    def typed(self, text: exp.Expression) -> exp.Expression:
-        """The typed value of the cell ``text``, NULL for missing or unreadable cells."""
+    def typed(self, text: exp.Expression, *, kind: str | None = None) -> exp.Expression:
+        """The typed value of ``text`` as ``kind`` (the candidate's own by default), NULL for missing or unreadable cells."""
         if self.family == "boolean":
             return _boolean_value(text)
         if self.family in ("number", "percent"):
-            return _number_value(text, self.style, integer=self.kind == "integer")
+            return _number_value(text, self.style, integer=(kind or self.kind) == "integer")
         return _date_value(text, self.formats, self.kind or _date_kind(self.formats))
 
 
@@ -390,9 +398,9 @@ def _check_aggregates(key: str, candidate: _Candidate, text: exp.Expression, her
     else:
         # What the cells hold besides digits ("¥.万" for "¥3.5万"): the features the guard must allow. A
         # number column has a handful of these; the cap keeps a free-text column from flooding the result.
-        skeleton = _call("translate", text.copy(), _str("0123456789"), _str(""))
+        skeleton = exp.Translate(this=text.copy(), from_=_str("0123456789"), to=_str(""))
         distinct = exp.Filter(this=exp.ArrayAgg(this=exp.Distinct(expressions=[skeleton])), expression=exp.Where(this=here.copy()))
-        aggs[f"{key}:skeletons"] = _call("list_slice", distinct, _int(1), _int(SKELETONS + 1))
+        aggs[f"{key}:skeletons"] = _first(distinct, SKELETONS + 1)
         aggs[f"{key}:mobile"] = _count_if(_matches(text, _MOBILE))
         aggs[f"{key}:minlen"] = exp.Filter(this=exp.Min(this=length.copy()), expression=exp.Where(this=here.copy()))
         aggs[f"{key}:maxlen"] = exp.Filter(this=exp.Max(this=length.copy()), expression=exp.Where(this=here.copy()))
@@ -502,8 +510,8 @@ def infer_conversions(engine: Engine, raw_table: str, schema: pa.Schema) -> list
     A conversion is returned only if it reads every non-missing cell of the whole table.
     """
     columns = [f.name for f in schema if _is_text(f.type)]
-    if not columns or engine.dialect != "duckdb":
-        return []  # the typed values use DuckDB functions (try_strptime, regexp_full_match)
+    if not columns:
+        return []
     try:
         chosen = _infer(engine, exp.Table(this=exp.to_identifier(raw_table, quoted=True)), columns)
     except EngineError as error:
@@ -539,7 +547,7 @@ def _infer(engine: Engine, table: exp.Table, columns: list[str]) -> list[_Candid
         short = exp.LTE(this=exp.Length(this=text.copy()), expression=_int(MAX_CELL))
         examples = exp.Filter(this=exp.ArrayAgg(this=exp.Distinct(expressions=[text.copy()])),
                               expression=exp.Where(this=exp.and_(here.copy(), short)))
-        aggs[str(i)] = _call("list_slice", examples, _int(1), _int(EXAMPLES))
+        aggs[str(i)] = _first(examples, EXAMPLES)
     found = _aggregate(engine, _sample(table, dict(enumerate(columns)), EXAMPLE_ROWS), aggs)
     candidates = {i: c for i, name in enumerate(columns) if found[str(i)] and (c := _propose(name, found[str(i)]))}
     if not candidates:
@@ -560,7 +568,9 @@ def _infer(engine: Engine, table: exp.Table, columns: list[str]) -> list[_Candid
     for i, candidate in chosen.items():
         candidate.trim = bool(stats[f"{i}:padded"])
         text = cell_text(candidate.column, trim=candidate.trim)
-        aggs[f"{i}:fail"] = _fails(candidate.typed(text), text)
+        # An integer candidate is counted on its DOUBLE reading: text with a point makes it a number anyway, and
+        # TRY_CAST('2.5' AS BIGINT) is 3 on DuckDB but NULL on Spark.
+        aggs[f"{i}:fail"] = _fails(candidate.typed(text, kind="number" if candidate.kind == "integer" else None), text)
         if candidate.kind == "integer":
             aggs[f"{i}:fraction"] = _count_if(_contains(text, "."))
     verified = _aggregate(engine, table, aggs)
@@ -569,7 +579,6 @@ def _infer(engine: Engine, table: exp.Table, columns: list[str]) -> list[_Candid
             log.info("%s: %d cells do not read as %s; left as text", candidate.column, verified[f"{i}:fail"], candidate.kind)
             del chosen[i]
         elif candidate.kind == "integer" and verified[f"{i}:fraction"]:
-            # Guarded text with a point reads as BIGINT and as DOUBLE alike, so the count above holds.
             candidate.kind = "number"
     return [chosen[i] for i in sorted(chosen)]
 

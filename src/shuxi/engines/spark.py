@@ -67,7 +67,6 @@ _SESSION_CONF = {"spark.sql.timestampType": "TIMESTAMP_NTZ"}
 _START_CONF = {"spark.app.name": "shuxi", "spark.ui.showConsoleProgress": "false"}
 #: Functions that reach the JVM rather than the data; refused on a sealed engine even if SQL got past the guard.
 _JVM_FUNCTIONS = {"reflect", "java_method", "try_reflect"}
-_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _owned: SparkSession | None = None
 _owned_lock = threading.Lock()
@@ -396,7 +395,7 @@ class SparkEngine:
     def render(self, query: exp.Expression, *, pretty: bool = False) -> str:
         from shuxi.plan.dialects import render
 
-        return render(_quote_non_ascii(query), self.dialect, pretty=pretty)
+        return render(query, self.dialect, pretty=pretty)
 
     def schema(self, name: str) -> pa.Schema:
         self._check_open()
@@ -522,21 +521,6 @@ class SparkEngine:
 def _quote(name: str) -> str:
     """``name`` as one Spark identifier (backticks, so Chinese and other characters pass the parser)."""
     return exp.to_identifier(name, quoted=True).sql("spark")
-
-
-def _quote_non_ascii(tree: exp.Expression) -> exp.Expression:
-    """``tree`` with every name Spark's parser would refuse unquoted (销售: only ASCII is allowed) quoted.
-
-    sqlglot leaves such names bare because Python counts 销 as a word character.
-    """
-    bare = [i for i in tree.find_all(exp.Identifier) if not i.quoted and not _BARE_NAME.fullmatch(i.name)]
-    if not bare:
-        return tree
-    tree = tree.copy()
-    for ident in tree.find_all(exp.Identifier):
-        if not ident.quoted and not _BARE_NAME.fullmatch(ident.name):
-            ident.set("quoted", True)
-    return tree
 
 
 # -- error translation ------------------------------------------------------------------------------
