@@ -18,12 +18,25 @@ Inside a run the child times three phases, all in the same process:
 
 ``end-to-end`` is the sum: what a user waits for in a fresh Python process, Python's own start-up excluded.
 
+``shuxi-spark`` (shuxi on its Spark engine, ``local[THREADS]``) is not in the default set because one run
+costs tens of seconds; add it with ``--spark`` or name it in ``--only``. Its child has two more phases:
+``start`` (the SparkSession, started the way ``shuxi.open(..., engine="spark")`` starts it, from
+``SHUXI_SPARK_MASTER`` and ``SHUXI_SPARK_CONF``: UI off, 4 shuffle partitions, 2 GB driver) between
+``import`` and ``open``, and ``query_warm`` (both Plans again in the same session). When it runs, every
+shuxi and raw-DuckDB child runs both analyses a second time as well, so the warm queries compare like with
+like; ``startup`` = import + start + open. Its CPU time and peak memory include the JVM's: the CPU of the
+Python process's descendants (``/proc/<pid>/stat``, with the reaped launcher's time) and the sum of the
+Python process's and the JVM's ``VmHWM``, read before the session stops.
+
     python bench/engine.py                                   # 10M rows, 5 repeats, all four
     python bench/engine.py --rows 100000000 --memory-limit 4GB --only shuxi,duckdb --repeats 3
+    python bench/engine.py --only shuxi,duckdb --spark --repeats 3   # + shuxi on Spark local[THREADS]
     python bench/engine.py --smoke                           # a few seconds; correctness only
+    python bench/engine.py --smoke --only shuxi-spark        # Spark's correctness, about half a minute
 
 Targets (judged unless ``--smoke``): shuxi ≤ 1.10× raw DuckDB end-to-end and query time, ≤ 1.2× its peak
-memory; pandas slower end-to-end than shuxi. ``--strict`` turns a missed target into exit code 2.
+memory; pandas slower end-to-end than shuxi; none for shuxi-spark. ``--strict`` turns a missed target into
+exit code 2.
 """
 
 from __future__ import annotations
@@ -46,15 +59,22 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 CONTENDERS = ("shuxi", "duckdb", "pandas", "polars")
-#: Diagnostic contenders, run only when named in --only: shuxi without its type inference of text columns.
-EXTRA = ("shuxi-noinfer",)
+#: Contenders run only when named in --only: shuxi without its type inference of text columns (a diagnostic),
+#: and shuxi on its Spark engine (slow to start; --spark adds it too).
+EXTRA = ("shuxi-noinfer", "shuxi-spark")
+SPARK = "shuxi-spark"
 #: The library each contender needs beyond the standard library (checked before running).
-NEEDS = {"shuxi": "duckdb", "shuxi-noinfer": "duckdb", "duckdb": "duckdb", "pandas": "pandas", "polars": "polars"}
+NEEDS = {"shuxi": "duckdb", "shuxi-noinfer": "duckdb", "duckdb": "duckdb", "pandas": "pandas", "polars": "polars",
+         SPARK: "pyspark"}
 TIER_LABELS = ("low", "middle", "high")
 REL_TOL = 1e-9
 TIME_RATIO_TARGET = 1.10
 MEMORY_RATIO_TARGET = 1.2
 SMOKE_ROWS = 20_000
+#: The Spark contender's session settings (SHUXI_SPARK_CONF): no web UI; 4 shuffle partitions rather than
+#: Spark's 200, since both analyses shuffle a handful of groups; the driver (in local mode the only JVM, the
+#: executors are its threads) gets 2 GB of heap, twice Spark's default. The master is local[THREADS].
+SPARK_CONF = {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4", "spark.driver.memory": "2g"}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -64,16 +84,46 @@ SMOKE_ROWS = 20_000
 # ---------------------------------------------------------------------------------------------------
 
 
-def _proc_status_mb(field: str) -> float:
-    """A memory line of /proc/self/status in MB ("VmRSS" now, "VmHWM" the peak); NaN where /proc is missing."""
+def _proc_status_mb(field: str, pid: int | str = "self") -> float:
+    """A memory line of /proc/<pid>/status in MB ("VmRSS" now, "VmHWM" the peak); NaN where /proc is missing."""
     try:
-        with open("/proc/self/status") as f:
+        with open(f"/proc/{pid}/status") as f:
             for line in f:
                 if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return math.nan
+
+
+def _descendants(root: int) -> dict[int, list[str]]:
+    """The live descendants of process ``root`` (children, grandchildren…), each with its /proc/<pid>/stat
+    fields after the command name (index 0 is field 3, the state). Empty where /proc is missing."""
+    stats: dict[int, list[str]] = {}
+    try:
+        pids = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+    except OSError:
+        return {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stats[pid] = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            pass  # gone meanwhile
+    found: dict[int, list[str]] = {}
+    parents = {root}
+    while parents:
+        children = {pid for pid, fields in stats.items() if int(fields[1]) in parents and pid not in found}
+        found.update((pid, stats[pid]) for pid in children)
+        parents = children
+    return found
+
+
+def _descendants_cpu() -> float:
+    """CPU seconds of this process's live descendants (the JVM), including what they reaped (fields 14–17:
+    utime, stime, cutime, cstime; the launcher JVM that spark-submit runs before exec-ing the driver is one)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(sum(int(f) for f in fields[11:15]) for fields in _descendants(os.getpid()).values()) / ticks
 
 
 _SETTINGS_SQL = "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit"
@@ -101,9 +151,13 @@ def child_shuxi(spec: dict[str, Any], lap: Any, *, infer_types: bool = True) -> 
     tiers = ds.run(tiers_plan)
     correlation = ds.run(corr_plan)
     lap("query")
+    warm = {}
+    if spec.get("warm"):  # the same Plans again: compiled again, run on a warm DuckDB
+        warm = {"warm": _arrow_results(ds.run(tiers_plan), ds.run(corr_plan))}
+        lap("query_warm")
     # Not timed: the settings DuckDB really ran with, so a memory-limit run shows the limit took effect.
     settings = ds.engine.execute(_SETTINGS_SQL).to_pylist()[0]
-    return {**_arrow_results(tiers, correlation), "settings": settings}
+    return {**_arrow_results(tiers, correlation), **warm, "settings": settings}
 
 
 def child_duckdb(spec: dict[str, Any], lap: Any) -> dict[str, Any]:
@@ -122,8 +176,13 @@ def child_duckdb(spec: dict[str, Any], lap: Any) -> dict[str, Any]:
     tiers = con.sql(spec["sql"][0]).to_arrow_table()
     correlation = con.sql(spec["sql"][1]).to_arrow_table()
     lap("query")
+    warm = {}
+    if spec.get("warm"):
+        warm = {"warm": _arrow_results(con.sql(spec["sql"][0]).to_arrow_table(),
+                                       con.sql(spec["sql"][1]).to_arrow_table())}
+        lap("query_warm")
     settings = con.sql(_SETTINGS_SQL).to_arrow_table().to_pylist()[0]
-    return {**_arrow_results(tiers, correlation), "settings": settings}
+    return {**_arrow_results(tiers, correlation), **warm, "settings": settings}
 
 
 def child_pandas(spec: dict[str, Any], lap: Any) -> dict[str, Any]:
@@ -177,30 +236,79 @@ def child_shuxi_noinfer(spec: dict[str, Any], lap: Any) -> dict[str, Any]:
     return child_shuxi(spec, lap, infer_types=False)
 
 
+def child_shuxi_spark(spec: dict[str, Any], lap: Any) -> dict[str, Any]:
+    lap.with_descendants = True  # from here on every lap's CPU includes the JVM's
+    import pyspark.sql  # noqa: F401 - what the engine imports to start a session
+    import shuxi
+    import shuxi.engines.spark
+    from shuxi.config import load_settings
+    from shuxi.plan.ir import Plan
+
+    lap("import")
+    # The session shuxi.open(..., engine="spark") would start, from SHUXI_SPARK_MASTER / SHUXI_SPARK_CONF,
+    # started here on its own so that Spark's start-up is a phase of its own; open() then works in it.
+    session = shuxi.engines.spark.spark_session(load_settings())
+    lap("start")
+    ds = shuxi.open(spec["path"], engine="spark")
+    tiers_plan, corr_plan = (Plan.model_validate_json(p) for p in spec["plans"])
+    lap("open")
+    cold = _arrow_results(ds.run(tiers_plan), ds.run(corr_plan))
+    lap("query")
+    warm = _arrow_results(ds.run(tiers_plan), ds.run(corr_plan))
+    lap("query_warm")
+    # Before the session stops (at exit): the JVM's peak, and what Spark ran with.
+    jvm = {pid: _proc_status_mb("VmHWM", pid) for pid in _descendants(os.getpid())}
+    conf = session.sparkContext.getConf()
+    settings = {"master": session.sparkContext.master, "default_parallelism": session.sparkContext.defaultParallelism,
+                "spark_version": session.version,
+                **{key: ds.engine.session.conf.get(key) for key in ("spark.sql.shuffle.partitions",)},
+                "driver_memory": conf.get("spark.driver.memory", "1g (default)"),
+                "ui_enabled": conf.get("spark.ui.enabled", "true (default)"),
+                "jvm_pids": len(jvm)}
+    return {**cold, "warm": warm, "settings": settings, "jvm_peak_rss_mb": sum(v for v in jvm.values() if v == v)}
+
+
 CHILDREN = {"shuxi": child_shuxi, "shuxi-noinfer": child_shuxi_noinfer, "duckdb": child_duckdb,
-            "pandas": child_pandas, "polars": child_polars}
+            "pandas": child_pandas, "polars": child_polars, SPARK: child_shuxi_spark}
 
 
 def run_child(name: str) -> None:
     """Entry point of a child process: read the spec from stdin, run, print one JSON line."""
     spec = json.loads(sys.stdin.read())
-    laps: dict[str, float] = {}
-    cpu: dict[str, float] = {}
-    rss: dict[str, float] = {}
-    last, last_cpu = time.perf_counter(), time.process_time()
-
-    def lap(phase: str) -> None:
-        nonlocal last, last_cpu
-        now, now_cpu = time.perf_counter(), time.process_time()
-        laps[phase], cpu[phase] = now - last, now_cpu - last_cpu
-        rss[phase] = _proc_status_mb("VmRSS")
-        last, last_cpu = now, now_cpu
-
+    lap = Laps()
     results = CHILDREN[name](spec, lap)
     # The peak of this process's own address space. Not ru_maxrss: Linux carries the forking parent's peak
     # across exec into the child's ru_maxrss, so every child would report at least the parent's size.
-    print(json.dumps({"times": laps, "cpu": cpu, "rss_after_mb": rss, "results": results,
-                      "peak_rss_mb": _proc_status_mb("VmHWM")}))
+    python_peak = _proc_status_mb("VmHWM")
+    jvm_peak = results.pop("jvm_peak_rss_mb", None)
+    report = {"times": lap.times, "cpu": lap.cpu, "rss_after_mb": lap.rss, "results": results,
+              "peak_rss_mb": python_peak + (jvm_peak or 0.0)}
+    if jvm_peak is not None:  # the Spark child: Python and JVM peaks, summed above (an upper bound of the pair's)
+        report.update(python_peak_rss_mb=python_peak, jvm_peak_rss_mb=jvm_peak)
+    print(json.dumps(report))
+    sys.stdout.flush()
+
+
+class Laps:
+    """``lap(phase)`` records the wall time, CPU time and RSS since the previous lap (or since creation).
+
+    With ``with_descendants`` set, the CPU time includes the live descendants' (the Spark JVM's): a /proc scan
+    per lap, which the other contenders are spared.
+    """
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.rss: dict[str, float] = {}
+        self.with_descendants = False
+        self._last, self._last_cpu = time.perf_counter(), time.process_time()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        now_cpu = time.process_time() + (_descendants_cpu() if self.with_descendants else 0.0)
+        self.times[phase], self.cpu[phase] = now - self._last, now_cpu - self._last_cpu
+        self.rss[phase] = _proc_status_mb("VmRSS")
+        self._last, self._last_cpu = now, now_cpu
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -243,7 +351,7 @@ def _versions(names: list[str]) -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
-    frames = [n for n in names if n in ("pandas", "polars")]
+    frames = [n for n in names if n in ("pandas", "polars")] + (["pyspark"] if SPARK in names else [])
     for package in ("duckdb", "pyarrow", "sqlglot", "pydantic", "numpy", *frames):
         try:
             found[package] = version(package)
@@ -299,8 +407,11 @@ def child_env(name: str, *, threads: int, memory_limit: str | None, shuxi_root: 
     if name.startswith("shuxi"):
         env["SHUXI_THREADS"] = str(threads)
         env["SHUXI_CACHE_DIR"] = str(out_dir / "shuxi-cache")  # the engine spills to <cache>/spill
-        if memory_limit:
+        if memory_limit and name != SPARK:  # a DuckDB limit; Spark's driver memory is in SPARK_CONF
             env["SHUXI_MEMORY_LIMIT"] = memory_limit
+    if name == SPARK:
+        env["SHUXI_SPARK_MASTER"] = f"local[{threads}]"
+        env["SHUXI_SPARK_CONF"] = ",".join(f"{key}={value}" for key, value in SPARK_CONF.items())
     if name == "polars":
         env["POLARS_MAX_THREADS"] = str(threads)
     return env
@@ -340,18 +451,29 @@ def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, floa
         times = [r["times"] for r in reports]
         cpu = [r["cpu"] for r in reports]
         summary[name] = {
-            # CPU seconds of all the process's threads: less disturbed than wall time by other work on the machine.
-            "cpu_end_to_end": median([c["import"] + c["open"] + c["query"] for c in cpu]),
+            # CPU seconds of all the process's threads (and the JVM's, for Spark): less disturbed than wall
+            # time by other work on the machine.
+            "cpu_end_to_end": median([c["import"] + c.get("start", 0.0) + c["open"] + c["query"] for c in cpu]),
             "cpu_query": median([c["query"] for c in cpu]),
             "import": median([t["import"] for t in times]),
             "open": median([t["open"] for t in times]),
             "query": median([t["query"] for t in times]),
-            "end_to_end": median([t["import"] + t["open"] + t["query"] for t in times]),
+            "end_to_end": median([t["import"] + t.get("start", 0.0) + t["open"] + t["query"] for t in times]),
             "open_query": median([t["open"] + t["query"] for t in times]),
             "peak_rss_mb": median([r["peak_rss_mb"] for r in reports]),
             "import_rss_mb": median([r["rss_after_mb"]["import"] for r in reports]),
             "runs": len(reports),
         }
+        # Only in some runs: Spark's session start (part of startup), and the analyses run a second time.
+        if all("start" in t for t in times):
+            summary[name]["start"] = median([t["start"] for t in times])
+        summary[name]["startup"] = median([t["import"] + t.get("start", 0.0) + t["open"] for t in times])
+        if times and all("query_warm" in t for t in times):
+            summary[name]["query_warm"] = median([t["query_warm"] for t in times])
+            summary[name]["cpu_query_warm"] = median([c["query_warm"] for c in cpu])
+        if all("jvm_peak_rss_mb" in r for r in reports):
+            summary[name]["python_peak_rss_mb"] = median([r["python_peak_rss_mb"] for r in reports])
+            summary[name]["jvm_peak_rss_mb"] = median([r["jvm_peak_rss_mb"] for r in reports])
     return summary
 
 
@@ -375,23 +497,49 @@ def render_table(summary: dict[str, dict[str, float]], verdicts: dict[str, list[
     base = summary.get("duckdb")
 
     def ratio(name: str, key: str) -> str:
-        return f"{summary[name][key] / base[key]:.2f}×" if base else "–"
+        return f"{summary[name][key] / base[key]:.2f}×" if base and key in base and key in summary[name] else "–"
 
+    def verdict_of(name: str) -> str:
+        if verdicts is None:
+            return "not judged (smoke)"
+        if name in verdicts:
+            return "; ".join(f"{'PASS' if ok else 'FAIL'} {what}" for what, ok in verdicts[name])
+        return "–"
+
+    if any("query_warm" in m for m in summary.values()):
+        return _render_warm_table(summary, ratio, verdict_of)
     header = ("| contender | end-to-end s | × duckdb | import s | open s | query s | × duckdb "
               "| CPU s end-to-end | × duckdb | CPU s query | × duckdb | peak RSS MB | × duckdb | targets |")
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for name, m in summary.items():
-        if verdicts is None:
-            verdict = "not judged (smoke)"
-        elif name in verdicts:
-            verdict = "; ".join(f"{'PASS' if ok else 'FAIL'} {what}" for what, ok in verdicts[name])
-        else:
-            verdict = "–"
+        verdict = verdict_of(name)
         lines.append(
             f"| {name} | {m['end_to_end']:.3f} | {ratio(name, 'end_to_end')} | {m['import']:.3f} | {m['open']:.3f} "
             f"| {m['query']:.3f} | {ratio(name, 'query')} | {m['cpu_end_to_end']:.3f} | {ratio(name, 'cpu_end_to_end')} "
             f"| {m['cpu_query']:.3f} | {ratio(name, 'cpu_query')} | {m['peak_rss_mb']:.0f} | {ratio(name, 'peak_rss_mb')} "
             f"| {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def _render_warm_table(summary: dict[str, dict[str, float]], ratio: Any, verdict_of: Any) -> str:
+    """The table of a run with Spark: start-up (import + start + open) and cold and warm queries apart."""
+
+    def value(m: dict[str, float], key: str, digits: int = 3) -> str:
+        return f"{m[key]:.{digits}f}" if key in m else "–"
+
+    header = ("| contender | end-to-end s | × duckdb | import s | start s | open s | startup s | × duckdb "
+              "| query cold s | × duckdb | query warm s | × duckdb | CPU s end-to-end | × duckdb "
+              "| CPU s query cold | × duckdb | CPU s query warm | × duckdb | peak RSS MB | × duckdb | targets |")
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for name, m in summary.items():
+        lines.append(
+            f"| {name} | {m['end_to_end']:.3f} | {ratio(name, 'end_to_end')} | {m['import']:.3f} "
+            f"| {value(m, 'start')} | {m['open']:.3f} | {m['startup']:.3f} | {ratio(name, 'startup')} "
+            f"| {m['query']:.3f} | {ratio(name, 'query')} | {value(m, 'query_warm')} | {ratio(name, 'query_warm')} "
+            f"| {m['cpu_end_to_end']:.3f} | {ratio(name, 'cpu_end_to_end')} | {m['cpu_query']:.3f} "
+            f"| {ratio(name, 'cpu_query')} | {value(m, 'cpu_query_warm')} | {ratio(name, 'cpu_query_warm')} "
+            f"| {m['peak_rss_mb']:.0f} | {ratio(name, 'peak_rss_mb')} | {verdict_of(name)} |"
         )
     return "\n".join(lines)
 
@@ -405,7 +553,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="threads for every contender (default: all cores)")
     parser.add_argument("--memory-limit", default=None, help='DuckDB memory limit for shuxi and raw DuckDB, such as "4GB"')
     parser.add_argument("--only", default=",".join(CONTENDERS), help="comma-separated contenders (default: all four); also shuxi-noinfer, "
-                        "shuxi with infer_types=False, to measure what type inference costs")
+                        "shuxi with infer_types=False, to measure what type inference costs, and shuxi-spark, shuxi on "
+                        "Spark local[THREADS] (tens of seconds a run)")
+    parser.add_argument("--spark", action="store_true",
+                        help="add shuxi-spark to the contenders (as naming it in --only does)")
     parser.add_argument("--data-dir", type=Path, default=BENCH / "data", help="where the demo Parquet is kept (default bench/data)")
     parser.add_argument("--out-dir", type=Path, default=BENCH / "out", help="raw per-run JSON and spill folders (default bench/out)")
     parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_ROWS:,} rows, 1 run, no warm-up; checks results, not targets")
@@ -419,6 +570,8 @@ def main(argv: list[str] | None = None) -> int:
         args.rows, args.repeats, args.warmup = SMOKE_ROWS, 1, 0
 
     names = [n.strip() for n in args.only.split(",") if n.strip()]
+    if args.spark and SPARK not in names:
+        names.append(SPARK)
     unknown = sorted(set(names) - set(CONTENDERS) - set(EXTRA))
     if unknown or not names:
         parser.error(f"--only takes some of {', '.join([*CONTENDERS, *EXTRA])}; not {', '.join(unknown) or 'nothing'}")
@@ -426,9 +579,12 @@ def main(argv: list[str] | None = None) -> int:
         if importlib.util.find_spec(NEEDS[name]) is None:
             print(f"skipping {name}: {NEEDS[name]} is not installed")
             names.remove(name)
+        elif name == SPARK and not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+            print(f"skipping {name}: Spark needs Java 17 or 21 (no java on PATH, no JAVA_HOME)")
+            names.remove(name)
     # shuxi runs first in the first round: its results are the reference every other run is checked against.
     names = ["shuxi", *(n for n in names if n != "shuxi")]
-    unlimited = sorted(n for n in names if n in ("pandas", "polars"))
+    unlimited = sorted(n for n in names if n in ("pandas", "polars", SPARK))
     if args.memory_limit and unlimited:
         print(f"note: --memory-limit applies to shuxi and duckdb only, not {', '.join(unlimited)}")
 
@@ -438,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     spill = args.out_dir / "duckdb-spill"
     spec = {"path": str(path.resolve()), "threads": args.threads, "memory_limit": args.memory_limit,
-            "spill_dir": str(spill.resolve()), **seed}
+            "spill_dir": str(spill.resolve()), "warm": SPARK in names, **seed}
     envs = {n: child_env(n, threads=args.threads, memory_limit=args.memory_limit, shuxi_root=shuxi_root,
                          out_dir=args.out_dir.resolve()) for n in names}
 
@@ -454,16 +610,22 @@ def main(argv: list[str] | None = None) -> int:
         for name in order:
             report = spawn(name, spec, envs[name])
             report["settings"] = report["results"].pop("settings", None)
+            warm = report["results"].pop("warm", None)
             reference = reference or report["results"]
             t = report["times"]
             label = f"run {round_no - args.warmup + 1}" if measured else f"warm-up {round_no + 1}"
             settings = report["settings"]
-            print(f"  {label} {name:7s} end-to-end {t['import'] + t['open'] + t['query']:.3f} s "
-                  f"(import {t['import']:.3f}, open {t['open']:.3f}, query {t['query']:.3f}; "
-                  f"CPU {sum(report['cpu'].values()):.3f}), peak RSS {report['peak_rss_mb']:.0f} MB"
-                  + (f"; DuckDB threads {settings['threads']}, memory_limit {settings['memory_limit']}"
-                     if settings and round_no == 0 else ""), flush=True)
+            phases = ", ".join(f"{phase.replace('query_warm', 'query warm')} {seconds:.3f}" for phase, seconds in t.items())
+            peak = (f" (Python {report['python_peak_rss_mb']:.0f} + JVM {report['jvm_peak_rss_mb']:.0f})"
+                    if "jvm_peak_rss_mb" in report else "")
+            shown = (f"; {'Spark' if name == SPARK else 'DuckDB'} " + ", ".join(f"{k} {v}" for k, v in settings.items())
+                     if settings and round_no == 0 else "")
+            print(f"  {label} {name:7s} end-to-end {sum(v for k, v in t.items() if k != 'query_warm'):.3f} s "
+                  f"({phases}; CPU {sum(report['cpu'].values()):.3f}), peak RSS {report['peak_rss_mb']:.0f} MB{peak}"
+                  + shown, flush=True)
             problems = [f"{name}: {p}" for p in mismatches(reference, report["results"])]
+            if warm is not None:
+                problems += [f"{name} (warm): {p}" for p in mismatches(reference, warm)]
             if problems:
                 failures += problems
                 break
@@ -482,6 +644,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table)
     print()
+    for name, m in summary.items():
+        if "jvm_peak_rss_mb" in m:
+            print(f"{name} peak RSS = Python {m['python_peak_rss_mb']:.0f} MB + JVM {m['jvm_peak_rss_mb']:.0f} MB (medians)")
     print(f"load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} cores")
     print("results (shuxi): " + json.dumps(reference, ensure_ascii=False))
     record = {
@@ -494,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
         "versions": _versions(names),
         "sql": seed["sql"], "summary": summary, "runs": runs,
     }
-    suffix = f"{args.rows}" + (f"-{args.memory_limit}" if args.memory_limit else "")
+    suffix = f"{args.rows}" + (f"-{args.memory_limit}" if args.memory_limit else "") + ("-spark" if SPARK in names else "")
     (args.out_dir / f"engine-{suffix}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
     print(f"all contenders agree with shuxi (counts exactly, floats within {REL_TOL:g} relative)")
     missed = [f"{n}: {what}" for n, items in (verdicts or {}).items() for what, ok in items if not ok]
