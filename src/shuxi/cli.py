@@ -202,6 +202,11 @@ def _run_demo(rows: int, out: Path | None, engine: EngineChoice | None) -> None:
         console.print("[dim]One product per tier: the variance of a group of one is undefined (NULL), not 0.[/]")
 
 
+# -- commands that live with their library layer ----------------------------------------------------
+# Each module below imports only typer (and shuxi.cli helpers) at the top; heavy libraries load inside commands.
+# Register one line per layer here; keep the logic in the layer's own cli module.
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
