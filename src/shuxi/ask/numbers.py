@@ -316,8 +316,8 @@ def _check_question(question: object) -> None:
 
 # ---------------------------------------------------------------------------------------------- periods
 _Y = r"(?P<y>(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4})"
-_M = r"(?P<mo>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_D = r"(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_M = r"(?P<mo>\d{1,2}|十[一二]?|[一二三四五六七八九])"
+_D = r"(?P<d>\d{1,2}|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _Q = r"(?:(?:第\s*)?(?P<qc>[1-4一二三四])\s*季度|(?<![A-Za-z])[Qq](?P<qa>[1-4])(?!\d))"
 _Q_EN = r"(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
 _MN = (
@@ -334,18 +334,18 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.IGNORECASE), kind)
     for p, kind in [
         (_Y + r"\s*年\s*" + _M + r"\s*月\s*" + _D + r"\s*[日号]", "day"),
-        (_Y + r"\s*年\s*" + _M + r"\s*月(?:份)?\s*(?:到|至|~|～|-|–|—)\s*(?P<mo2>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?:份)?", "month_range"),
+        (_Y + r"\s*年\s*" + _M + r"\s*月(?:份)?\s*(?:到|至|~|～|-|–|—)\s*(?P<mo2>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?", "month_range"),
         (_Y + r"\s*年\s*" + _M + r"\s*月(?:份)?", "month"),
         (_Y + r"\s*(?:年度?)?\s*-?\s*" + _Q, "quarter"),
         (r"(?<![A-Za-z])[Qq](?P<qa>[1-4])\s*,?\s*(?:of\s+)?" + _BARE_Y, "quarter"),
-        (r"\b" + _Q_EN + r"\s+(?:of\s+|in\s+)?" + _BARE_Y, "quarter"),
+        (r"(?<![A-Za-z])" + _Q_EN + r"\s+(?:of\s+|in\s+)?" + _BARE_Y, "quarter"),
         (r"(?P<y>(?<!\d)\d{4})\s*年?\s*(?:到|至|~|～|-|–|—)\s*(?P<y2>\d{4})\s*年度?", "year_range"),
         (_Y + r"\s*年度?", "year"),
         (r"(?<![\d.\-/])(?P<y>\d{4})([-/.])(?P<mo>\d{1,2})\2(?P<d>\d{1,2})(?![\d.])", "day"),
         (r"(?<![\d.\-/])(?P<y>\d{4})[-/](?P<mo>\d{1,2})(?![\d/\-])", "month"),
-        (r"\b" + _MN + r"\s+" + _D + r"(?:st|nd|rd|th)?,?\s+" + _BARE_Y, "day"),
+        (r"(?<![A-Za-z])" + _MN + r"\s+" + _D + r"(?:st|nd|rd|th)?,?\s+" + _BARE_Y, "day"),
         (r"(?<!\d)" + _D + r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MN + r",?\s+" + _BARE_Y, "day"),
-        (r"\b" + _MN + r",?\s+(?:of\s+)?" + _BARE_Y, "month"),
+        (r"(?<![A-Za-z])" + _MN + r",?\s+(?:of\s+)?" + _BARE_Y, "month"),
         (r"\b(?:from|between)\s+(?P<span>" + _BARE_Y + r"\s+(?:to|and|through|until|-)\s+(?P<y2>19\d\d|20\d\d|2100))\b", "year_range"),
         (r"\b(?:in|during|year|throughout|fy)\s*(?:the\s+year\s+)?(?P<span>" + _BARE_Y + r")\b", "year"),
         (r"(?P<rel>去年|今年|前年)\s*" + _M + r"\s*月(?:份)?", "rel_month"),
@@ -363,9 +363,9 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"(?:最近|近|过去)的?\s*" + _N + r"\s*" + _REL_UNIT, "last_n"),
         (r"\b(?:the\s+)?(?:last|past|previous|recent)\s+" + _N + r"\s+" + _REL_UNIT + r"\b", "last_n"),
         (_Q, "q_alone"),
-        (r"\b" + _Q_EN + r"\b", "q_alone"),
+        (r"(?<![A-Za-z])" + _Q_EN + r"\b", "q_alone"),
         (r"(?<![\d年个零〇一二两三四五六七八九十])" + _M + r"\s*月(?:份)?", "m_alone"),
-        (r"\b(?P<mn>january|february|march|april|june|july|august|september|october|november|december)\b", "m_alone"),
+        (r"(?<![A-Za-z])(?P<mn>january|february|march|april|june|july|august|september|october|november|december)\b", "m_alone"),
     ]
 ]
 _CONNECTOR = re.compile(r"\s*(?:到|至|~|～|-|–|—|to|through|until)\s*", re.IGNORECASE)
