@@ -150,6 +150,14 @@ def test_values_are_exact_and_typed() -> None:
         ("2024年1月到3月", [(D(2024, 1, 1), D(2024, 4, 1), "month", "2024年1月到3月")]),
         ("2023年3月至2024年2月", [(D(2023, 3, 1), D(2024, 3, 1), "month", "2023年3月至2024年2月")]),
         ("from March 2023 to June 2023", [(D(2023, 3, 1), D(2023, 7, 1), "month", "March 2023 to June 2023")]),
+        ("in 2022 to 2024", [(D(2022, 1, 1), D(2025, 1, 1), "year", "2022 to 2024")]),
+        # a bare year listed after a year in context is a year too
+        ("sales in 2024 vs 2023", [(D(2024, 1, 1), D(2025, 1, 1), "year", "2024"), (D(2023, 1, 1), D(2024, 1, 1), "year", "2023")]),
+        ("2024年和2023年", [(D(2024, 1, 1), D(2025, 1, 1), "year", "2024年"), (D(2023, 1, 1), D(2024, 1, 1), "year", "2023年")]),
+        # half years: six months at month grain
+        ("2024年上半年", [(D(2024, 1, 1), D(2024, 7, 1), "month", "2024年上半年")]),
+        ("H2 2023", [(D(2023, 7, 1), D(2024, 1, 1), "month", "H2 2023")]),
+        ("first half of 2024", [(D(2024, 1, 1), D(2024, 7, 1), "month", "first half of 2024")]),
         # leap years and month ends
         ("2024年2月29日", [(D(2024, 2, 29), D(2024, 3, 1), "day", "2024年2月29日")]),
         ("2024-02", [(D(2024, 2, 1), D(2024, 3, 1), "month", "2024-02")]),
@@ -158,6 +166,7 @@ def test_values_are_exact_and_typed() -> None:
         # no context, no year
         ("price above 2024", []),
         ("3年保修", []),
+        ("price 2024 and 2023", []),
     ],
 )
 def test_absolute_periods(question: str, expected: list[tuple[D, D, str, str]]) -> None:
@@ -197,6 +206,11 @@ def test_invalid_dates_are_neither_periods_nor_numbers(question: str) -> None:
         ("3月的销量", LATEST, (D(2024, 3, 1), D(2024, 4, 1), "month")),
         ("去年3月", LATEST, (D(2023, 3, 1), D(2023, 4, 1), "month")),
         ("去年第四季度", LATEST, (D(2023, 10, 1), D(2024, 1, 1), "quarter")),
+        ("去年下半年", LATEST, (D(2023, 7, 1), D(2024, 1, 1), "month")),
+        ("上半年", LATEST, (D(2024, 1, 1), D(2024, 7, 1), "month")),
+        ("一月份", LATEST, (D(2024, 1, 1), D(2024, 2, 1), "month")),
+        ("十一月", LATEST, (D(2024, 11, 1), D(2024, 12, 1), "month")),
+        ("上一年", LATEST, (D(2023, 1, 1), D(2024, 1, 1), "year")),
     ],
 )
 def test_relative_periods(question: str, latest: D, expected: tuple[D, D, str]) -> None:
@@ -242,6 +256,10 @@ def test_mixed_question() -> None:
     question = "in 2024, price above 2024"
     assert _numbers(question) == [(2024, "number", "2024")]
     assert find_numbers(question)[0].start == 21
+
+
+def test_bare_years_without_context_are_numbers() -> None:
+    assert _numbers("price 2024 and 2023") == [(2024, "number", "2024"), (2023, "number", "2023")]
 
 
 def test_exclude_empty_reports_years_as_numbers() -> None:

@@ -20,7 +20,9 @@ Rules worth knowing:
   唯一/万一/哪一个/每一…; 第一 is the ordinal 1. Approximations (十几, 几百, 数十) are not numbers.
 * English "one" is skipped in "which one", "the one", "no one", "any one", "each one", "one of", "one another".
 * A bare four-digit year (1900–2100) is a period only with context: 年/年度, a month, a quarter, "in", "during",
-  "year", "throughout", "FY". "price above 2024" is the number 2024. The span of "in 2024" is "2024".
+  "year", "throughout", "FY", or listed right after such a year ("in 2023 and 2024", "in 2022 to 2024").
+  "price above 2024" is the number 2024. The span of "in 2024" is "2024".
+* Half years (上半年, H1 2024, first half of 2024) are six months at grain "month"; ranges take the finer grain.
 * Relative periods (去年, 上个月, last quarter, 最近三个月, Q1 alone, 3月 alone) are resolved against ``latest``, the
   data's latest date; with ``latest=None`` they are left out rather than resolved against today.
 * :func:`find_numbers` skips everything :func:`find_periods` could report (relative periods included), so the two
@@ -277,7 +279,8 @@ def _read_number(question: str, m: re.Match[str]) -> NumberMention | None:
         if _CN_NOT_NUMBER_AFTER.match(question, end) or _CN_NOT_NUMBER_BEFORE.search(question, 0, start):
             return None
         if text == "一" and (
-            not re.match(rf"[{_MEASURE}]", question[end : end + 1]) or (start > 0 and question[start - 1] in _LONE_ONE_BEFORE)
+            not re.match(rf"[{_MEASURE}]", question[end : end + 1])
+            or (start > 0 and question[start - 1] in _LONE_ONE_BEFORE)
         ):
             return None  # 一下, 一些, 一共, 统一, 哪一个: 一 is not a quantity here
         if text == "十" and question[end : end + 1] == "分" and question[end + 1 : end + 2] != "钟":
@@ -327,6 +330,7 @@ _MN = (
 _BARE_Y = r"(?P<y>(?:19\d\d|20\d\d|2100))(?!\d)"
 _N = rf"(?P<n>\d+|[零〇一二两三四五六七八九十]+|{_EN_WORD})"
 _REL_UNIT = r"(?P<unit>个?月|年|个?季度|周|个?星期|天|日|months?|years?|quarters?|weeks?|days?)"
+_RANGE = r"(?:到|至|~|～|-|–|—)\s*"
 _MONTHS = {name: i for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
 # (pattern, what it means); the longest match wins where candidates overlap.
@@ -334,19 +338,25 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.IGNORECASE), kind)
     for p, kind in [
         (_Y + r"\s*年\s*" + _M + r"\s*月\s*" + _D + r"\s*[日号]", "day"),
-        (_Y + r"\s*年\s*" + _M + r"\s*月(?:份)?\s*(?:到|至|~|～|-|–|—)\s*(?P<mo2>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?", "month_range"),
+        (_Y + r"\s*年\s*" + _M + r"\s*月(?:份)?\s*" + _RANGE + _M.replace("mo", "mo2") + r"\s*月(?:份)?", "month_range"),
         (_Y + r"\s*年\s*" + _M + r"\s*月(?:份)?", "month"),
         (_Y + r"\s*(?:年度?)?\s*-?\s*" + _Q, "quarter"),
         (r"(?<![A-Za-z])[Qq](?P<qa>[1-4])\s*,?\s*(?:of\s+)?" + _BARE_Y, "quarter"),
         (r"(?<![A-Za-z])" + _Q_EN + r"\s+(?:of\s+|in\s+)?" + _BARE_Y, "quarter"),
         (r"(?P<y>(?<!\d)\d{4})\s*年?\s*(?:到|至|~|～|-|–|—)\s*(?P<y2>\d{4})\s*年度?", "year_range"),
+        (_Y + r"\s*年\s*(?P<half>上|下)半年", "half"),
+        (r"(?<![A-Za-z])(?P<half>H[12])\s*" + _BARE_Y, "half"),
+        (r"(?<![A-Za-z])(?P<half>first|second)\s+half\s+(?:of\s+)?" + _BARE_Y, "half"),
         (_Y + r"\s*年度?", "year"),
         (r"(?<![\d.\-/])(?P<y>\d{4})([-/.])(?P<mo>\d{1,2})\2(?P<d>\d{1,2})(?![\d.])", "day"),
         (r"(?<![\d.\-/])(?P<y>\d{4})[-/](?P<mo>\d{1,2})(?![\d/\-])", "month"),
         (r"(?<![A-Za-z])" + _MN + r"\s+" + _D + r"(?:st|nd|rd|th)?,?\s+" + _BARE_Y, "day"),
         (r"(?<!\d)" + _D + r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MN + r",?\s+" + _BARE_Y, "day"),
         (r"(?<![A-Za-z])" + _MN + r",?\s+(?:of\s+)?" + _BARE_Y, "month"),
-        (r"\b(?:from|between)\s+(?P<span>" + _BARE_Y + r"\s+(?:to|and|through|until|-)\s+(?P<y2>19\d\d|20\d\d|2100))\b", "year_range"),
+        (
+            r"\b(?:from|between)\s+(?P<span>" + _BARE_Y + r"\s+(?:to|and|through|until|-)\s+(?P<y2>19\d\d|20\d\d|2100))\b",
+            "year_range",
+        ),
         (r"\b(?:in|during|year|throughout|fy)\s*(?:the\s+year\s+)?(?P<span>" + _BARE_Y + r")\b", "year"),
         (r"(?P<rel>去年|今年|前年)\s*" + _M + r"\s*月(?:份)?", "rel_month"),
         (r"(?P<rel>去年|今年|前年)\s*" + _Q, "rel_quarter"),
@@ -362,10 +372,13 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"昨天|\byesterday\b", "day-1"),
         (r"(?:最近|近|过去)的?\s*" + _N + r"\s*" + _REL_UNIT, "last_n"),
         (r"\b(?:the\s+)?(?:last|past|previous|recent)\s+" + _N + r"\s+" + _REL_UNIT + r"\b", "last_n"),
+        (r"(?P<rel>去年|今年|前年)?(?P<half>上|下)半年", "rel_half"),
         (_Q, "q_alone"),
         (r"(?<![A-Za-z])" + _Q_EN + r"\b", "q_alone"),
         (r"(?<![\d年个零〇一二两三四五六七八九十])" + _M + r"\s*月(?:份)?", "m_alone"),
-        (r"(?<![A-Za-z])(?P<mn>january|february|march|april|june|july|august|september|october|november|december)\b", "m_alone"),
+        # English month names alone, but not "may" (a verb) and not abbreviations ("mar", "dec")
+        (r"(?<![A-Za-z])(?P<mn>january|february|march|april|june|july|august|september|october|november|december)\b",
+         "m_alone"),
     ]
 ]
 _CONNECTOR = re.compile(r"\s*(?:到|至|~|～|-|–|—|to|through|until)\s*", re.IGNORECASE)
@@ -409,7 +422,26 @@ def _scan_periods(question: str, latest: datetime.date | None) -> list[PeriodMen
     for c in sorted(candidates, key=lambda p: (p.span_start, p.span_start - p.span_end)):
         if not chosen or c.span_start >= chosen[-1].span_end:
             chosen.append(c)
+    chosen = _chain_years(question, chosen)
     return _merge_ranges(question, chosen)
+
+
+_YEAR_LIST = re.compile(
+    r"\s*(?:,|、|和|与|及|或|对比|到|至|-|~|vs\.?|versus|and|or|to|through|until|compared\s+(?:to|with))\s*" + _BARE_Y, re.I
+)
+
+
+def _chain_years(question: str, periods: list[PeriodMention]) -> list[PeriodMention]:
+    """A bare year listed right after a year ("in 2023 and 2024", "2024年 vs 2023") is a year too."""
+    out: list[PeriodMention] = []
+    for i, p in enumerate(periods):
+        out.append(p)
+        limit = periods[i + 1].span_start if i + 1 < len(periods) else len(question)
+        while p.grain == "year" and p.text[:4].isdigit() and (m := _YEAR_LIST.match(question, p.span_end, limit)):
+            a, b = m.span("y")
+            p = PeriodMention(*_whole_year(int(m["y"])), span_start=a, span_end=b, text=m["y"])
+            out.append(p)
+    return out
 
 
 def _merge_ranges(question: str, periods: list[PeriodMention]) -> list[PeriodMention]:
@@ -446,7 +478,9 @@ def _resolve(
     if groups.get("qc") or groups.get("qa"):
         quarter = _small(groups.get("qc") or groups["qa"])
     if groups.get("qw"):
-        quarter = {"fir": 1, "1st": 1, "sec": 2, "2nd": 2, "thi": 3, "3rd": 3, "fou": 4, "4th": 4}[groups["qw"][:3].lower()]
+        quarter = {"fir": 1, "1st": 1, "sec": 2, "2nd": 2, "thi": 3, "3rd": 3, "fou": 4, "4th": 4}[
+            groups["qw"][:3].lower()
+        ]
     try:
         if kind == "day":
             day = datetime.date(year, month, _small(groups["d"]))  # type: ignore[arg-type]
@@ -458,6 +492,8 @@ def _resolve(
             return (first[0], last[1], "month") if first[0] < last[1] else None
         if kind == "quarter":
             return _quarter(year, quarter)  # type: ignore[arg-type]
+        if kind == "half":
+            return _half(year, groups["half"])  # type: ignore[arg-type]
         if kind == "year":
             return _whole_year(year)  # type: ignore[arg-type]
         if kind == "year_range":
@@ -482,6 +518,8 @@ def _resolve_relative(
     if kind in ("rel_month", "rel_quarter"):
         year = latest.year - {"去年": 1, "今年": 0, "前年": 2}[groups["rel"] or ""]
         return _month(year, month) if kind == "rel_month" else _quarter(year, quarter)  # type: ignore[arg-type]
+    if kind == "rel_half":
+        return _half(latest.year - {"去年": 1, "今年": 0, "前年": 2, None: 0}[groups["rel"]], groups["half"] or "")
     if kind.startswith("year"):
         return _whole_year(latest.year + int(kind[4:]))
     if kind.startswith("month"):
@@ -559,6 +597,12 @@ def _quarter(year: int, quarter: int) -> tuple[datetime.date, datetime.date, Gra
         raise ValueError(quarter)
     start = datetime.date(year, 3 * quarter - 2, 1)
     return start, _add_months(start, 3), "quarter"
+
+
+def _half(year: int, half: str) -> tuple[datetime.date, datetime.date, Grain]:
+    """上半年 / H1 / first half: six months, reported at month grain (there is no half-year grain)."""
+    start = datetime.date(year, 1 if half.lower() in ("上", "h1", "first") else 7, 1)
+    return start, _add_months(start, 6), "month"
 
 
 def _whole_year(year: int) -> tuple[datetime.date, datetime.date, Grain]:
