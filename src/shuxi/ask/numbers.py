@@ -156,7 +156,7 @@ _EN_ORDINALS = {
 }
 _EN_WORD = "|".join(sorted([*_EN_UNITS, *_EN_TENS, *_EN_SCALES], key=len, reverse=True))
 _EN_NUM = rf"\b(?:a\s+(?=(?:hundred|thousand|million|billion)\b))?(?:{_EN_WORD})(?:(?:\s+and)?[\s-]+(?:{_EN_WORD}))*\b"
-_ONE_BEFORE = {"which", "the", "no", "any", "each", "every", "this", "that", "some"}
+_ONE_BEFORE = {"which", "the", "no", "any", "each", "every", "this", "that", "some", "last"}
 _ONE_AFTER = ("of", "another", "by")
 
 
@@ -197,7 +197,7 @@ _NUMBER_RE = re.compile(
     r"|(?P<ar>(?:(?<![A-Za-z0-9_.\-])[-−]|负)?(?<![A-Za-z0-9_.])" + _ARABIC + r")"
     r"(?:(?P<arsuf>st|nd|rd|th)(?![A-Za-z])"
     r"|\s*(?P<pct>[%％]|\s(?:percent|per\s+cent|pct)\b)"
-    r"|(?P<cnmul>万亿|亿|万|千|百)(?!分)"
+    r"|(?P<cnmul>[百千万]?亿|[百千]?万|千|百)(?!分)"
     r"|\s?(?P<enmul>[kKwW]|M|mn|bn|B)(?![A-Za-z])"
     r"|\s+(?P<enscale>thousand|million|billion|trillion)\b)?"
     r"|(?P<cn>" + _CN_NUM + r")"
@@ -266,7 +266,8 @@ def _read_number(question: str, m: re.Match[str]) -> NumberMention | None:
         elif m["pct"]:
             return NumberMention(float(value / 100), "percent", start, end, m.group())
         elif m["cnmul"]:
-            value *= {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}[m["cnmul"]]
+            for unit in m["cnmul"]:
+                value *= {"亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}[unit]
         elif m["enmul"]:
             value *= {"k": 10**3, "w": 10**4, "m": 10**6, "mn": 10**6, "bn": 10**9, "b": 10**9}[m["enmul"].lower()]
         elif m["enscale"]:
