@@ -134,6 +134,50 @@ def sql(data: DataArg,
     _guard(run)
 
 
+class AnswerFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class PlannerChoice(str, Enum):
+    builtin = "builtin"
+
+
+@app.command()
+def ask(data: DataArg,
+        question: Annotated[str, typer.Argument(help="A question in Chinese or English, e.g. \"各地区的总销售额\".", show_default=False)],
+        format: Annotated[AnswerFormat, typer.Option("--format", "-f", help="text for people, json for programs.")] = AnswerFormat.text,
+        chart: Annotated[Optional[Path], typer.Option("--chart", help="Also draw the answer's chart to this .png or .svg file.")] = None,
+        overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --chart file.")] = False,
+        planner: Annotated[PlannerChoice, typer.Option("--planner", help="Who turns the question into a plan.")] = PlannerChoice.builtin,
+        engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
+    """Answer a question about DATA: the answer, the numbers it comes from, the SQL that ran, and the statistics.
+
+    Example: shuxi ask sales.csv "哪个地区的销售额最高"
+    """
+
+    def run() -> None:
+        with _open(data, engine, encoding, sheet) as ds:
+            answer = ds.ask(question, planner=planner.value)
+            written = answer.save_chart(chart, overwrite=overwrite) if chart is not None else None
+            if format is AnswerFormat.json:
+                payload = answer.to_dict()
+                if written is not None:
+                    payload["chart_file"] = str(written)
+                import json
+
+                _echo(json.dumps(payload, ensure_ascii=False, indent=2))
+                return
+            from rich.console import Console
+
+            console = Console()
+            console.print(answer)
+            if written is not None:
+                console.print(f"[dim]chart written to {written}[/]")
+
+    _guard(run)
+
+
 @app.command()
 def demo(rows: Annotated[int, typer.Option("--rows", min=1, help="Orders to generate.")] = 1_000_000,
          out: Annotated[Optional[Path], typer.Option("--out", help="Where to write the demo Parquet file (default: the shuxi cache).")] = None,

@@ -12,6 +12,7 @@ from shuxi.config import Settings
 from shuxi.data.infer import Conversion
 
 if TYPE_CHECKING:
+    from shuxi.ask.answer import Answer
     from shuxi.data.source import Source
     from shuxi.engines.base import Engine
     from shuxi.plan.ir import Plan
@@ -123,6 +124,21 @@ class Dataset:
         from shuxi.plan.compile import compile_plan
 
         return self.engine.execute(compile_plan(plan, schema=self.schema), limit=limit)
+
+    def ask(self, question: str, *, planner: str = "builtin") -> Answer:
+        """Answer a question in Chinese or English about this table.
+
+        The question becomes a Plan (``answer.plan``), compiled to SQL (``answer.sql``) and run; the text is
+        written from the result (``answer.table``) in the question's language, with the statistics behind it
+        (``answer.stats``) and a Vega-Lite chart where one helps. Questions that cannot be understood, or that
+        name a column the table lacks, raise :class:`~shuxi.errors.PlanError` with suggestions.
+
+        >>> ds.ask("哪个地区的销售额最高").values
+        ['华东']
+        """
+        from shuxi.ask.answering import ask
+
+        return ask(self, question, planner=planner)
 
     def _tables(self) -> dict[str, list[str]]:
         return {self.name: list(self.schema.names), self.raw_name: list(self.raw_schema.names)}

@@ -1,0 +1,261 @@
+"""Question → Plan → SQL → result → statistics → text and chart: the whole of ``ds.ask``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+from sqlglot import exp
+
+from shuxi.ask.answer import Answer
+from shuxi.errors import ConfigError
+from shuxi.plan.ir import Filter, Measure, Plan
+
+if TYPE_CHECKING:
+    from shuxi.ask.linking import TableIndex
+    from shuxi.data.dataset import Dataset
+
+HISTOGRAM_BINS = 20
+
+
+def table_index(ds: Dataset) -> TableIndex:
+    """The dataset's linking index, built on the first question and kept."""
+    index = getattr(ds, "_ask_index", None)
+    if index is None:
+        from shuxi.ask.linking import build_index
+
+        index = build_index(ds)
+        ds._ask_index = index  # type: ignore[attr-defined]
+    return index
+
+
+def plan(ds: Dataset, question: str) -> Plan:
+    """The Plan the built-in planner makes for ``question`` (nothing is executed but the index queries)."""
+    from shuxi.ask.builtin import plan_question
+
+    return plan_question(question, table_index(ds))
+
+
+def ask(ds: Dataset, question: str, *, planner: str = "builtin") -> Answer:
+    """Answer ``question`` about ``ds``; see :class:`~shuxi.ask.answer.Answer`."""
+    if planner != "builtin":
+        raise ConfigError(f"Unknown planner {planner!r}.", hint="Use planner='builtin'.")
+    the_plan = plan(ds, question)
+    return answer_plan(ds, question, the_plan)
+
+
+def answer_plan(ds: Dataset, question: str, the_plan: Plan) -> Answer:
+    """Run ``the_plan`` and phrase the answer (used by every planner)."""
+    from shuxi.ask.narrate import narrate
+    from shuxi.plan.compile import compile_plan
+
+    query = compile_plan(the_plan, schema=ds.schema)
+    sql = ds.engine.render(query, pretty=True)
+    table = ds.engine.execute(query)
+    stats: dict[str, Any] = {}
+    notes: list[str] = []
+    warnings: list[str] = []
+    extra_sql: list[str] = []
+    zh = the_plan.language == "zh"
+    kind = the_plan.kind
+
+    if kind == "correlate":
+        _correlation_stats(ds, the_plan, table, query, stats, extra_sql)
+    elif kind == "compare":
+        _comparison_stats(the_plan, table, stats)
+    elif kind == "tiers":
+        _tier_notes(the_plan, table, notes)
+    elif kind == "drivers":
+        _drivers(ds, the_plan, stats, extra_sql)
+        table = stats.pop("table")
+    elif kind == "distribution" and not the_plan.dimensions:
+        _histogram(ds, the_plan, query, stats, extra_sql)
+
+    empty = table.num_rows == 0 or (kind == "aggregate" and the_plan.measures[0].agg in ("count", "count_distinct")
+                                    and table.num_rows == 1 and table.column(0)[0].as_py() == 0)
+    if empty and the_plan.filters:
+        culprit = _emptying_filter(ds, the_plan)
+        if culprit is not None:
+            from shuxi.ask.narrate import describe_filters
+
+            said = describe_filters([culprit], the_plan.language)
+            notes.append(f"没有行满足“{said}”。" if zh else f"No rows satisfy “{said}”.")
+            warnings.append(f"empty: {said}")
+    if _is_truncated(table):
+        warnings.append("truncated: more rows than the row limit; only the first ones are shown")
+    text = narrate(the_plan, table, stats, notes)
+    answer = Answer(question=question, text=text, table=table, values=_values(the_plan, table, stats), sql=sql,
+                    plan=the_plan, chart=None, stats=stats, warnings=warnings + stats.pop("warnings", []),
+                    language=the_plan.language, extra_sql=extra_sql)
+    answer.chart = _chart(answer, stats)
+    return answer
+
+
+def _is_truncated(table: pa.Table) -> bool:
+    from shuxi.engines.base import is_truncated
+
+    return is_truncated(table)
+
+
+def _values(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) -> list[Any]:
+    if table.num_rows == 0:
+        return [0] if the_plan.kind == "aggregate" and the_plan.measures[0].agg.startswith("count") else []
+    if the_plan.kind == "correlate":
+        return [stats.get("r", table.column("r")[0].as_py())]
+    if the_plan.kind == "drivers":
+        return table.column(0).to_pylist()
+    if not the_plan.dimensions and not the_plan.select:
+        if the_plan.kind == "distribution":
+            return list(table.to_pylist()[0].values())
+        return [table.column(m.name)[0].as_py() for m in the_plan.measures[:1]] if len(the_plan.measures) == 1 else \
+            list(table.to_pylist()[0].values())
+    return table.column(0).to_pylist()
+
+
+def _where_of(query: exp.Select) -> exp.Expression | None:
+    where = query.args.get("where")
+    return where.this if where is not None else None
+
+
+def _correlation_stats(ds: Dataset, the_plan: Plan, table: pa.Table, query: exp.Select, stats: dict[str, Any],
+                       extra_sql: list[str]) -> None:
+    from shuxi.insight.spearman import spearman_query
+    from shuxi.insight.stats import correlation_test
+
+    measure = the_plan.measures[0]
+    x, y = measure.column or "", measure.other or ""
+    row = table.to_pylist()[0]
+    pearson = correlation_test(row["r"], int(row["n"] or 0), method="pearson")
+    sq = spearman_query(ds.name, x, y, where=_where_of(query))
+    extra_sql.append(ds.engine.render(sq, pretty=True))
+    srow = ds.engine.execute(sq, limit=1).to_pylist()[0]
+    spearman = correlation_test(srow["r"], int(srow["n"] or 0), method="spearman")
+    lang = the_plan.language
+    text = pearson.describe(lang, x=x, y=y)
+    if spearman.r is not None:
+        from shuxi.insight.formatting import format_coefficient
+
+        text += (f" 斯皮尔曼秩相关 ρ = {format_coefficient(spearman.r)}。" if lang == "zh"
+                 else f" Spearman's rank correlation ρ = {format_coefficient(spearman.r)}.")
+    stats.update({"r": pearson.r, "n": pearson.n, "p_value": pearson.p_value, "ci_low": pearson.ci_low,
+                  "ci_high": pearson.ci_high, "direction": pearson.direction, "strength": pearson.strength,
+                  "method": "pearson", "spearman": spearman.to_dict(), "pearson": pearson.to_dict(), "text": text,
+                  "warnings": list(pearson.warnings)})
+
+
+def _comparison_stats(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) -> None:
+    from shuxi.insight.stats import welch_test
+
+    rows = table.to_pylist()
+    mean = next((m for m in the_plan.measures if m.agg == "mean"), None)
+    var = next((m for m in the_plan.measures if m.agg == "var"), None)
+    count = next((m for m in the_plan.measures if m.agg == "count"), None)
+    if len(rows) != 2 or mean is None or var is None or count is None:
+        return
+    a, b = rows
+    key = the_plan.dimensions[0].name
+    result = welch_test(a[mean.name], a[var.name], int(a[count.name]), b[mean.name], b[var.name], int(b[count.name]))
+    stats.update(result.to_dict())
+    stats["text"] = result.describe(the_plan.language, str(a[key]), str(b[key]),
+                                    f"{mean.column}的平均值" if the_plan.language == "zh" else f"mean {mean.column}")
+
+
+def _tier_notes(the_plan: Plan, table: pa.Table, notes: list[str]) -> None:
+    from shuxi.insight.stats import describe_group_variance
+
+    if not any(m.agg in ("var", "std") for m in the_plan.measures):
+        return
+    count = next((m for m in the_plan.measures if m.agg == "count"), None)
+    if count is None:
+        return
+    key = the_plan.dimensions[0].name
+    sizes = [(str(r[key]), int(r[count.name])) for r in table.to_pylist()]
+    note = describe_group_variance(sizes, the_plan.language)  # type: ignore[arg-type]
+    if note:
+        notes.append(note)
+
+
+def _drivers(ds: Dataset, the_plan: Plan, stats: dict[str, Any], extra_sql: list[str]) -> None:
+    from shuxi.insight.drivers import rank_drivers
+    from shuxi.insight.formatting import format_coefficient
+
+    target = the_plan.measures[1].column or ""
+    table = rank_drivers(ds, target)
+    rows = [r for r in table.to_pylist() if r["value"] is not None]
+    zh = the_plan.language == "zh"
+    items = [f"{r['column']}（{r['effect']} = {format_coefficient(r['value'])}，n = {r['n']}）" if zh else
+             f"{r['column']} ({r['effect']} = {format_coefficient(r['value'])}, n = {r['n']})" for r in rows[:5]]
+    if zh:
+        text = (f"与{target}关系最强的列依次是：" + "；".join(items) + "。相关不等于因果。") if items else f"没有找到与{target}相关的列。"
+    else:
+        text = (f"The columns most associated with {target}: " + "; ".join(items) +
+                ". Association is not causation.") if items else f"No column is associated with {target}."
+    stats.update({"text": text, "table": table, "target": target})
+
+
+def _histogram(ds: Dataset, the_plan: Plan, query: exp.Select, stats: dict[str, Any], extra_sql: list[str]) -> None:
+    """Equal-width bins between the min and max the plan computed, counted by the engine."""
+    measure = the_plan.measures[1]
+    column = measure.column or ""
+    row = ds.engine.execute(query, limit=1).to_pylist()[0]
+    low, high = row.get(f"min_{column}"), row.get(f"max_{column}")
+    if low is None or high is None:
+        return
+    low, high = float(low), float(high)
+    width = (high - low) / HISTOGRAM_BINS or 1.0
+    col = exp.column(column, quoted=True)
+    bin_expr = exp.Least(this=exp.Floor(this=exp.Div(this=exp.Sub(this=exp.cast(col, exp.DataType.Type.DOUBLE),
+                                                                   expression=exp.Literal.number(repr(low))),
+                                                     expression=exp.Literal.number(repr(width)))),
+                         expressions=[exp.Literal.number(HISTOGRAM_BINS - 1)])
+    hq = (exp.select(exp.alias_(exp.cast(bin_expr, exp.DataType.Type.INT), "bin", quoted=True),
+                     exp.alias_(exp.Count(this=exp.Star()), "count", quoted=True))
+          .from_(exp.Table(this=exp.to_identifier(ds.name, quoted=True)))
+          .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
+          .group_by(exp.Literal.number(1)).order_by(exp.Literal.number(1)))
+    where = _where_of(query)
+    if where is not None:
+        hq = hq.where(where.copy())
+    extra_sql.append(ds.engine.render(hq, pretty=True))
+    counts = {r["bin"]: r["count"] for r in ds.engine.execute(hq).to_pylist()}
+    stats["histogram"] = [{"bin_start": low + i * width, "bin_end": low + (i + 1) * width, "count": counts.get(i, 0)}
+                          for i in range(HISTOGRAM_BINS)]
+
+
+def _emptying_filter(ds: Dataset, the_plan: Plan) -> Filter | None:
+    """The first condition after which no row is left (conditions are tried in the order the question gave them)."""
+    from shuxi.plan.compile import compile_plan
+
+    for i in range(len(the_plan.filters)):
+        probe = Plan(kind="aggregate", table=the_plan.table, measures=[Measure(agg="count", alias="n")],
+                     filters=the_plan.filters[:i + 1])
+        n = ds.engine.execute(compile_plan(probe, schema=ds.schema), limit=1).column(0)[0].as_py()
+        if not n:
+            return the_plan.filters[i]
+    return None
+
+
+def _chart(answer: Answer, stats: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        from shuxi.viz.charts import chart_for
+    except ImportError:  # pragma: no cover - the viz layer ships with shuxi
+        return None
+    the_plan = answer.plan
+    if the_plan is None:
+        return None
+    table = answer.table
+    kind = the_plan.kind
+    try:
+        if kind == "distribution" and "histogram" in stats:
+            return chart_for("distribution", pa.Table.from_pylist(stats["histogram"]), x="bin_start", y="count",
+                             title=answer.question, language=answer.language)  # type: ignore[arg-type]
+        if kind == "correlate" or kind == "drivers" or kind == "lookup" or not the_plan.dimensions:
+            return None
+        dims = [d.name for d in the_plan.dimensions]
+        lead = next((m for m in the_plan.measures if m.of_total), None) or the_plan.measures[-1 if kind == "group" else 0]
+        if kind in ("compare", "tiers"):
+            lead = next((m for m in the_plan.measures if m.agg == "mean"), the_plan.measures[0])
+        return chart_for(kind, table, x=dims[0], y=lead.name, color=dims[1] if len(dims) > 1 else None,
+                         title=answer.question, language=answer.language)  # type: ignore[arg-type]
+    except Exception:  # a chart is a convenience: never lose the answer over it  # noqa: BLE001
+        return None

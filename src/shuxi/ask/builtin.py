@@ -1,0 +1,779 @@
+"""The built-in planner: a question in Chinese or English → a :class:`~shuxi.plan.ir.Plan`, by explainable rules.
+
+The steps, in order: link columns and cell values (:mod:`shuxi.ask.linking`), find numbers and periods
+(:mod:`shuxi.ask.numbers`), turn comparisons, values and periods into filters, then decide the analysis kind
+from the words left (correlation, drivers, distribution, tiers, comparison, share, trend, ranking, grouping,
+count, aggregate, lookup) and fill in its measures and dimensions. When two columns fit equally the planner
+asks back (:class:`AmbiguousQuestionError`) instead of guessing; when it understands nothing it says so with
+example questions for this table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from shuxi.ask import lexicon as lx
+from shuxi.ask.linking import ColumnMention, TableIndex, ValueMention, fuzzy_columns, link
+from shuxi.ask.text import Question, Span
+from shuxi.errors import PlanError
+from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
+
+Agg = Literal["count", "count_distinct", "sum", "mean", "median", "min", "max", "std", "var"]
+
+
+class AmbiguousQuestionError(PlanError):
+    """A word in the question fits several columns equally; ``candidates`` lists them."""
+
+    def __init__(self, word: str, candidates: Sequence[str], *, language: str) -> None:
+        self.word = word
+        self.candidates = list(candidates)
+        names = "、".join(candidates) if language == "zh" else ", ".join(repr(c) for c in candidates)
+        if language == "zh":
+            message = f"“{word}”可以指几个列：{names}。"
+            hint = f"请在问题里写出列名，例如把“{word}”换成“{candidates[0]}”。"
+        else:
+            message = f"{word!r} could mean several columns: {names}."
+            hint = f"Name the column in the question, for example say {candidates[0]!r} instead of {word!r}."
+        super().__init__(message, hint=hint)
+
+
+@dataclass
+class Context:
+    """What the planner has learned about one question so far."""
+
+    q: Question
+    index: TableIndex
+    columns: list[ColumnMention]
+    values: list[ValueMention]
+    numbers: list[Any]
+    periods: list[Any]
+    filters: list[Filter] = field(default_factory=list)
+    #: Column mentions consumed by a filter ("价格大于100": 价格 is a condition, not a measure).
+    used: set[int] = field(default_factory=set)
+    used_numbers: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def zh(self) -> bool:
+        return self.q.language == "zh"
+
+    def kind_of(self, column: str) -> str:
+        return self.index.columns[column].kind
+
+    def mentioned(self, *kinds: str, free: bool = True) -> list[tuple[int, str, ColumnMention]]:
+        """(position, column, mention) of single-column mentions of these kinds, in question order."""
+        out = []
+        for i, m in enumerate(self.columns):
+            if free and i in self.used:
+                continue
+            if len(m.columns) == 1 and self.kind_of(m.columns[0]) in kinds:
+                out.append((i, m.columns[0], m))
+        return out
+
+    def word_spans(self, words: Sequence[str]) -> list[tuple[str, Span]]:
+        return self.q.find_any(words)
+
+    def has(self, words: Sequence[str]) -> bool:
+        return bool(self.q.find_any(words))
+
+
+def plan_question(question: str, index: TableIndex) -> Plan:
+    """The Plan for ``question`` over the table ``index`` describes (see the module docstring)."""
+    from shuxi.ask.numbers import find_numbers, find_periods
+
+    if not question or not question.strip():
+        raise PlanError("The question is empty.", hint="Ask about the table, for example: " + examples(index)[0])
+    q = Question(question)
+    columns, values = link(q, index)
+    taken = [m.span for m in columns] + [v.span for v in values]
+    periods = [p for p in find_periods(q.text, latest=index.latest) if not _overlaps((p.span_start, p.span_end), taken)]
+    taken_chars = [(s.start, s.end) for s in taken] + [(p.span_start, p.span_end) for p in periods]
+    numbers = [n for n in find_numbers(q.text, exclude=taken_chars)]
+    stop = set(_all_keywords())
+    fuzzy = fuzzy_columns(q, index, taken, stop)
+    columns = sorted(columns + fuzzy, key=lambda m: m.span.start)
+    ctx = Context(q, index, columns, values, numbers, periods)
+    _resolve_ambiguity(ctx)
+    _value_filters(ctx)
+    _period_filters(ctx)
+    _number_filters(ctx)
+    for rule in (_correlate, _drivers, _distribution, _tiers, _compare, _share, _trend, _rank, _group, _count,
+                 _aggregate, _lookup):
+        plan = rule(ctx)
+        if plan is not None:
+            return plan
+    raise not_understood(ctx)
+
+
+def _overlaps(span: tuple[int, int], taken: Sequence[Span]) -> bool:
+    return any(not (span[1] <= s.start or span[0] >= s.end) for s in taken)
+
+
+def _all_keywords() -> list[str]:
+    words: list[str] = []
+    for group in (lx.HIGH_WORDS, lx.LOW_WORDS, lx.GROUP_WORDS, lx.SHARE_WORDS, lx.TREND_WORDS, lx.CORRELATE_WORDS,
+                  lx.DRIVER_WORDS, lx.DISTRIBUTION_WORDS, lx.COMPARE_WORDS, lx.TIER_WORDS, lx.RANK_WORDS, lx.LIST_WORDS,
+                  lx.GREATER_WORDS, lx.LESS_WORDS, lx.NEGATION_WORDS, lx.WHICH_WORDS, lx.HOW_MUCH_WORDS):
+        words += group
+    for group in lx.AGGREGATE_WORDS.values():
+        words += group
+    for group in lx.GRAIN_WORDS.values():
+        words += group
+    return [w for w in words] + ["的", "是", "有", "和", "与", "在", "中", "里", "了", "吗", "呢", "请", "什么",
+                                 "the", "of", "and", "for", "what", "with", "that", "this", "from", "have", "has"]
+
+
+# -- linking clean-up and filters ----------------------------------------------------------------
+
+
+def _resolve_ambiguity(ctx: Context) -> None:
+    """A phrase naming several columns is settled by another mention of one of them, or asked back."""
+    named = {m.columns[0] for m in ctx.columns if len(m.columns) == 1}
+    resolved = []
+    for m in ctx.columns:
+        if len(m.columns) > 1:
+            chosen = [c for c in m.columns if c in named]
+            if len(chosen) == 1:
+                continue  # the other mention already covers it
+            if m.strength == 0:
+                continue  # a fuzzy guess that fits several columns is no evidence: drop it
+            raise AmbiguousQuestionError(ctx.q.original[m.span.start:m.span.end] or m.phrase, m.columns,
+                                         language=ctx.q.language)
+        resolved.append(m)
+    # A fuzzy mention of a column already named exactly adds nothing.
+    exact = {m.columns[0] for m in resolved if m.strength > 0}
+    ctx.columns = [m for m in resolved if m.strength > 0 or m.columns[0] not in exact]
+    named = {m.columns[0] for m in ctx.columns}
+    values = []
+    for v in ctx.values:
+        if v.alternatives:
+            preferred = [c for c in (v.column, *v.alternatives) if c in named]
+            if preferred:
+                v = ValueMention(preferred[0], v.value, v.span)
+        values.append(v)
+    ctx.values = values
+
+
+def _before(ctx: Context, start: int, words: Sequence[str], window: int) -> str | None:
+    """The keyword that ends within ``window`` characters before position ``start``, if any."""
+    best = None
+    for word, span in ctx.word_spans(words):
+        if span.end <= start and start - span.end <= window:
+            if best is None or span.end > best[1]:
+                best = (word, span.end)
+    return best[0] if best else None
+
+
+def _after(ctx: Context, end: int, words: Sequence[str], window: int) -> str | None:
+    for word, span in ctx.word_spans(words):
+        if span.start >= end and span.start - end <= window:
+            return word
+    return None
+
+
+def _window(ctx: Context) -> int:
+    return 4 if ctx.zh else 14
+
+
+def _value_filters(ctx: Context) -> None:
+    by_column: dict[str, list[ValueMention]] = {}
+    for v in ctx.values:
+        by_column.setdefault(v.column, []).append(v)
+    for column, mentions in by_column.items():
+        negated = [m for m in mentions if _before(ctx, m.span.start, lx.NEGATION_WORDS, _window(ctx) + 2)
+                   or _after(ctx, m.span.end, ["除外", "以外"], 2)]
+        kept = [m for m in mentions if m not in negated]
+        compared = len(kept) >= 2 and ctx.has(lx.COMPARE_WORDS)
+        if kept and not compared:
+            vals = _unique([m.value for m in kept])
+            ctx.filters.append(Filter(column=column, op="=", value=vals[0]) if len(vals) == 1
+                               else Filter(column=column, op="in", values=vals))
+        if negated:
+            vals = _unique([m.value for m in negated])
+            ctx.filters.append(Filter(column=column, op="!=", value=vals[0]) if len(vals) == 1
+                               else Filter(column=column, op="not_in", values=vals))
+    # "产品名称包含'手机'" / "name contains 'phone'": a quoted or following word after a contains-word.
+    for word, span in ctx.word_spans(lx.CONTAINS_WORDS):
+        if word == "like" or word == "including":
+            continue
+        rest = ctx.q.text[span.end:].strip()
+        import re
+
+        match = re.match(r"[\"'“‘「]([^\"'”’」]+)[\"'”’」]", rest) or re.match(r"(\S+)", rest)
+        if not match:
+            continue
+        target = _nearest_column_before(ctx, span.start, ("text",))
+        if target is not None:
+            negate = _before(ctx, span.start, ["不", "not", "doesn't", "don't", "does not"], 3) is not None
+            ctx.filters.append(Filter(column=target, op="not_contains" if negate else "contains",
+                                      value=match.group(1).strip("。？?!！,，")))
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _nearest_column_before(ctx: Context, position: int, kinds: Sequence[str]) -> str | None:
+    best = None
+    for i, column, m in ctx.mentioned(*kinds, free=False):
+        if m.span.end <= position:
+            best = (i, column)
+    if best is None:
+        return None
+    ctx.used.add(best[0])
+    return best[1]
+
+
+def _period_filters(ctx: Context) -> None:
+    if not ctx.periods:
+        return
+    dates = ctx.index.of_kind("date")
+    mentioned = [c for _, c, _ in ctx.mentioned("date", free=False)]
+    column = mentioned[0] if mentioned else (dates[0] if dates else None)
+    for p in ctx.periods:
+        if column is not None:
+            ctx.filters.append(Filter(column=column, op=">=", value=p.start.isoformat()))
+            ctx.filters.append(Filter(column=column, op="<", value=p.end.isoformat()))
+            continue
+        # No date column: a year names a year column ("in 2004" → year = 2004).
+        year_cols = [c for c in ctx.index.order if _is_year_column(ctx, c)]
+        if year_cols and p.grain == "year" and p.end.year - p.start.year == 1:
+            ctx.filters.append(Filter(column=year_cols[0], op="=", value=p.start.year))
+
+
+def _is_year_column(ctx: Context, column: str) -> bool:
+    from shuxi.ask.text import phrase_tokens
+
+    return any(phrase in ctx.index.columns[column].phrases for phrase in (phrase_tokens("year"), phrase_tokens("年份")))
+
+
+def _number_filters(ctx: Context) -> None:
+    """Comparisons: "价格大于100", "quantity over 1,000", "between 100 and 200", "1000以上"."""
+    nums = ctx.numbers
+    i = 0
+    while i < len(nums):
+        n = nums[i]
+        if n.kind == "ordinal":
+            i += 1
+            continue
+        between = _before(ctx, n.start, ["在", "介于", "between", "from"], 3)
+        if between and i + 1 < len(nums):
+            nxt = nums[i + 1]
+            joiner = ctx.q.text[n.end:nxt.start].strip()
+            if joiner in ("到", "至", "-", "~", "and", "to", "和", "与") and _is_tier_context(ctx) is False:
+                column = _nearest_column_before(ctx, n.start, ("number", "date")) or _column_after(ctx, nxt.end)
+                if column is not None:
+                    low, high = sorted([_value(n), _value(nxt)])
+                    ctx.filters.append(Filter(column=column, op="between", values=[low, high]))
+                    ctx.used_numbers.update({i, i + 1})
+                    i += 2
+                    continue
+        word = _before(ctx, n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3)
+        postfix = _after(ctx, n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
+        if postfix and not word:
+            word = postfix
+        if word and not _is_tier_context(ctx):
+            column = _nearest_column_before(ctx, n.start, ("number",)) or _column_after(ctx, n.end)
+            if column is not None:
+                if word in lx.EQUAL_WORDS:
+                    op = "="
+                elif word in lx.GREATER_WORDS:
+                    op = ">=" if word in lx.INCLUSIVE_WORDS else ">"
+                else:
+                    op = "<=" if word in lx.INCLUSIVE_WORDS else "<"
+                ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
+                ctx.used_numbers.add(i)
+        i += 1
+
+
+def _column_after(ctx: Context, position: int) -> str | None:
+    for i, column, m in ctx.mentioned("number"):
+        if m.span.start >= position and m.span.start - position <= 12:
+            ctx.used.add(i)
+            return column
+    return None
+
+
+def _value(n: Any) -> float | int:
+    value = n.value
+    if isinstance(value, float) and value.is_integer() and n.kind != "percent":
+        return int(value)
+    return value
+
+
+def _is_tier_context(ctx: Context) -> bool:
+    return ctx.has(lx.TIER_WORDS) and (ctx.has(["分成", "分为", "划分", "split", "divide", "group into", "bucket"])
+                                       or ctx.has(["为低档", "为中档", "为高档", "as low", "as high", "as medium"]))
+
+
+# -- measures and dimensions ---------------------------------------------------------------------
+
+
+def _agg_for(ctx: Context, mention: ColumnMention, default: Agg | None = None, *, ranking: bool = False) -> Agg | None:
+    """The aggregate named just before a measure ("平均销量", "total revenue") or just after ("销量的平均值").
+
+    When ranking groups ("the region with the highest revenue"), highest/lowest choose the group, not MAX/MIN.
+    """
+    skip = ("count", "count_distinct", "max", "min") if ranking else ("count", "count_distinct")
+    words = {w: agg for agg, ws in lx.AGGREGATE_WORDS.items() if agg not in skip for w in ws}
+    before = _before(ctx, mention.span.start, list(words), _window(ctx))
+    if before:
+        return words[before]  # type: ignore[return-value]
+    after = _after(ctx, mention.span.end, list(words), 3)
+    if after and ctx.zh:
+        return words[after]  # type: ignore[return-value]
+    found = {words[w] for w, _ in ctx.word_spans(list(words))}
+    found -= {"max", "min"}  # "highest" near a group means ranking, not MAX
+    if len(found) == 1:
+        return found.pop()  # type: ignore[return-value]
+    return default
+
+
+def _natural_agg(ctx: Context, column: str) -> Agg:
+    """Sum what adds up (revenue, quantity); average what does not (price, rating, percentages)."""
+    name = column.lower()
+    info = ctx.index.columns[column]
+    if any(h in name for h in lx.NON_ADDITIVE_HINTS) or any(
+            any(h in " ".join(p) for h in lx.NON_ADDITIVE_HINTS) for p, w in info.phrases.items() if w >= 2):
+        return "mean"
+    return "sum"
+
+
+def _measures(ctx: Context, *, default: Agg | None = None, exclude: Sequence[str] = (),
+              ranking: bool = False) -> list[Measure]:
+    out: list[Measure] = []
+    for _, column, m in ctx.mentioned("number"):
+        if column in exclude:
+            continue
+        agg = _agg_for(ctx, m, ranking=ranking) or default or _natural_agg(ctx, column)
+        measure = Measure(agg=agg, column=column)
+        if measure.name not in [x.name for x in out]:
+            out.append(measure)
+    return out
+
+
+def _dimensions(ctx: Context, *, require_group_word: bool = True) -> list[Dimension]:
+    """Text/date columns the question groups by: "各地区", "by region", "每个产品和渠道"."""
+    filtered = {f.column for f in ctx.filters}
+    dims: list[Dimension] = []
+    for _, column, m in ctx.mentioned("text", "bool", "date"):
+        if column in filtered and ctx.kind_of(column) != "date":
+            continue
+        grouped = _before(ctx, m.span.start, lx.GROUP_WORDS + ["和", "与", "及", "and", ","], _window(ctx) + 4) or \
+            _after(ctx, m.span.end, ["分别", "分组", "来看", "划分"], 3)
+        if require_group_word and not grouped:
+            continue
+        if ctx.kind_of(column) == "date":
+            dims.append(Dimension(column=column, grain=_grain(ctx) or "month"))
+        elif column not in [d.column for d in dims]:
+            dims.append(Dimension(column=column))
+    return dims[:2]
+
+
+def _grain(ctx: Context) -> Literal["year", "quarter", "month", "week", "day"] | None:
+    for grain, words in lx.GRAIN_WORDS.items():
+        if ctx.has(words):
+            return grain  # type: ignore[return-value]
+    for grain, words in (("year", ["年", "year"]), ("quarter", ["季度", "quarter"]), ("month", ["月", "month"]),
+                         ("week", ["周", "week"]), ("day", ["日", "天", "day"])):
+        if ctx.has(words):
+            return grain  # type: ignore[return-value]
+    return None
+
+
+def _plan(ctx: Context, kind: str, **fields: Any) -> Plan:
+    try:
+        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, filters=ctx.filters, **fields)
+    except ValueError as error:  # pydantic: a rule produced something inconsistent for this question
+        raise PlanError(f"Could not build an analysis for this question: {error}") from None
+
+
+def _top_k(ctx: Context) -> tuple[int, bool] | None:
+    """(k, descending) from "前5", "top five", "最高的3个", "bottom 3", "倒数2", "5 highest"."""
+    for i, n in enumerate(ctx.numbers):
+        if i in ctx.used_numbers or n.kind == "percent":
+            continue
+        before = _before(ctx, n.start, ["前", "top", "排名前", "最高的", "最多的", "最大的", "highest", "largest", "biggest",
+                                         "倒数", "后", "bottom", "最低的", "最少的", "最小的", "lowest", "smallest", "first",
+                                         "last"], 2)
+        after = _after(ctx, n.end, ["名", "个", "位", "大", "强", "highest", "largest", "biggest", "most", "lowest",
+                                     "smallest", "least", "fewest"], 2)
+        if before or (after and ctx.has(lx.HIGH_WORDS + lx.LOW_WORDS + ["前"])):
+            word = before or after or ""
+            low = word in ("倒数", "后", "bottom", "最低的", "最少的", "最小的", "lowest", "smallest", "least", "fewest") or (
+                ctx.has(lx.LOW_WORDS) and not ctx.has(["top", "前", *lx.HIGH_WORDS]))
+            if n.value >= 1 and float(n.value).is_integer():
+                ctx.used_numbers.add(i)
+                return int(n.value), not low
+    return None
+
+
+def _direction(ctx: Context) -> bool | None:
+    """True for highest, False for lowest, None when the question asks neither."""
+    high = ctx.word_spans(lx.HIGH_WORDS)
+    low = ctx.word_spans(lx.LOW_WORDS)
+    if high and not low:
+        return True
+    if low and not high:
+        return False
+    if high and low:
+        return high[0][1].start < low[0][1].start
+    return None
+
+
+# -- the rules, most specific first --------------------------------------------------------------
+
+
+def _correlate(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.CORRELATE_WORDS + lx.SPEARMAN_WORDS):
+        return None
+    nums = _unique([c for _, c, _ in ctx.mentioned("number")])
+    if len(nums) < 2:
+        return None
+    x, y = nums[0], nums[1]
+    # n counts the pairs the coefficient is computed from: rows where both values are present.
+    ctx.filters += [Filter(column=x, op="not_null"), Filter(column=y, op="not_null")]
+    return _plan(ctx, "correlate", measures=[Measure(agg="corr", column=x, other=y, alias="r"),
+                                             Measure(agg="count", alias="n")])
+
+
+def _drivers(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.DRIVER_WORDS) and not (ctx.has(lx.CORRELATE_WORDS) and ctx.has(["什么", "哪些", "what", "which"])):
+        return None
+    nums = [c for _, c, _ in ctx.mentioned("number")]
+    if len(nums) != 1:
+        return None
+    # The plan states the target; the drivers themselves are ranked by shuxi.insight.drivers.
+    return _plan(ctx, "drivers", measures=[Measure(agg="count", alias="n"), Measure(agg="mean", column=nums[0])])
+
+
+def _distribution(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.DISTRIBUTION_WORDS):
+        return None
+    nums = [c for _, c, _ in ctx.mentioned("number")]
+    if not nums:
+        return None
+    column = nums[0]
+    measures = [Measure(agg="count", column=column, alias="n"), Measure(agg="min", column=column),
+                Measure(agg="quantile", column=column, q=0.25), Measure(agg="median", column=column),
+                Measure(agg="quantile", column=column, q=0.75), Measure(agg="max", column=column),
+                Measure(agg="mean", column=column), Measure(agg="std", column=column)]
+    dims = _dimensions(ctx)
+    return _plan(ctx, "distribution", measures=measures, dimensions=dims)
+
+
+def _tiers(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.TIER_WORDS):
+        return None
+    nums = ctx.mentioned("number")
+    if not nums:
+        return None
+    # The tiered column follows 按/by or precedes 分成/into; otherwise the first number column named.
+    bucket_col = None
+    for _, column, m in nums:
+        if _before(ctx, m.span.start, ["按", "按照", "根据", "by", "based on", "on"], 3):
+            bucket_col = column
+            break
+    bucket_col = bucket_col or nums[0][1]
+    cuts = [(_value(n), n) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and n.kind == "number"
+            and _before(ctx, n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below", "under",
+                                       "above", "over", "between", "to", "and", "-", "–"], 3)]
+    cuts_values = sorted({float(v) for v, _ in cuts})
+    labels_words = lx.TIER_NAMES["zh" if ctx.zh else "en"]
+    n_tiers = None
+    for i, n in enumerate(ctx.numbers):
+        if i in ctx.used_numbers:
+            continue
+        if _after(ctx, n.end, ["档", "个档", "级", "个等级", "层", "组", "tier", "tiers", "bucket", "buckets", "band",
+                                "bands", "group", "groups", "level", "levels"], 3):
+            n_tiers = int(n.value)
+    if cuts_values and len(cuts_values) >= 1 and not n_tiers:
+        bucket = Bucket(method="cuts", cuts=cuts_values, labels=_cut_labels(ctx, len(cuts_values) + 1))
+    else:
+        if n_tiers is None:
+            n_tiers = 3 if ctx.has(labels_words) or ctx.has(["高中低", "低中高", "high", "low"]) else 3
+        bucket = Bucket(method="quantiles", n=max(2, min(n_tiers, 10)), distinct=_per_entity(ctx, bucket_col))
+    measures = [Measure(agg="count")]
+    for _, column, m in nums:
+        if column == bucket_col:
+            continue
+        aggs = _tier_aggs(ctx, m)
+        for agg in aggs:
+            measure = Measure(agg=agg, column=column)
+            if measure.name not in [x.name for x in measures]:
+                measures.append(measure)
+    return _plan(ctx, "tiers", dimensions=[Dimension(column=bucket_col, bucket=bucket, alias=f"{bucket_col}_tier")],
+                 measures=measures)
+
+
+def _tier_aggs(ctx: Context, m: ColumnMention) -> list[Agg]:
+    named: list[Agg] = []
+    for agg in ("mean", "var", "std", "sum", "median", "min", "max"):
+        if ctx.has(lx.AGGREGATE_WORDS[agg]) and agg not in named:
+            named.append(agg)  # type: ignore[arg-type]
+    return named or ["mean"]
+
+
+def _per_entity(ctx: Context, column: str) -> bool:
+    """Tiers of product prices count each price once when rows repeat products (orders of a catalogue)."""
+    return ctx.index.rows > 0 and ctx.index.columns[column].kind == "number" and any(
+        info.kind == "text" and info.distinct is not None and 1 < info.distinct < ctx.index.rows
+        for info in ctx.index.columns.values())
+
+
+def _cut_labels(ctx: Context, n: int) -> list[str] | None:
+    if n == 3:
+        return ["低", "中", "高"] if ctx.zh else ["low", "middle", "high"]
+    if n == 2:
+        return ["低", "高"] if ctx.zh else ["low", "high"]
+    return None
+
+
+def _compare(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.COMPARE_WORDS) and not ctx.has(["和", "与", "and", "or"]):
+        return None
+    by_column: dict[str, list[Any]] = {}
+    for v in ctx.values:
+        by_column.setdefault(v.column, []).append(v.value)
+    pairs = {c: _unique(vs) for c, vs in by_column.items() if len(_unique(vs)) >= 2}
+    if not pairs or not ctx.has(lx.COMPARE_WORDS + ["更高", "更多", "更大", "更低", "更少", "higher", "more", "greater",
+                                                     "lower", "less", "larger", "better", "vs", "versus"]):
+        return None
+    column, vals = next(iter(pairs.items()))
+    measures = _measures(ctx, default=None)
+    if not measures:
+        measures = [Measure(agg="count")]
+    else:
+        column_m = measures[0].column
+        agg = measures[0].agg
+        measures = [Measure(agg="count", alias="n"), Measure(agg=agg, column=column_m)]
+        if agg == "sum":
+            measures += [Measure(agg="mean", column=column_m)]
+        measures += [Measure(agg="var", column=column_m)]
+    filters = [*ctx.filters, Filter(column=column, op="in", values=vals)]
+    return Plan(kind="compare", table=ctx.index.table, language=ctx.q.language, filters=filters,
+                dimensions=[Dimension(column=column)], measures=_dedupe(measures))
+
+
+def _dedupe(measures: list[Measure]) -> list[Measure]:
+    out: list[Measure] = []
+    for m in measures:
+        if m.name not in [x.name for x in out]:
+            out.append(m)
+    return out
+
+
+def _share(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.SHARE_WORDS):
+        return None
+    dims = _dimensions(ctx, require_group_word=False)
+    measures = _measures(ctx, default="sum")
+    if not measures:
+        measures = [Measure(agg="count")]
+    measure = measures[0]
+    if dims:
+        share = measure.model_copy(update={"of_total": True, "alias": None})
+        return _plan(ctx, "share", dimensions=dims[:1], measures=[measure, share],
+                     order=[Order(by=share.name, desc=True)])
+    # "华东的销售额占比": the filtered part over the whole table.
+    filtered = [f for f in ctx.filters]
+    if filtered:
+        return _plan(ctx, "share", measures=[measure])
+    return None
+
+
+def _trend(ctx: Context) -> Plan | None:
+    grain = None
+    for g, words in lx.GRAIN_WORDS.items():
+        if ctx.has(words):
+            grain = g
+            break
+    if grain is None and not ctx.has(lx.TREND_WORDS):
+        return None
+    dates = [c for _, c, _ in ctx.mentioned("date", free=False)] or ctx.index.of_kind("date")
+    if not dates:
+        return None
+    grain = grain or _grain(ctx) or "month"
+    measures = _measures(ctx) or [Measure(agg="count")]
+    return _plan(ctx, "trend", dimensions=[Dimension(column=dates[0], grain=grain)], measures=measures[:3])
+
+
+def _entity_column(ctx: Context, *, exclude: Sequence[str] = ()) -> str | None:
+    """The column a "which …"/"who …" question wants back."""
+    texts = [c for _, c, _ in ctx.mentioned("text", "bool") if c not in exclude]
+    filtered = {f.column for f in ctx.filters}
+    free = [c for c in texts if c not in filtered]
+    if free:
+        return free[0]
+    if ctx.has(["when", "何时", "什么时候", "哪一年", "哪年", "which year", "what year"]):
+        years = [c for c in ctx.index.order if _is_year_column(ctx, c)] + ctx.index.of_kind("date")
+        if years:
+            return years[0]
+    labels = [c for c in ctx.index.of_kind("text") if c not in filtered and c not in exclude]
+    return labels[0] if labels else None
+
+
+def _rank(ctx: Context) -> Plan | None:
+    """Top/bottom k and arg-max/arg-min: "销售额最高的地区", "which region has the highest revenue", "top 5 products"."""
+    top = _top_k(ctx)
+    direction = _direction(ctx)
+    if top is None and direction is None:
+        return None
+    which = ctx.has(lx.WHICH_WORDS) or ctx.has(["是", "is", "was"])
+    measures = _measures(ctx, ranking=True)
+    count_words = ctx.has(["次数", "最多次", "most often", "most times", "most frequent", "最常", "最频繁"])
+    if not measures and not count_words and not ctx.has(["最多", "most"]):
+        return None
+    dims = _dimensions(ctx, require_group_word=False)
+    named_entity = bool(dims)
+    if not dims:
+        entity = _entity_column(ctx)
+        if entity is None:
+            return None
+        dims = [Dimension(column=entity)]
+    if not measures:
+        measures = [Measure(agg="count")]
+    elif top is None and not which and not named_entity:
+        return None
+    k, desc = top if top is not None else (1, bool(direction))
+    if top is not None and direction is not None and not _top_word_given(ctx):
+        desc = direction
+    lead = measures[0]
+    return _plan(ctx, "rank", dimensions=dims[:1], measures=measures[:3],
+                 order=[Order(by=lead.name, desc=desc)], limit=k)
+
+
+def _top_word_given(ctx: Context) -> bool:
+    return ctx.has(["top", "前", "bottom", "倒数"])
+
+
+def _group(ctx: Context) -> Plan | None:
+    dims = _dimensions(ctx)
+    if not dims:
+        return None
+    measures = _measures(ctx)
+    if ctx.has(lx.AGGREGATE_WORDS["count"]) or not measures:
+        distinct = _count_distinct_target(ctx, exclude=[d.column for d in dims])
+        measures = [Measure(agg="count_distinct", column=distinct) if distinct else Measure(agg="count"), *measures]
+    order = []
+    if ctx.has(lx.RANK_WORDS):
+        order = [Order(by=measures[-1].name, desc=not ctx.has(["升序", "ascending", "从低到高", "从小到大"]))]
+    return _plan(ctx, "group", dimensions=dims, measures=_dedupe(measures), order=order)
+
+
+def _count_distinct_target(ctx: Context, exclude: Sequence[str] = ()) -> str | None:
+    """"多少个产品" / "how many products": count distinct when the named column repeats across rows."""
+    filtered = {f.column for f in ctx.filters}
+    for _, column, m in ctx.mentioned("text"):
+        if column in exclude or column in filtered:
+            continue
+        info = ctx.index.columns[column]
+        if not info.unique and (ctx.has(lx.AGGREGATE_WORDS["count_distinct"]) or
+                                _before(ctx, m.span.start, lx.AGGREGATE_WORDS["count"] + ["多少", "几"], 6) or
+                                _after(ctx, m.span.end, ["数", "数量", "个数"], 1)):
+            return column
+    return None
+
+
+def _count(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.AGGREGATE_WORDS["count"] + lx.AGGREGATE_WORDS["count_distinct"] + ["多少", "几"]):
+        return None
+    nums = [c for _, c, _ in ctx.mentioned("number")]
+    if nums and not ctx.has(lx.AGGREGATE_WORDS["count"] + lx.AGGREGATE_WORDS["count_distinct"]):
+        return None  # "销售额是多少" asks for an amount
+    distinct = _count_distinct_target(ctx)
+    measure = Measure(agg="count_distinct", column=distinct) if distinct else Measure(agg="count")
+    return _plan(ctx, "aggregate", measures=[measure])
+
+
+def _aggregate(ctx: Context) -> Plan | None:
+    measures = _measures(ctx)
+    if not measures:
+        return None
+    lookup = _lookup(ctx, quiet=True)
+    explicit = any(_agg_for(ctx, m) for _, _, m in ctx.mentioned("number"))
+    by_label = any(f.op == "=" and ctx.kind_of(f.column) == "text" for f in ctx.filters)
+    if lookup is not None and not explicit and by_label and ctx.index.rows <= 5000:
+        return lookup
+    return _plan(ctx, "aggregate", measures=measures)
+
+
+def _lookup(ctx: Context, quiet: bool = False) -> Plan | None:
+    """"产品A的价格是多少", "what was the score when …": the cells of the asked column in the matching rows."""
+    filtered = {f.column for f in ctx.filters}
+    if not filtered:
+        return None
+    asked = [c for _, c, _ in ctx.mentioned("number", "text", "date", "bool") if c not in filtered]
+    if not asked:
+        entity = _entity_column(ctx, exclude=list(filtered))
+        asked = [entity] if entity else []
+    if not asked:
+        return None
+    order = []
+    first_last = ctx.word_spans(["first", "last", "第一个", "最后一个", "最早", "最晚", "earliest", "latest"])
+    return _plan(ctx, "lookup", select=_unique(asked)[:3], order=order, limit=None if not first_last else None)
+
+
+# -- when nothing fits -------------------------------------------------------------------------------
+
+
+def not_understood(ctx: Context) -> PlanError:
+    found = [m.columns[0] for m in ctx.columns if len(m.columns) == 1]
+    if ctx.zh:
+        message = "没有理解这个问题" + (f"（识别到的列：{'、'.join(found)}）" if found else "") + "。"
+        hint = "可以这样问：" + "；".join(examples(ctx.index, "zh"))
+    else:
+        message = "shuxi did not understand this question" + (f" (it recognised: {', '.join(found)})" if found else "") + "."
+        hint = "Try questions like: " + "; ".join(examples(ctx.index, "en"))
+    unknown = _unknown_column_word(ctx)
+    if unknown:
+        from shuxi.errors import close_matches
+
+        near = close_matches(unknown, ctx.index.order)
+        if near:
+            message += (f" 表中没有“{unknown}”列，最接近的是：{'、'.join(near)}。" if ctx.zh else
+                        f" There is no column {unknown!r}; the closest are: {', '.join(near)}.")
+    return PlanError(message, hint=hint)
+
+
+def _unknown_column_word(ctx: Context) -> str | None:
+    import re
+
+    match = re.search(r"(?:of|average|total|sum of|mean of|highest|lowest|by)\s+([a-z_]{4,})", ctx.q.text)
+    if match and match.group(1) not in _all_keywords():
+        return match.group(1)
+    return None
+
+
+def examples(index: TableIndex, language: str = "en") -> list[str]:
+    """Three questions this table can answer, built from its own columns."""
+    nums = index.of_kind("number")
+    texts = [c for c in index.of_kind("text") if (index.columns[c].distinct or 0) <= 50] or index.of_kind("text")
+    dates = index.of_kind("date")
+    out = []
+    if language == "zh":
+        if nums and texts:
+            out.append(f"各{texts[0]}的{nums[0]}总和")
+            out.append(f"哪个{texts[0]}的平均{nums[0]}最高")
+        if dates and nums:
+            out.append(f"每月{nums[0]}的趋势")
+        elif len(nums) >= 2:
+            out.append(f"{nums[0]}和{nums[1]}的相关性")
+        out.append("一共有多少行")
+    else:
+        if nums and texts:
+            out.append(f"total {nums[0]} by {texts[0]}")
+            out.append(f"which {texts[0]} has the highest average {nums[0]}")
+        if dates and nums:
+            out.append(f"monthly trend of {nums[0]}")
+        elif len(nums) >= 2:
+            out.append(f"correlation between {nums[0]} and {nums[1]}")
+        out.append("how many rows are there")
+    return out[:3]

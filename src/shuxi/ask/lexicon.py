@@ -1,0 +1,123 @@
+"""The built-in planner's small bilingual lexicon: column synonyms and the words that signal an analysis.
+
+Everything here is data. Phrases are written as people type them; :mod:`shuxi.ask.text` normalises both
+sides the same way (lower case, English plurals folded, full-width to half-width) before matching.
+"""
+
+from __future__ import annotations
+
+#: Groups of words that name the same kind of column. A column whose name is one of a group's words can be
+#: called by any word of the group ("销量" also answers to 销售量, 数量, quantity, units sold…).
+COLUMN_SYNONYMS: list[list[str]] = [
+    ["销量", "销售量", "数量", "件数", "销售数量", "卖了多少", "quantity", "qty", "units", "units sold", "sales volume", "sales", "volume"],
+    ["销售额", "营收", "收入", "营业额", "销售金额", "金额", "成交额", "revenue", "sales amount", "turnover", "income", "amount", "gmv"],
+    ["价格", "单价", "售价", "价钱", "定价", "price", "unit price", "cost per unit"],
+    ["地区", "区域", "大区", "地域", "region", "area", "zone"],
+    ["城市", "city", "town"],
+    ["省份", "省", "province", "state"],
+    ["国家", "country", "nation"],
+    ["产品", "商品", "产品名称", "商品名称", "货品", "product", "item", "product name", "goods"],
+    ["类别", "品类", "类目", "分类", "种类", "category", "type", "kind", "class"],
+    ["日期", "时间", "下单日期", "订单日期", "下单时间", "date", "order date", "time", "day"],
+    ["客户", "顾客", "用户", "customer", "client", "buyer"],
+    ["客户类型", "客户类别", "customer type", "customer segment", "segment"],
+    ["渠道", "销售渠道", "channel", "sales channel"],
+    ["折扣", "折扣率", "优惠", "discount", "discount rate"],
+    ["利润", "毛利", "profit", "margin"],
+    ["成本", "cost"],
+    ["评分", "评级", "星级", "打分", "rating", "score", "stars"],
+    ["评论", "评价", "review", "comment", "feedback"],
+    ["年龄", "age"],
+    ["性别", "gender", "sex"],
+    ["姓名", "名字", "名称", "name"],
+    ["年份", "年", "year", "season"],
+    ["是否退货", "退货", "returned", "return", "is returned"],
+    ["订单号", "订单编号", "订单id", "order id", "order number", "order no"],
+    ["员工", "employee", "staff"],
+    ["部门", "department", "dept"],
+    ["工资", "薪资", "薪水", "salary", "wage", "pay"],
+    ["人口", "population"],
+    ["面积", "area size", "size"],
+]
+
+#: Words that point at an aggregate; the planner looks for the nearest one before a measure.
+AGGREGATE_WORDS: dict[str, list[str]] = {
+    "mean": ["平均", "平均值", "均值", "平均数", "人均", "average", "mean", "avg", "typical"],
+    "sum": ["总", "总和", "合计", "总计", "总共", "一共", "累计", "加起来", "总量", "total", "sum", "combined", "altogether", "overall"],
+    "median": ["中位数", "中值", "median"],
+    "max": ["最大", "最大值", "最高", "最多", "最贵", "峰值", "maximum", "max", "highest", "largest", "biggest", "greatest", "most", "peak", "top"],
+    "min": ["最小", "最小值", "最低", "最少", "最便宜", "minimum", "min", "lowest", "smallest", "least", "fewest", "cheapest"],
+    "std": ["标准差", "standard deviation", "std", "stdev", "stddev"],
+    "var": ["方差", "variance", "var"],
+    "count_distinct": ["多少种", "几种", "多少个不同", "不同的", "distinct", "unique", "different"],
+    "count": ["多少个", "几个", "多少条", "多少笔", "多少行", "多少次", "多少家", "多少人", "多少单", "几次", "几笔", "几条", "几家",
+              "个数", "次数", "笔数", "行数", "记录数", "订单数", "计数", "数目", "how many", "number of", "count", "how often"],
+}
+
+#: Words that mean "highest"/"lowest" when choosing a row or group rather than computing an aggregate.
+HIGH_WORDS = ["最高", "最大", "最多", "最贵", "最好", "最快", "最长", "最强", "排名第一", "第一名", "highest", "largest", "biggest",
+              "greatest", "most", "top", "best", "maximum", "max", "longest", "fastest", "oldest", "latest", "heaviest", "tallest"]
+LOW_WORDS = ["最低", "最小", "最少", "最便宜", "最差", "最短", "最慢", "倒数第一", "lowest", "smallest", "least", "fewest",
+             "cheapest", "worst", "minimum", "min", "shortest", "slowest", "youngest", "earliest", "lightest", "bottom"]
+
+GROUP_WORDS = ["各", "每个", "每一个", "每", "按", "按照", "分别", "各个", "不同", "by", "per", "each", "every", "for each",
+               "across", "breakdown", "broken down by", "grouped by", "group by"]
+SHARE_WORDS = ["占比", "比例", "百分比", "份额", "比重", "所占", "占总", "share", "percentage", "percent of", "proportion",
+               "fraction", "% of"]
+TREND_WORDS = ["趋势", "走势", "变化", "逐月", "逐年", "月度", "年度", "随时间", "trend", "over time", "over the years", "evolve",
+               "evolution", "change over"]
+GRAIN_WORDS: dict[str, list[str]] = {
+    "year": ["每年", "按年", "各年", "逐年", "年度", "每一年", "yearly", "annually", "annual", "by year", "per year", "each year",
+             "every year"],
+    "quarter": ["每季度", "按季度", "各季度", "每个季度", "季度", "quarterly", "by quarter", "per quarter", "each quarter"],
+    "month": ["每月", "按月", "各月", "每个月", "逐月", "月度", "月份", "monthly", "by month", "per month", "each month",
+              "every month", "month by month"],
+    "week": ["每周", "按周", "每星期", "周度", "weekly", "by week", "per week", "each week"],
+    "day": ["每天", "按天", "每日", "逐日", "日度", "daily", "by day", "per day", "each day", "every day"],
+}
+CORRELATE_WORDS = ["相关", "相关性", "相关系数", "关系", "关联", "correlation", "correlate", "correlated", "relationship",
+                   "related", "association", "associated", "relate"]
+SPEARMAN_WORDS = ["spearman", "斯皮尔曼", "秩相关", "等级相关", "rank correlation"]
+DRIVER_WORDS = ["影响因素", "驱动因素", "驱动", "影响", "决定", "因素", "drives", "drive", "driver", "drivers", "affects",
+                "affect", "influence", "influences", "factors", "determines", "explains"]
+DISTRIBUTION_WORDS = ["分布", "分位数", "四分位", "直方图", "分布情况", "distribution", "distributed", "quantile", "quantiles",
+                      "quartile", "quartiles", "percentile", "percentiles", "histogram", "spread"]
+COMPARE_WORDS = ["比较", "对比", "相比", "差异", "区别", "差别", "compare", "comparison", "versus", "vs", "differ",
+                 "difference between", "compared"]
+TIER_WORDS = ["档", "档次", "分档", "等级", "层级", "级别", "tier", "tiers", "bucket", "buckets", "band", "bands", "bin",
+              "bins", "bracket", "brackets", "level", "levels"]
+TIER_NAMES: dict[str, list[str]] = {
+    "zh": ["高中低", "低中高", "高、中、低", "低、中、高", "高,中,低", "低,中,高"],
+    "en": ["high, medium and low", "low, medium and high", "high medium low", "low medium high", "high/medium/low",
+           "low/medium/high"],
+}
+RANK_WORDS = ["排名", "排序", "排行", "rank", "ranking", "sort", "sorted", "order by"]
+LIST_WORDS = ["列出", "列举", "显示", "哪些", "有哪些", "list", "show", "which", "what are"]
+
+#: Comparison words, to attach a number to the column it limits.
+GREATER_WORDS = ["大于等于", "不低于", "不少于", "至少", "以上", "大于", "高于", "超过", "多于", "超出", ">=", ">",
+                 "greater than or equal to", "at least", "no less than", "or more", "greater than", "more than",
+                 "higher than", "larger than", "bigger than", "over", "above", "exceeds", "exceeding", "exceed"]
+LESS_WORDS = ["小于等于", "不高于", "不超过", "至多", "以下", "小于", "低于", "少于", "不到", "不足", "<=", "<",
+              "less than or equal to", "at most", "no more than", "or less", "or fewer", "less than", "fewer than",
+              "lower than", "smaller than", "under", "below"]
+INCLUSIVE_WORDS = {"大于等于", "不低于", "不少于", "至少", "以上", ">=", "greater than or equal to", "at least", "no less than",
+                   "or more", "小于等于", "不高于", "不超过", "至多", "以下", "<=", "less than or equal to", "at most",
+                   "no more than", "or less", "or fewer"}
+#: Words written after the number ("1000以上", "5 or more").
+POSTFIX_COMPARISONS = {"以上", "以下", "or more", "or less", "or fewer"}
+EQUAL_WORDS = ["等于", "equal to", "equals", "=", "exactly"]
+BETWEEN_WORDS = ["之间", "介于", "between", "from"]
+NEGATION_WORDS = ["不是", "不包括", "不含", "除了", "除外", "排除", "以外", "非", "不在", "not", "except", "excluding",
+                  "other than", "apart from", "without", "exclude", "isn't", "aren't", "wasn't", "weren't"]
+CONTAINS_WORDS = ["包含", "含有", "带有", "contains", "containing", "contain", "includes", "including", "like"]
+NULL_WORDS = ["为空", "缺失", "空值", "没有填", "missing", "null", "empty", "blank"]
+
+#: "Which …" openers: the answer is an entity (a group or a row label), not a number.
+WHICH_WORDS = ["哪个", "哪些", "哪一个", "哪家", "哪位", "哪", "谁", "which", "who", "whom", "what"]
+HOW_MUCH_WORDS = ["多少", "几", "是多少", "how much", "how many", "what is the", "what was the", "what's the"]
+
+#: Columns whose values do not add up (a total price means nothing): they are averaged when no aggregate is named.
+NON_ADDITIVE_HINTS = ["价格", "单价", "售价", "折扣", "率", "比例", "评分", "年龄", "温度", "分数", "price", "rate", "ratio",
+                      "percent", "pct", "%", "discount", "rating", "score", "age", "temperature", "avg", "average",
+                      "mean", "margin", "rank", "year", "latitude", "longitude"]

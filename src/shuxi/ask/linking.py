@@ -1,0 +1,298 @@
+"""Schema and value linking: which columns and which cell values a question talks about.
+
+:class:`TableIndex` is built once per dataset with a few bounded queries (row count, distinct counts, the
+values of low-cardinality text columns, the latest date) and cached on the dataset. :func:`link` finds the
+column names (exact, lexicon synonyms, user synonyms, then partial and fuzzy matches of the words jieba
+segments) and the cell values a question mentions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import pyarrow as pa
+from sqlglot import exp
+
+from shuxi.ask import lexicon
+from shuxi.ask.text import Question, Span, normalize, phrase_tokens
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from shuxi.data.dataset import Dataset
+
+ColumnKind = Literal["number", "text", "date", "bool"]
+
+#: Text columns with at most this many distinct values are indexed for value linking.
+MAX_VALUES = 2000
+#: Tables this small have every text value indexed, whatever the cardinality (lookup tables, WTQ tables).
+SMALL_TABLE = 5000
+#: Values longer than this are free text, not something a question names.
+MAX_VALUE_LENGTH = 80
+
+
+@dataclass
+class ColumnInfo:
+    name: str
+    kind: ColumnKind
+    type: pa.DataType
+    #: Phrases that name the column, with how strongly: 3 its own name, 2 a user synonym, 1 a lexicon synonym.
+    phrases: dict[tuple[str, ...], int] = field(default_factory=dict)
+    distinct: int | None = None
+    unique: bool = False
+
+
+@dataclass
+class TableIndex:
+    table: str
+    rows: int
+    columns: dict[str, ColumnInfo]
+    #: normalised value tokens → [(column, original value)]
+    values: dict[tuple[str, ...], list[tuple[str, Any]]]
+    latest: dt.date | None
+    #: The order columns appear in the table (first column is often the row label in lookup tables).
+    order: list[str]
+
+    def of_kind(self, *kinds: ColumnKind) -> list[str]:
+        return [c for c in self.order if self.columns[c].kind in kinds]
+
+
+def column_kind(kind: pa.DataType) -> ColumnKind:
+    if pa.types.is_boolean(kind):
+        return "bool"
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return "number"
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        return "date"
+    return "text"
+
+
+def column_words(name: str) -> str:
+    """"order_date" → "order date", "unitPrice" → "unit price": how people say a column name."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    return re.sub(r"[_\-./]+", " ", spaced).strip()
+
+
+def _synonym_groups() -> dict[tuple[str, ...], list[int]]:
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, group in enumerate(lexicon.COLUMN_SYNONYMS):
+        for word in group:
+            groups.setdefault(phrase_tokens(word), []).append(i)
+    return groups
+
+
+_GROUPS = _synonym_groups()
+
+
+def build_index(ds: Dataset) -> TableIndex:
+    """Profile ``ds`` just enough to link questions to it (a handful of bounded queries)."""
+    schema = ds.schema
+    columns: dict[str, ColumnInfo] = {}
+    for field_ in schema:
+        info = ColumnInfo(field_.name, column_kind(field_.type), field_.type)
+        _add_phrase(info, field_.name, 3)
+        _add_phrase(info, column_words(field_.name), 3)
+        columns[field_.name] = info
+    # Lexicon synonyms: a column named by one word of a group answers to the others, and a column whose name
+    # contains a group word ("总销售额") answers to that word's group at a lower strength.
+    for info in columns.values():
+        own = [p for p, w in info.phrases.items() if w == 3]
+        for phrase in own:
+            for g in _GROUPS.get(phrase, []):
+                for word in lexicon.COLUMN_SYNONYMS[g]:
+                    _add_phrase(info, word, 1)
+    for key, value in (ds.synonyms or {}).items():
+        for column, words in _user_synonyms(key, value, columns):
+            for word in words:
+                _add_phrase(columns[column], word, 2)
+
+    table = exp.to_identifier(ds.name, quoted=True)
+    text_cols = [c for c in columns.values() if c.kind in ("text", "bool")]
+    date_cols = [c for c in columns.values() if c.kind == "date"]
+    stats = [exp.alias_(exp.Count(this=exp.Star()), "__rows", quoted=True)]
+    for i, c in enumerate(text_cols):
+        stats.append(exp.alias_(exp.ApproxDistinct(this=exp.column(c.name, quoted=True)), f"__d{i}", quoted=True))
+    for i, c in enumerate(date_cols):
+        stats.append(exp.alias_(exp.Max(this=exp.column(c.name, quoted=True)), f"__t{i}", quoted=True))
+    row = ds.engine.execute(exp.select(*stats).from_(exp.Table(this=table)), limit=1).to_pylist()[0]
+    rows = int(row["__rows"] or 0)
+    latest = None
+    for i, _ in enumerate(date_cols):
+        value = row[f"__t{i}"]
+        if value is not None:
+            value = value.date() if hasattr(value, "date") and callable(value.date) else value
+            latest = value if latest is None or value > latest else latest
+    values: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
+    for i, c in enumerate(text_cols):
+        approx = int(row[f"__d{i}"] or 0)
+        c.distinct = approx
+        if approx > MAX_VALUES and rows > SMALL_TABLE:
+            continue
+        col = exp.column(c.name, quoted=True)
+        query = (exp.select(exp.alias_(col, "v", quoted=True), exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
+                 .from_(exp.Table(this=table)).where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
+                 .group_by(exp.Literal.number(1)).order_by(exp.Ordered(this=exp.column("n", quoted=True), desc=True))
+                 .limit(MAX_VALUES + 1 if rows > SMALL_TABLE else SMALL_TABLE + 1))
+        found = ds.engine.execute(query).to_pylist()
+        c.distinct = len(found)
+        c.unique = rows > 1 and len(found) == rows and all(r["n"] == 1 for r in found)
+        for r in found:
+            v = r["v"]
+            text = str(v).lower() if isinstance(v, bool) else str(v)
+            if not text.strip() or len(text) > MAX_VALUE_LENGTH:
+                continue
+            key = phrase_tokens(text)
+            if key:
+                values.setdefault(key, []).append((c.name, v))
+    return TableIndex(table=ds.name, rows=rows, columns=columns, values=values, latest=latest, order=list(schema.names))
+
+
+def _add_phrase(info: ColumnInfo, phrase: str, weight: int) -> None:
+    key = phrase_tokens(phrase)
+    if key and info.phrases.get(key, 0) < weight:
+        info.phrases[key] = weight
+
+
+def _user_synonyms(key: str, value: Any, columns: Mapping[str, ColumnInfo]) -> list[tuple[str, list[str]]]:
+    """``{"column": ["word", …]}`` or ``{"word": "column"}``, whichever way round the user wrote it."""
+    from shuxi.errors import ColumnNotFoundError
+
+    if key in columns:
+        words = [value] if isinstance(value, str) else list(value)
+        return [(key, [str(w) for w in words])]
+    if isinstance(value, str) and value in columns:
+        return [(value, [key])]
+    raise ColumnNotFoundError(key if not isinstance(value, str) else value, available=list(columns))
+
+
+# -- finding mentions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnMention:
+    columns: tuple[str, ...]  # more than one when the phrase fits several columns equally
+    span: Span
+    strength: int  # 3 exact name, 2 user synonym, 1 lexicon synonym, 0 partial or fuzzy
+    phrase: str
+
+
+@dataclass(frozen=True)
+class ValueMention:
+    column: str
+    value: Any
+    span: Span
+    #: Other columns holding the same value (the planner prefers a column the question also names).
+    alternatives: tuple[str, ...] = ()
+
+
+def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], list[ValueMention]]:
+    """The columns and cell values ``question`` mentions, without overlaps (longer phrases win)."""
+    phrase_owners: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    for info in index.columns.values():
+        for phrase, weight in info.phrases.items():
+            phrase_owners.setdefault(phrase, []).append((info.name, weight))
+    found: list[tuple[Span, int, object]] = []
+    for phrase, owners in phrase_owners.items():
+        for span in question.find(phrase):
+            best = max(w for _, w in owners)
+            cols = tuple(c for c, w in owners if w == best)
+            found.append((span, 10 + best, ColumnMention(cols, span, best, " ".join(phrase))))
+    for key, owners in index.values.items():
+        spans = question.find(key)
+        if not spans:
+            continue
+        original = question.text
+        for span in spans:
+            surface = original[span.start:span.end]
+            owners_here = owners
+            # One- and two-letter values ("A", "us") must match in case too, or articles become filters.
+            if len(surface) <= 2 and surface.isascii():
+                raw = question.original
+                owners_here = [(c, v) for c, v in owners if str(v) in _raw_tokens(raw)]
+                if not owners_here:
+                    continue
+            column, value = owners_here[0]
+            alternatives = tuple(c for c, _ in owners_here[1:])
+            found.append((span, 12, ValueMention(column, value, span, alternatives)))
+    # Longest span first; at equal length, exact column names (13) > values (12) > user (12) > lexicon (11).
+    found.sort(key=lambda f: (-(f[0].end - f[0].start), -f[1], f[0].start))
+    kept: list[tuple[Span, int, object]] = []
+    for span, priority, mention in found:
+        if all(span.end <= k.start or span.start >= k.end for k, _, _ in kept):
+            kept.append((span, priority, mention))
+    kept.sort(key=lambda f: f[0].start)
+    columns = [m for _, _, m in kept if isinstance(m, ColumnMention)]
+    values = [m for _, _, m in kept if isinstance(m, ValueMention)]
+    return columns, values
+
+
+def _raw_tokens(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z0-9]+", text))
+
+
+def fuzzy_columns(question: Question, index: TableIndex, taken: Sequence[Span], stop: set[str]) -> list[ColumnMention]:
+    """Partial and fuzzy column matches among the words no exact phrase claimed.
+
+    Chinese is segmented with jieba (column names added to its dictionary); a word of two or more characters
+    that is part of a column name ("销售" in "销售额"), or an English word close to one ("reveune"), links to it.
+    """
+    words = _segment(question, index)
+    mentions: list[ColumnMention] = []
+    names = {c: normalize(column_words(c)) for c in index.columns}
+    for start, end, word in words:
+        if any(not (end <= s.start or start >= s.end) for s in taken):
+            continue
+        if word in stop or len(word) < 2 or (word.isascii() and len(word) < 4) or word.isdigit():
+            continue
+        hits = [c for c, n in names.items() if word in n]
+        if not hits and word.isascii():
+            hits = [c for c, n in names.items() if any(
+                difflib.SequenceMatcher(None, word, part).ratio() >= 0.84 for part in n.split())]
+        if not hits:
+            lowered = {n: c for c, n in names.items()}
+            close = difflib.get_close_matches(word, list(lowered), n=3, cutoff=0.8)
+            hits = [lowered[c] for c in close]
+        if hits:
+            first, last = question.char_to_token(start, end)
+            mentions.append(ColumnMention(tuple(hits), Span(first, last, start, end), 0, word))
+    return mentions
+
+
+def _segment(question: Question, index: TableIndex) -> list[tuple[int, int, str]]:
+    text = question.text
+    if question.language == "zh":
+        tokenizer = _jieba()
+        for name in index.columns:
+            tokenizer.add_word(normalize(name), freq=50000)
+        out, pos = [], 0
+        for word in tokenizer.cut(text, HMM=False):
+            out.append((pos, pos + len(word), word))
+            pos += len(word)
+        return [(s, e, w) for s, e, w in out if w.strip()]
+    return [(t.start, t.end, text[t.start:t.end]) for t in question.tokens]
+
+
+_TOKENIZER: Any = None
+
+
+def _jieba() -> Any:
+    """One jieba tokenizer for the process, loaded on first use (its dictionary takes ~0.5 s to load)."""
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for group in lexicon.COLUMN_SYNONYMS:
+            for word in group:
+                if not word.isascii():
+                    tokenizer.add_word(word, freq=20000)
+        _TOKENIZER = tokenizer
+    return _TOKENIZER
