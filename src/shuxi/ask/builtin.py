@@ -100,8 +100,10 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     _value_filters(ctx)
     _period_filters(ctx)
     _number_filters(ctx)
-    for rule in (_correlate, _drivers, _distribution, _tiers, _compare, _share, _trend, _rank, _group, _count,
-                 _aggregate, _lookup):
+    from shuxi.ask.rows import row_rule
+
+    for rule in (_correlate, _drivers, _distribution, _tiers, row_rule, _compare, _share, _trend, _rank, _group,
+                 _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
             return plan
