@@ -249,6 +249,11 @@ def _run_demo(rows: int, out: Path | None, engine: EngineChoice | None) -> None:
 # -- commands that live with their library layer ----------------------------------------------------
 # Each module below imports only typer (and shuxi.cli helpers) at the top; heavy libraries load inside commands.
 # Register one line per layer here; keep the logic in the layer's own cli module.
+from shuxi.profile.cli import clean as _clean_command  # noqa: E402
+from shuxi.profile.cli import profile as _profile_command  # noqa: E402
+
+app.command("profile")(_profile_command)
+app.command("clean")(_clean_command)
 
 
 def main() -> None:

@@ -140,6 +140,20 @@ class Dataset:
 
         return ask(self, question, planner=planner)
 
+    # -- profile and clean (shuxi.profile) -------------------------------------------------------
+
+    def profile(self, **options: Any) -> Any:
+        """A data-quality :class:`~shuxi.profile.Profile` of this table, computed in the engine (see ``shuxi.profile.profile``)."""
+        from shuxi.profile import profile
+
+        return profile(self, **options)
+
+    def clean(self, **options: Any) -> Any:
+        """A :class:`~shuxi.profile.Cleaning`: a proposed or given plan, its preview and SQL, ``write(path)`` (see ``shuxi.profile.cleaning``)."""
+        from shuxi.profile import clean
+
+        return clean(self, **options)
+
     def _tables(self) -> dict[str, list[str]]:
         return {self.name: list(self.schema.names), self.raw_name: list(self.raw_schema.names)}
 

@@ -1,0 +1,440 @@
+"""``profile(ds)``: a data-quality profile of one table, computed by a handful of scans in the engine.
+
+The profile is plain data (dataclasses that turn into JSON); :mod:`shuxi.profile.alerts` reads it to raise
+alerts and :mod:`shuxi.profile.report` shows it. Nothing here pulls the table into Python: the scans in
+:mod:`shuxi.profile.scans` return one row of aggregates, bounded value counts and a bounded sample.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from shuxi.profile import scans
+from shuxi.profile.scans import ColumnRef
+from shuxi.profile.semantic import (
+    category_clusters,
+    kind_shares,
+    missing_kind,
+    pattern_counts,
+    semantic_type,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from shuxi.data.dataset import Dataset
+    from shuxi.profile.alerts import Alert
+
+#: Columns with at most this many distinct values get exact value counts (and exact distinct counts).
+EXACT_DISTINCT = 1_000
+#: Rows in the sample that patterns, semantic types, examples and category associations are read from.
+SAMPLE_ROWS = 50_000
+#: Histogram bins of a numeric column.
+BINS = 20
+#: Most numeric columns whose pairwise correlations are computed (the first ones in table order).
+MAX_CORRELATED = 16
+#: Most category columns whose pairwise Cramér's V is computed.
+MAX_ASSOCIATED = 12
+#: |robust z| above this is an outlier (Iglewicz and Hoaglin's 3.5).
+ROBUST_Z = 3.5
+TOP_VALUES = 10
+
+Progress = Callable[[str], None]
+STEPS = ("overview", "value counts", "sample", "histograms", "keys and duplicates", "alerts")
+
+
+@dataclass
+class ColumnProfile:
+    """Everything the profile knows about one column. ``None`` means "not computed for this kind of column"."""
+
+    name: str
+    #: The type shuxi reads the column as (after its own conversions) and the type in the file.
+    physical_type: str
+    raw_type: str
+    semantic_type: str = "text"
+    #: shuxi's typed reading of text cells ("number: unit 元"), when it converts this column.
+    conversion: str | None = None
+    count: int = 0
+    missing: int = 0
+    #: Missing cells by kind: null, empty, whitespace, placeholder ("N/A", "-", "无"…).
+    missing_by_kind: dict[str, int] = field(default_factory=dict)
+    distinct: int | None = None
+    distinct_exact: bool = False
+    min: Any = None
+    max: Any = None
+    mean: float | None = None
+    std: float | None = None
+    skewness: float | None = None
+    quantiles: dict[str, float] = field(default_factory=dict)
+    zeros: int | None = None
+    negative: int | None = None
+    infinite: int | None = None
+    nan: int | None = None
+    true_count: int | None = None
+    #: Histogram: bin edges (BINS + 1) and counts.
+    histogram: dict[str, list[float]] | None = None
+    #: Outliers: counts outside 1.5×IQR and 3×IQR fences and above the robust z limit, the fences, examples.
+    outliers: dict[str, Any] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    mean_length: float | None = None
+    #: Cells whose text has spaces around it (counted on the raw text).
+    padded: int | None = None
+    #: The most common values as [value, count]; ``top_values_sampled`` when counted on the sample.
+    top_values: list[list[Any]] = field(default_factory=list)
+    top_values_sampled: bool = False
+    #: Most common value patterns ("9-9-9", "汉汉9") as [pattern, count] and the share of each cell kind.
+    patterns: list[list[Any]] = field(default_factory=list)
+    kinds: dict[str, float] = field(default_factory=dict)
+    #: Groups of spellings of one category ("华东", "华东 ", "华东区").
+    variants: list[list[list[Any]]] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    """A table's profile: per-column statistics, table-level findings and alerts (:func:`profile`)."""
+
+    table: str
+    source: str
+    engine: str
+    rows: int
+    columns: list[ColumnProfile]
+    duplicate_rows: int = 0
+    duplicate_groups: int = 0
+    duplicate_examples: list[dict[str, Any]] = field(default_factory=list)
+    candidate_keys: list[str] = field(default_factory=list)
+    #: Pearson r between numeric columns and Cramér's V between category columns: [a, b, value].
+    correlations: list[list[Any]] = field(default_factory=list)
+    associations: list[list[Any]] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    sample_rows: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def column(self, name: str) -> ColumnProfile:
+        """The profile of column ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        from shuxi.errors import ColumnNotFoundError
+
+        raise ColumnNotFoundError(name, table=self.table, available=[c.name for c in self.columns])
+
+    def alerts_for(self, column: str | None = None, code: str | None = None) -> list[Alert]:
+        """Alerts on ``column`` (any column when None) with ``code`` (any when None)."""
+        return [a for a in self.alerts if (column is None or column in a.columns) and (code is None or a.code == code)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly dict of the whole profile."""
+        from shuxi.render import json_value
+
+        data = asdict(self)
+        data["alerts"] = [a.to_dict() for a in self.alerts]
+        return json_value(data)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_html(self) -> str:
+        """One self-contained HTML page (inline SVG charts, no scripts or links)."""
+        from shuxi.profile.report import render_html
+
+        return render_html(self)
+
+    def __repr__(self) -> str:
+        return f"<shuxi.Profile {self.table!r}: {self.rows:,} rows, {len(self.columns)} columns, {len(self.alerts)} alerts>"
+
+
+def _physical(data_type: pa.DataType) -> str:
+    import pyarrow as pa
+
+    t = data_type
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "float"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_timestamp(t):
+        return "timestamp"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(t)):
+        return "text"
+    return "other"
+
+
+def _refs(ds: Dataset) -> list[ColumnRef]:
+    refs = []
+    for i, field_ in enumerate(ds.schema):
+        raw_type = ds.raw_schema.field(field_.name).type
+        conversion = ds.conversions.get(field_.name)
+        refs.append(ColumnRef(index=i, name=field_.name, physical=_physical(field_.type),
+                              raw_text=_physical(raw_type) == "text",
+                              typed=conversion.expression if conversion is not None else None))
+    return refs
+
+
+def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int = EXACT_DISTINCT,
+            progress: Progress | None = None) -> Profile:
+    """Profile ``ds``: per-column statistics, duplicates, keys, correlations and alerts.
+
+    Every statistic is computed in the engine (a few scans of the table); patterns, semantic types,
+    associations and examples of high-cardinality columns are read from a Bernoulli sample of about
+    ``sample_rows`` rows, and the profile says so. ``progress`` is called with the name of each step.
+
+    >>> p = shuxi.open("sales.csv").profile()
+    >>> [a.code for a in p.alerts]
+    """
+    started = time.perf_counter()
+    step = progress or (lambda name: None)
+    engine = ds.engine
+    refs = _refs(ds)
+    source = scans.cells(ds.raw_name, refs)
+
+    step("overview")
+    numeric = [r for r in refs if r.numeric][:MAX_CORRELATED]
+    pairs = [(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1:]]
+    query, names = scans.aggregate_query(source, scans.overview_aggregates(refs, correlate=pairs))
+    row = engine.execute(query, limit=1).to_pylist()[0]
+    stats = {n: row[f"a{i}"] for i, n in enumerate(names)}
+    rows = int(stats["rows"])
+    columns = [_column_overview(ds, ref, stats, rows) for ref in refs]
+
+    step("value counts")
+    counted = [r for r, c in zip(refs, columns) if r.physical != "other" and (c.distinct or 0) <= exact_distinct * 1.1]
+    counts: dict[int, dict[Any, int]] = {}
+    if counted and rows:
+        table = engine.execute(scans.value_counts_query(source, counted), limit=len(counted) * (exact_distinct * 2 + 10))
+        data = table.to_pydict()
+        for ref in counted:
+            mask = data[f"g{ref.index}"]
+            values = data[f"k{ref.index}"]
+            counts[ref.index] = {values[j]: data["n"][j] for j in range(table.num_rows) if mask[j] == 0}
+
+    step("sample")
+    percent = None if rows <= sample_rows else min(100.0, sample_rows / rows * 110.0)
+    sample = engine.execute(scans.sample_query(ds.raw_name, refs, percent=percent, rows=sample_rows), limit=sample_rows) if rows else None
+    sample_size = sample.num_rows if sample is not None else 0
+    for ref, col in zip(refs, columns):
+        _describe_values(ref, col, counts.get(ref.index), sample, rows, exact_distinct)
+
+    step("histograms")
+    _histograms(ds, refs, columns, source, sample)
+
+    step("keys and duplicates")
+    prof = Profile(table=ds.name, source=ds.source.origin, engine=engine.name, rows=rows, columns=columns, sample_rows=sample_size)
+    _keys_and_duplicates(ds, refs, prof, source)
+    prof.correlations = [[a.name, b.name, stats[f"corr:{a.index}:{b.index}"]] for a, b in pairs
+                         if stats[f"corr:{a.index}:{b.index}"] is not None and math.isfinite(stats[f"corr:{a.index}:{b.index}"])]
+    prof.associations = _associations(refs, columns, sample)
+    if percent is not None:
+        prof.notes.append(f"Patterns, semantic types, associations and the examples of columns with more than "
+                          f"{exact_distinct:,} distinct values come from a random sample of {sample_size:,} rows.")
+    prof.notes.append(f"Distinct counts are exact up to {exact_distinct:,} values (and for candidate keys); "
+                      "above that they are HyperLogLog estimates (about ±2%) marked ≈.")
+
+    step("alerts")
+    from shuxi.profile.alerts import find_alerts
+
+    prof.alerts = find_alerts(prof, ds=ds)
+    prof.seconds = round(time.perf_counter() - started, 3)
+    return prof
+
+
+def _column_overview(ds: Dataset, ref: ColumnRef, stats: dict[str, Any], rows: int) -> ColumnProfile:
+    key = str(ref.index)
+    conversion = ds.conversions.get(ref.name)
+    col = ColumnProfile(name=ref.name, physical_type=ref.physical if ref.physical != "other" else str(ds.schema.field(ref.name).type),
+                        raw_type=str(ds.raw_schema.field(ref.name).type),
+                        conversion=f"{conversion.kind}: {conversion.detail}" if conversion is not None else None)
+    col.count = int(stats[f"{key}:count"])
+    if ref.raw_text:
+        by_kind = {k: int(stats[f"{key}:{k}"] or 0) for k in ("null", "empty", "whitespace", "placeholder")}
+        col.missing_by_kind = {k: v for k, v in by_kind.items() if v}
+        col.missing = sum(by_kind.values())
+        col.min_length, col.max_length = stats[f"{key}:min_length"], stats[f"{key}:max_length"]
+        col.mean_length = round(stats[f"{key}:mean_length"], 3) if stats[f"{key}:mean_length"] is not None else None
+        col.padded = int(stats[f"{key}:padded"] or 0)
+    else:
+        col.missing = rows - col.count
+        if col.missing:
+            col.missing_by_kind = {"null": col.missing}
+    if f"{key}:approx_distinct" in stats:
+        col.distinct = int(stats[f"{key}:approx_distinct"] or 0)
+    for name in ("min", "max", "mean", "std", "skewness", "zeros", "negative", "infinite", "nan"):
+        if f"{key}:{name}" in stats:
+            setattr(col, name, stats[f"{key}:{name}"])
+    if col.skewness is not None and not math.isfinite(col.skewness):
+        col.skewness = None
+    if f"{key}:true" in stats:
+        col.true_count = stats[f"{key}:true"]
+    quantiles = stats.get(f"{key}:quantiles")
+    if quantiles:
+        col.quantiles = {f"{q:g}": v for q, v in zip(scans.QUANTILES, quantiles)}
+    return col
+
+
+def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] | None, sample: pa.Table | None,
+                     rows: int, exact_distinct: int) -> None:
+    """Top values, patterns, cell kinds, variants and the semantic type, from exact counts or the sample."""
+    text_values: dict[Any, int]
+    if counts is not None:
+        present_values = {v: c for v, c in counts.items() if v is not None}
+        if ref.raw_text:
+            # Distinct typed values: placeholders are missing, not values.
+            present_values = {v: c for v, c in present_values.items() if missing_kind(v) is None}
+        col.distinct = len(present_values) if not ref.raw_text or ref.typed is None else col.distinct
+        col.distinct_exact = not ref.raw_text or ref.typed is None
+        text_values = counts
+        col.top_values_sampled = False
+    else:
+        text_values = {}
+        if sample is not None:
+            from collections import Counter
+
+            column = sample.column(f"r{ref.index}" if ref.raw_text else f"v{ref.index}").to_pylist()
+            text_values = dict(Counter(column))
+        col.top_values_sampled = True
+    ordered = sorted(((v, c) for v, c in text_values.items() if v is not None and not (isinstance(v, str) and missing_kind(v))),
+                     key=lambda vc: -vc[1])
+    col.top_values = [[v, c] for v, c in ordered[:TOP_VALUES]]
+    if ref.raw_text:
+        strings = {v: c for v, c in text_values.items() if isinstance(v, str)}
+        col.patterns = [list(p) for p in pattern_counts(strings)]
+        col.kinds = {k: round(s, 4) for k, s in kind_shares(strings).items()}
+        if counts is not None and ref.typed is None:
+            col.variants = [[[v, c] for v, c in cluster] for cluster in category_clusters(strings)]
+    col.semantic_type = semantic_type(
+        physical=ref.physical if ref.physical != "other" else "other", name=ref.name, shares=col.kinds,
+        distinct=col.distinct, present=col.count - (col.missing_by_kind.get("empty", 0) + col.missing_by_kind.get("whitespace", 0)
+                                                      + col.missing_by_kind.get("placeholder", 0) if ref.typed is None else 0),
+        rows=rows, avg_length=col.mean_length, conversion=col.conversion.split(":")[0] if col.conversion else None,
+        conversion_detail=col.conversion or "")
+
+
+def _histograms(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile], source: exp.Expression,
+                sample: pa.Table | None) -> None:
+    import numpy as np
+
+    bins: list[scans.Bins] = []
+    for ref, col in zip(refs, columns):
+        if not ref.numeric or col.min is None or col.max is None:
+            continue
+        lo, hi = float(col.min), float(col.max)
+        if ref.physical == "integer" and hi - lo < BINS:
+            start, width, count = lo - 0.5, 1.0, int(hi - lo) + 1
+        else:
+            start, width, count = lo, (hi - lo) / BINS or 1.0, BINS
+        q1, q3 = col.quantiles.get("0.25"), col.quantiles.get("0.75")
+        fences: dict[str, float | None] = {}
+        if q1 is not None and q3 is not None and q3 > q1:
+            iqr = float(q3) - float(q1)
+            fences = {"low": q1 - 1.5 * iqr, "high": q3 + 1.5 * iqr, "far_low": q1 - 3 * iqr, "far_high": q3 + 3 * iqr}
+        median, mad = col.quantiles.get("0.5"), None
+        if sample is not None and median is not None:
+            values = np.array([v for v in sample.column(f"v{ref.index}").to_pylist() if v is not None], dtype=float)
+            values = values[np.isfinite(values)]
+            if values.size:
+                mad = float(np.median(np.abs(values - float(median)))) * 1.4826
+        bins.append(scans.Bins(column=ref, start=start, width=width, count=count, median=float(median) if median is not None else None,
+                               mad=mad or None, **fences))  # type: ignore[arg-type]
+    if not bins:
+        return
+    table = ds.engine.execute(scans.histogram_query(source, bins, robust_z=ROBUST_Z), limit=sum(b.count + 2 for b in bins) + 10)
+    data = table.to_pydict()
+    by_index = {b.column.index: b for b in bins}
+    total = next(j for j in range(table.num_rows) if all(data[f"g{b.column.index}"][j] == 1 for b in bins))
+    for ref, col in zip(refs, columns):
+        b = by_index.get(ref.index)
+        if b is None:
+            continue
+        counts = [0] * b.count
+        for j in range(table.num_rows):
+            if data[f"g{ref.index}"][j] == 0 and data[f"b{ref.index}"][j] is not None:
+                counts[max(0, min(b.count - 1, int(data[f"b{ref.index}"][j])))] += data["n"][j]
+        col.histogram = {"edges": [b.start + b.width * k for k in range(b.count + 1)], "counts": counts}
+        outliers: dict[str, Any] = {}
+        if f"iqr{ref.index}" in data:
+            outliers.update(iqr=data[f"iqr{ref.index}"][total], far=data[f"far{ref.index}"][total],
+                            fences=[b.low, b.high], far_fences=[b.far_low, b.far_high])
+        if f"rz{ref.index}" in data:
+            outliers.update(robust_z=data[f"rz{ref.index}"][total], median=b.median, mad=b.mad)
+        if outliers.get("far"):
+            outliers["examples"] = _outlier_examples(ds, source, b)
+        col.outliers = outliers or None
+
+
+def _outlier_examples(ds: Dataset, source: exp.Expression, b: scans.Bins) -> list[Any]:
+    """A few of the most extreme values beyond the 3×IQR fences."""
+    v = b.column.value
+    beyond = exp.or_(exp.LT(this=v.copy(), expression=exp.Literal.number(b.far_low)),
+                     exp.GT(this=v.copy(), expression=exp.Literal.number(b.far_high)))
+    if b.column.physical == "float":
+        beyond = exp.and_(scans.finite(v), exp.paren(beyond))
+    table = ds.engine.execute(scans.examples_query(source, beyond, v.copy(), limit=5), limit=5)
+    return sorted(table.column("x").to_pylist(), key=lambda x: -abs(x - (b.median or 0)))
+
+
+def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, source: exp.Expression) -> None:
+    rows = prof.rows
+    if not rows:
+        return
+    shortlist = [r for r, c in zip(refs, prof.columns)
+                 if r.physical in ("integer", "text", "date", "timestamp") and c.missing == 0 and c.count == rows
+                 and (c.distinct or 0) >= rows * 0.95][:8]
+    keys: list[str] = []
+    if shortlist:
+        row = ds.engine.execute(scans.distinct_query(source, shortlist), limit=1).to_pylist()[0]
+        for ref in shortlist:
+            col = prof.columns[ref.index]
+            col.distinct, col.distinct_exact = int(row[f"d{ref.index}"]), True
+            if col.distinct == rows:
+                keys.append(ref.name)
+    prof.candidate_keys = keys
+    if keys:
+        return  # a unique column means no two rows are identical
+    names = [r.name for r in refs if r.physical != "other"]
+    row = ds.engine.execute(scans.duplicates_query(ds.raw_name, names), limit=1).to_pylist()[0]
+    prof.duplicate_rows, prof.duplicate_groups = int(row["extra"] or 0), int(row["groups"] or 0)
+    if prof.duplicate_rows:
+        from shuxi.render import json_value
+
+        examples = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, limit=3), limit=3)
+        prof.duplicate_examples = [json_value(r) for r in examples.to_pylist()]
+
+
+def _associations(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> list[list[Any]]:
+    """Cramér's V (bias-corrected) between category columns, on the sample."""
+    if sample is None or sample.num_rows < 20:
+        return []
+    import numpy as np
+    from scipy.stats.contingency import association
+
+    chosen = [(r, c) for r, c in zip(refs, columns)
+              if c.semantic_type in ("category", "boolean") and c.distinct is not None and 2 <= c.distinct <= 100][:MAX_ASSOCIATED]
+    codes = {}
+    for ref, _ in chosen:
+        values = sample.column(f"r{ref.index}" if ref.raw_text else f"v{ref.index}").to_pylist()
+        codes[ref.index] = np.unique(np.array(["\x00" if v is None else str(v) for v in values]), return_inverse=True)[1]
+    out: list[list[Any]] = []
+    for i, (a, _) in enumerate(chosen):
+        for b, _ in chosen[i + 1:]:
+            x, y = codes[a.index], codes[b.index]
+            table = np.zeros((x.max() + 1, y.max() + 1), dtype=np.int64)
+            np.add.at(table, (x, y), 1)
+            table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+            if min(table.shape) < 2:
+                continue
+            out.append([a.name, b.name, round(float(association(table, method="cramer", correction=False)), 4)])
+    return out
