@@ -170,6 +170,9 @@ QUESTIONS: list[Q] = [
     Q("numbers (1.5万)", "销售额超过1.5万的订单有多少笔", "orders",
       "SELECT count(*) FROM orders WHERE 销售额 > 15000", V),
     Q("numbers (12.5%)", "折扣是12.5%的订单有多少笔", "orders", "SELECT count(*) FROM orders WHERE 折扣 = 0.125", V),
+    Q("numbers (三百)", "单价不到三百元的订单有多少", "orders", "SELECT count(*) FROM orders WHERE 单价 < 300", V),
+    Q("top k (五)", "销售额最高的前五个城市", "orders",
+      "SELECT 城市, sum(销售额) AS s FROM orders GROUP BY 城市 ORDER BY s DESC LIMIT 5", ORDERED),
     Q("correlation", "单价和数量之间的相关性", "orders",
       "SELECT corr(单价, 数量) FROM orders", pearson("orders", "单价", "数量")),
     Q("tiers (cut points)", "单价低于500元为低档，500到2000元为中档，2000元以上为高档，各档的订单数", "orders",
@@ -247,6 +250,10 @@ QUESTIONS: list[Q] = [
       "SELECT corr(delivery_days, satisfaction) FROM sales", pearson("sales", "delivery_days", "satisfaction")),
     Q("numbers (1,500)", "How many orders have revenue over 1,500?", "sales",
       "SELECT count(*) FROM sales WHERE revenue > 1500", V),
+    Q("numbers (2k)", "How many orders have revenue above 2k?", "sales",
+      "SELECT count(*) FROM sales WHERE revenue > 2000", V),
+    Q("numbers (twenty)", "How many orders have more than twenty units?", "sales",
+      "SELECT count(*) FROM sales WHERE quantity > 20", V),
     Q("tiers (cut points)", "Split prices into tiers: under 100 is low, 100 to 500 is medium, over 500 is high. "
       "How many orders are in each tier?", "sales",
       "SELECT CASE WHEN price < 100 THEN 'low' WHEN price < 500 THEN 'medium' ELSE 'high' END AS t, count(*) "
@@ -410,7 +417,7 @@ def _id(q: Q) -> str:
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=[_id(q) for q in QUESTIONS])
-def test_question(q: Q, datasets: dict[str, Any], truth: Any) -> None:
+def test_analyst_question(q: Q, datasets: dict[str, Any], truth: Any) -> None:
     answer = datasets[q.table].ask(q.question)
     assert isinstance(answer.table, pa.Table)
     assert isinstance(answer.sql, str) and answer.sql.strip()
@@ -467,8 +474,9 @@ def test_question_not_understood_offers_three_examples(datasets: dict[str, Any],
     with pytest.raises(shuxi.PlanError) as caught:
         datasets[table].ask(question)
     message = str(caught.value)
-    examples = _QUOTED.findall(message) or [line.lstrip("-•*·0123456789.) ").strip()
-                                            for line in message.splitlines()[1:] if line.strip()]
+    # Quoted examples, or a list after the last colon ("Try questions like: a; b; c" / "可以这样问：a；b；c").
+    examples = _QUOTED.findall(message) or [
+        part.strip(" -•*·.。") for part in re.split(r"[;；\n]", re.split(r"[:：]", message)[-1]) if part.strip(" -•*·.。")]
     assert len(examples) >= 3, message
     for example in examples[:3]:
         assert datasets[table].ask(example).text
@@ -513,3 +521,10 @@ def test_to_dict_is_json_with_the_contract_keys(datasets: dict[str, Any]) -> Non
     assert {"question", "text", "sql", "plan", "columns", "rows", "values", "chart", "stats", "warnings"} <= set(data)
     assert data["question"] == "各地区的总销售额" and len(data["rows"]) == 5
     assert answer.chart is None or isinstance(answer.chart, dict)
+
+
+def test_questions_file_lists_every_question() -> None:
+    """tests/ask/analyst_questions.md, the readable list, has every question of QUESTIONS and no other."""
+    text = Path(__file__).with_name("analyst_questions.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (.+?) \| `(\w+)` \|", text, flags=re.M)
+    assert sorted(listed) == sorted((q.question, q.table) for q in QUESTIONS)
