@@ -58,12 +58,17 @@ class Q:
 
 
 V, SET, FIRST = Expect("values"), Expect("set"), Expect("first")
-ROWS, ORDERED, NUMBERS = Expect("rows"), Expect("ordered"), Expect("numbers")
+ROWS, ORDERED = Expect("rows"), Expect("ordered")
 TIERS = Expect("rows", labels=True)
 
 
 def pearson(table: str, x: str, y: str) -> Expect:
     return Expect("values", stats={"test": "pearson", "table": table, "x": x, "y": y})
+
+
+def quartiles(table: str, column: str) -> Expect:
+    # A histogram in the answer's stats is optional; when there is one, its bin counts are checked too.
+    return Expect("numbers", stats={"test": "histogram", "table": table, "column": column})
 
 
 def two_groups(table: str, value: str, group: str, a: str, b: str) -> Expect:
@@ -164,7 +169,7 @@ QUESTIONS: list[Q] = [
       two_groups("orders", "销售额", "客户类型", "个人", "企业")),
     Q("distribution", "销售额的四分位数是多少", "orders",
       "SELECT quantile_cont(销售额, 0.25), quantile_cont(销售额, 0.5), quantile_cont(销售额, 0.75) FROM orders",
-      NUMBERS),
+      quartiles("orders", "销售额")),
     Q("drivers", "什么因素影响满意度", "orders", _DRIVER_ZH, FIRST),
     Q("numbers (两千)", "数量超过两千的订单有几笔", "orders", "SELECT count(*) FROM orders WHERE 数量 > 2000", V),
     Q("numbers (1.5万)", "销售额超过1.5万的订单有多少笔", "orders",
@@ -244,7 +249,7 @@ QUESTIONS: list[Q] = [
       "GROUP BY customer_segment", two_groups("sales", "quantity", "customer_segment", "Consumer", "Corporate")),
     Q("distribution", "What are the quartiles of revenue?", "sales",
       "SELECT quantile_cont(revenue, 0.25), quantile_cont(revenue, 0.5), quantile_cont(revenue, 0.75) FROM sales",
-      NUMBERS),
+      quartiles("sales", "revenue")),
     Q("drivers", "What drives customer satisfaction?", "sales", _DRIVER_EN, FIRST),
     Q("correlation", "What is the correlation between delivery days and satisfaction?", "sales",
       "SELECT corr(delivery_days, satisfaction) FROM sales", pearson("sales", "delivery_days", "satisfaction")),
@@ -358,7 +363,22 @@ def _close(expected: float, got: Any, *, rel: float = 1e-9, abs_tol: float = 1e-
                                                                                          abs_tol=abs_tol)
 
 
+def histogram_problem(spec: dict[str, Any], bins: list[dict[str, Any]], truth: Any) -> str | None:
+    """Each bin's count against DuckDB's count of the values in [start, end) (the last bin includes its end)."""
+    column, table = spec["column"], spec["table"]
+    for i, b in enumerate(bins):
+        upper = "<=" if i == len(bins) - 1 else "<"
+        (count,) = truth.execute(f"SELECT count(*) FROM {table} WHERE {column} >= ? AND {column} {upper} ?",
+                                 [b["bin_start"], b["bin_end"]]).fetchall()[0]
+        if b.get("count") != count:
+            return f"histogram bin [{b['bin_start']}, {b['bin_end']}) counts {b.get('count')}, DuckDB counts {count}"
+    return None
+
+
 def stats_problem(spec: dict[str, Any], answer_stats: dict[str, Any], truth: Any) -> str | None:
+    if spec["test"] == "histogram":
+        bins = answer_stats.get("histogram")
+        return histogram_problem(spec, bins, truth) if bins else None
     want = expected_stats(spec, truth)
     if spec["test"] == "pearson":
         if not _close(want["r"], answer_stats.get("r")):
@@ -446,7 +466,7 @@ def test_fixture_files_are_what_analysts_send(tables: dict[str, Any], truth: Any
         raw.decode("utf-8")
     text = raw.decode("gb18030")
     assert "元" in text and '"1,' in text and "12.5%" in text and "年" in text and ",是," in text
-    assert truth.execute("SELECT count(*), max(数量) > 2000, max(日期) FROM orders").fetchone()[:2] == (800, True)
+    assert truth.execute("SELECT count(*), max(数量) > 2000, max(日期) FROM orders").fetchall()[0][:2] == (800, True)
     assert pq.read_schema(tables["sales"].path).field("order_date").type == pa.date32()
 
 
