@@ -254,6 +254,12 @@ from shuxi.profile.cli import profile as _profile_command  # noqa: E402
 
 app.command("profile")(_profile_command)
 app.command("clean")(_clean_command)
+from shuxi.text.cli import app as _text_app  # noqa: E402
+
+app.add_typer(_text_app, name="text")
+from shuxi.lm.cli import app as _lm_app  # noqa: E402
+
+app.add_typer(_lm_app, name="lm")
 
 
 def main() -> None:

@@ -1,0 +1,360 @@
+"""``shuxi.text.train`` → :class:`TextClassifier`: train, choose (``auto``), predict, explain, save and load.
+
+A classifier is one model or a weighted ensemble of models (TF-IDF + logistic regression, BiLSTM-attention,
+Transformer) over the same label list. A saved classifier is a folder::
+
+    classifier.json      kind, members and their weights, training summary and validation metrics
+    labels.json          the label map: class index → label as it appears in the data
+    <member>/            one folder per model: config.json + model.safetensors (+ tokenizer.json for neural models)
+
+Nothing is pickled: loading reads JSON and safetensors only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from shuxi.errors import ConfigError, DataError
+from shuxi.text.data import check_texts, check_trainable, read_columns
+
+ModelChoice = Literal["auto", "tfidf", "bilstm", "transformer"]
+FORMAT = "shuxi.text.classifier"
+FORMAT_VERSION = 1
+#: Seconds ``auto`` may spend when no budget is given.
+DEFAULT_AUTO_BUDGET = 300.0
+#: ``auto`` takes a slower model (or ensemble) only when it beats the fastest candidate by this much accuracy.
+SLOWER_MODEL_MARGIN = 0.005
+
+
+@dataclass
+class Member:
+    """One model inside a classifier and its weight in the probability average."""
+
+    kind: str            # "tfidf" | "bilstm" | "transformer"
+    model: Any           # TfidfModel | NeuralModel
+    weight: float = 1.0
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.predict_proba(texts), dtype=np.float64)
+
+
+@dataclass
+class TextClassifier:
+    """A trained text classifier. Create with :func:`train` or :func:`load`.
+
+    >>> clf = shuxi.text.train("reviews.csv", text="review", label="label")
+    >>> clf.predict(["房间干净，服务很好", "太吵了，不会再来"])
+    [1, 0]
+    """
+
+    labels: list[Any]
+    members: list[Member]
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """"tfidf", "bilstm", "transformer", or "ensemble" for a weighted average of several."""
+        return self.members[0].kind if len(self.members) == 1 else "ensemble"
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities, shape (len(texts), len(labels)); columns follow :attr:`labels`."""
+        texts = check_texts(list(texts))
+        total = sum(m.weight for m in self.members)
+        proba = np.zeros((len(texts), len(self.labels)))
+        if not texts:
+            return proba
+        for member in self.members:
+            proba += member.weight / total * member.predict_proba(texts)
+        return proba
+
+    def predict(self, texts: Sequence[str]) -> list[Any]:
+        """The most probable label of each text."""
+        proba = self.predict_proba(texts)
+        return [self.labels[i] for i in proba.argmax(axis=1)]
+
+    def explain(self, text: str, *, method: Literal["auto", "attention", "occlusion"] = "auto",
+                label: Any = None) -> Any:
+        """Per-token attributions for one text (see :func:`shuxi.text.explain.explain`)."""
+        from shuxi.text.explain import explain
+
+        return explain(self, text, method=method, label=label)
+
+    def save(self, folder: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the classifier to ``folder`` (created; refused if it exists and is not empty, unless ``overwrite``).
+
+        The folder is written beside its final place and renamed at the end, so an interrupted save leaves nothing.
+        """
+        target = Path(folder)
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            if not overwrite:
+                raise DataError(f"{target} already exists and is not empty; shuxi does not overwrite it.",
+                                path=str(target), hint="Choose another folder or pass overwrite=True (--overwrite).")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            members = []
+            for i, member in enumerate(self.members):
+                name = f"{i}-{member.kind}"
+                if member.kind == "tfidf":
+                    _save_tfidf(member.model, staging / name)
+                else:
+                    member.model.save(staging / name)
+                members.append({"kind": member.kind, "path": name, "weight": member.weight})
+            meta = {"format": FORMAT, "version": FORMAT_VERSION, "kind": self.kind, "members": members,
+                    "info": self.info}
+            (staging / "classifier.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
+                                                     encoding="utf-8")
+            (staging / "labels.json").write_text(json.dumps({"labels": self.labels}, ensure_ascii=False),
+                                                 encoding="utf-8")
+            if target.exists():
+                old = target.with_name(f".{target.name}.old-{os.getpid()}")
+                target.rename(old)
+                staging.rename(target)
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+            else:
+                staging.rename(target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return target
+
+    def __repr__(self) -> str:
+        return f"<TextClassifier {self.kind} labels={self.labels!r}>"
+
+
+# -- persistence ------------------------------------------------------------------------------------------
+
+def _save_tfidf(model: Any, folder: Path) -> None:
+    from safetensors.numpy import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({k: np.ascontiguousarray(v) for k, v in model.arrays.items()}, str(folder / "model.safetensors"))
+    (folder / "config.json").write_text(json.dumps({"kind": "tfidf", "config": model.config.to_json()}),
+                                        encoding="utf-8")
+
+
+def _load_tfidf(folder: Path) -> Any:
+    from safetensors.numpy import load_file
+
+    from shuxi.text.tfidf import TfidfConfig, TfidfModel
+
+    meta = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    return TfidfModel(TfidfConfig.from_json(meta["config"]), arrays=dict(load_file(str(folder / "model.safetensors"))))
+
+
+def load(folder: str | Path) -> TextClassifier:
+    """The classifier saved in ``folder`` by :meth:`TextClassifier.save` (JSON + safetensors; nothing unpickled)."""
+    root = Path(folder)
+    meta_path = root / "classifier.json"
+    if not meta_path.is_file():
+        raise DataError(f"{root} is not a shuxi text classifier (no classifier.json).", path=str(root),
+                        hint="Pass the folder written by `shuxi text train --out`.")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))["labels"]
+    except (OSError, ValueError, KeyError) as error:
+        raise DataError(f"The classifier in {root} is damaged: {error}.", path=str(root)) from error
+    if meta.get("format") != FORMAT:
+        raise DataError(f"{meta_path} is not a shuxi text classifier.", path=str(root))
+    if meta.get("version", 0) > FORMAT_VERSION:
+        raise DataError(f"The classifier in {root} was saved by a newer shuxi.", hint="Upgrade shuxi to load it.")
+    members = []
+    for entry in meta["members"]:
+        sub = root / entry["path"]
+        if entry["kind"] == "tfidf":
+            model = _load_tfidf(sub)
+        else:
+            from shuxi.text.neural import NeuralModel
+
+            model = NeuralModel.load(sub)
+        members.append(Member(entry["kind"], model, float(entry["weight"])))
+    return TextClassifier(labels=labels, members=members, info=meta.get("info", {}))
+
+
+# -- training -----------------------------------------------------------------------------------------------
+
+def train(data: Any, *, text: str, label: str, model: ModelChoice = "auto", time_budget: float | None = None,
+          out: str | Path | None = None, overwrite: bool = False, seed: int = 42, class_weight: bool = False,
+          progress: bool = False) -> TextClassifier:
+    """Train a classifier on the ``text`` and ``label`` columns of ``data`` (anything :func:`shuxi.open` reads).
+
+    ``model``: ``"tfidf"`` (TF-IDF n-grams + logistic regression), ``"bilstm"`` (BiLSTM-attention),
+    ``"transformer"`` (small encoder) or ``"auto"`` (tries several on a validation split within ``time_budget``
+    seconds, default 300, and keeps the best model or ensemble). ``out`` saves the result there.
+
+    >>> clf = shuxi.text.train("reviews.csv", text="review", label="label", model="tfidf", out="model")
+    """
+    texts, labels = read_columns(data, text=text, label=label)
+    assert labels is not None
+    clf = train_texts(texts, labels, model=model, time_budget=time_budget, seed=seed, class_weight=class_weight,
+                      progress=progress, label_name=label)
+    clf.info.update(text_column=text, label_column=label)
+    if out is not None:
+        clf.save(out, overwrite=overwrite)
+    return clf
+
+
+def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoice = "auto",
+                time_budget: float | None = None, seed: int = 42, class_weight: bool = False,
+                progress: bool = False, label_name: str = "label",
+                neural_overrides: dict[str, Any] | None = None) -> TextClassifier:
+    """:func:`train` on in-memory texts and labels (what ``train`` calls after reading the columns)."""
+    if model not in ("auto", "tfidf", "bilstm", "transformer"):
+        raise ConfigError(f"Unknown model {model!r}.", hint="Choose auto, tfidf, bilstm or transformer.")
+    if time_budget is not None and time_budget <= 0:
+        raise ConfigError(f"time_budget={time_budget} must be positive (seconds).")
+    texts = check_texts(list(texts))
+    classes = check_trainable(texts, list(labels), label=label_name)
+    index = {c: i for i, c in enumerate(classes)}
+    y = np.array([index[v] for v in labels], dtype=np.int64)
+    started = time.perf_counter()
+    options = _Options(seed=seed, class_weight=class_weight, progress=progress, neural=neural_overrides or {})
+    if model == "auto":
+        members, summary = _train_auto(texts, y, len(classes), options,
+                                       budget=time_budget if time_budget is not None else DEFAULT_AUTO_BUDGET)
+    elif model == "tfidf":
+        members, summary = [Member("tfidf", _fit_tfidf(texts, y, len(classes), options))], {}
+    else:
+        tr, va = _split(y, seed=seed)
+        net = _fit_neural(model, [texts[i] for i in tr], y[tr], [texts[i] for i in va], y[va], len(classes),
+                          options, budget=time_budget)
+        members, summary = [Member(model, net)], {"history": net.history.epochs if net.history else []}
+    info = {"model": model, "train_rows": len(texts), "seconds": round(time.perf_counter() - started, 2),
+            "seed": seed, "class_counts": {str(c): int((y == i).sum()) for i, c in enumerate(classes)}, **summary}
+    return TextClassifier(labels=classes, members=members, info=info)
+
+
+@dataclass(frozen=True)
+class _Options:
+    seed: int
+    class_weight: bool
+    progress: bool
+    neural: dict[str, Any]
+
+
+def _split(y: np.ndarray, *, seed: int, fraction: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified train/validation indices (plain random when a class has fewer than 2 examples)."""
+    from sklearn.model_selection import train_test_split
+
+    counts = np.bincount(y)
+    stratify = y if counts[counts > 0].min() >= 2 and len(y) * fraction >= len(counts) else None
+    n_val = max(1, int(round(len(y) * fraction)))
+    if len(y) < 4:
+        raise DataError(f"Only {len(y)} labelled texts: too few to hold out a validation split.",
+                        hint="Label more texts, or use model='tfidf', which needs no validation split.")
+    tr, va = train_test_split(np.arange(len(y)), test_size=n_val, random_state=seed, stratify=stratify)
+    return np.sort(tr), np.sort(va)
+
+
+def _fit_tfidf(texts: list[str], y: np.ndarray, k: int, options: _Options, **overrides: Any) -> Any:
+    from shuxi.text.tfidf import TfidfConfig, TfidfModel
+
+    config = TfidfConfig.for_texts(texts, class_weight=options.class_weight, **overrides)
+    return TfidfModel(config).fit(texts, y, n_classes=k, seed=options.seed)
+
+
+def neural_config(kind: str, texts: list[str], k: int, **overrides: Any) -> tuple[Any, dict[str, Any]]:
+    """A fitted tokenizer and the model config for ``kind`` on these texts (char tokens for Chinese, words else)."""
+    from shuxi.text.tfidf import mostly_chinese
+    from shuxi.text.tokenizers import CharTokenizer, WordTokenizer, make_tokenizer
+
+    chinese = mostly_chinese(texts)
+    tokenizer_kind = overrides.pop("tokenizer", None)
+    if tokenizer_kind is not None:
+        tokenizer = make_tokenizer(tokenizer_kind)
+    else:
+        tokenizer = CharTokenizer(num_words=6000, lower=True) if chinese else WordTokenizer(num_words=30000)
+    tokenizer.fit(texts)
+    lengths = np.array([len(s) for s in tokenizer.encode_batch(texts[:5000])])
+    cap = overrides.pop("max_length", None) or (256 if chinese else 400)
+    max_length = int(min(cap, max(8, np.percentile(lengths, 90)))) if len(lengths) else 8
+    if kind == "bilstm":
+        config = {"vocab_size": tokenizer.vocab_size, "n_classes": k, "embed_dim": 128, "hidden": 96,
+                  "dropout": 0.3, "max_length": max_length}
+    else:
+        config = {"vocab_size": tokenizer.vocab_size, "n_classes": k, "n_layer": 2, "n_head": 4, "n_embd": 128,
+                  "dropout": 0.1, "max_length": max_length}
+    config.update({key: v for key, v in overrides.items() if key in config})
+    return tokenizer, config
+
+
+def _fit_neural(kind: str, texts: list[str], y: np.ndarray, val_texts: list[str], val_y: np.ndarray, k: int,
+                options: _Options, *, budget: float | None) -> Any:
+    from shuxi.text.neural import NeuralModel, TrainConfig
+
+    overrides = dict(options.neural)
+    train_options = {key: overrides.pop(key) for key in list(overrides) if key in TrainConfig.__dataclass_fields__}
+    tokenizer, config = neural_config(kind, texts, k, **overrides)
+    defaults = {"lr": 2e-3} if kind == "bilstm" else {"lr": 5e-4}
+    train = TrainConfig(**{**defaults, "seed": options.seed, "class_weight": options.class_weight,
+                           "time_budget": budget, **train_options})
+    return NeuralModel(kind=kind, tokenizer=tokenizer, config=config).fit(  # type: ignore[arg-type]
+        texts, y, val_texts=val_texts, val_y=val_y, train=train, progress=options.progress)
+
+
+def _accuracy(proba: np.ndarray, y: np.ndarray) -> float:
+    return float((proba.argmax(axis=1) == y).mean())
+
+
+def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
+                budget: float) -> tuple[list[Member], dict[str, Any]]:
+    """Try TF-IDF variants, then (time permitting) the BiLSTM-attention model and ensembles; keep the best.
+
+    Candidates are scored on a stratified validation split. The fastest candidate wins unless a slower one is
+    better by at least :data:`SLOWER_MODEL_MARGIN`. The chosen TF-IDF model is refitted on all the data.
+    """
+    started = time.perf_counter()
+    tr, va = _split(y, seed=options.seed)
+    tr_texts, va_texts = [texts[i] for i in tr], [texts[i] for i in va]
+    variants: list[dict[str, Any]] = [{}, {"C": 16.0}]
+    if k == 2:
+        variants += [{"nb": True}, {"nb": True, "C": 16.0}]
+    candidates: list[dict[str, Any]] = []
+    for overrides in variants:
+        t0 = time.perf_counter()
+        fitted = _fit_tfidf(tr_texts, y[tr], k, options, **overrides)
+        proba = fitted.predict_proba(va_texts)
+        candidates.append({"name": "tfidf" + "".join(f" {a}={b}" for a, b in overrides.items()), "speed": 0,
+                           "overrides": overrides, "proba": proba, "accuracy": _accuracy(proba, y[va]),
+                           "seconds": time.perf_counter() - t0})
+        if time.perf_counter() - started > budget * 0.5:
+            break
+    best_linear = max(candidates, key=lambda c: c["accuracy"])
+    remaining = budget - (time.perf_counter() - started) - 2 * best_linear["seconds"]
+    if remaining >= 30:
+        t0 = time.perf_counter()
+        net = _fit_neural("bilstm", tr_texts, y[tr], va_texts, y[va], k, options, budget=remaining * 0.85)
+        proba = net.predict_proba(va_texts)
+        candidates.append({"name": "bilstm", "speed": 2, "net": net, "proba": proba,
+                           "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0})
+        for w in (0.25, 0.5, 0.75):
+            mix = (1 - w) * best_linear["proba"] + w * proba
+            candidates.append({"name": f"ensemble {best_linear['name']} + bilstm (weight {w})", "speed": 2,
+                               "weight": w, "overrides": best_linear["overrides"], "net": net, "proba": mix,
+                               "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
+    fastest = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
+    chosen = fastest
+    for c in candidates:
+        if c["speed"] > 0 and c["accuracy"] >= max(chosen["accuracy"], fastest["accuracy"] + SLOWER_MODEL_MARGIN):
+            if c["accuracy"] > chosen["accuracy"] or chosen is fastest:
+                chosen = c
+    members: list[Member] = []
+    if "overrides" in chosen:
+        weight = 1.0 - chosen.get("weight", 0.0)
+        members.append(Member("tfidf", _fit_tfidf(texts, y, k, options, **chosen["overrides"]), weight))
+    if "net" in chosen:
+        members.append(Member("bilstm", chosen["net"], chosen.get("weight", 1.0)))
+    summary = {"chosen": chosen["name"], "validation_rows": len(va),
+               "candidates": [{"name": c["name"], "val_accuracy": round(c["accuracy"], 4),
+                               "seconds": round(c["seconds"], 2)} for c in candidates]}
+    return members, summary
