@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from shuxi.errors import PlanError
 from shuxi.insight.drivers import check_columns, is_numeric_type
-from shuxi.insight.spearman import column_ref, table_ref
+from shuxi.insight.sql import not_null, number, table_ref
 
 if TYPE_CHECKING:
     from shuxi.data.dataset import Dataset
@@ -58,11 +58,11 @@ def _numeric(ds: Dataset, column: str) -> exp.Expression:
     if not is_numeric_type(kind):
         raise PlanError(f"Cannot describe the distribution of {column!r}: it holds {kind}, not numbers.",
                         hint="Count its values by group instead.")
-    return exp.cast(column_ref(column), exp.DataType.Type.DOUBLE)
+    return number(column, kind)
 
 
 def _where(value: exp.Expression, where: exp.Expression | None) -> exp.Expression:
-    keep: exp.Expression = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+    keep = not_null(value)
     return exp.and_(keep, where.copy()) if where is not None else keep
 
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from shuxi.errors import ColumnNotFoundError, PlanError
-from shuxi.insight.spearman import column_ref, table_ref
+from shuxi.insight.sql import column_ref, not_null, number, table_ref
 
 if TYPE_CHECKING:
     from shuxi.data.dataset import Dataset
@@ -57,15 +57,6 @@ def check_columns(ds: Dataset, names: Sequence[str]) -> None:
             raise ColumnNotFoundError(name, table=ds.name, available=available)
 
 
-def _number(column: str, kind: pa.DataType) -> exp.Expression:
-    """The column as a DOUBLE (decimals and booleans included), so CORR/AVG behave the same on every engine."""
-    return exp.cast(column_ref(column), exp.DataType.Type.DOUBLE if not pa.types.is_boolean(kind) else exp.DataType.Type.INT)
-
-
-def _not_null(expression: exp.Expression) -> exp.Expression:
-    return exp.Not(this=exp.Is(this=expression.copy(), expression=exp.Null()))
-
-
 def rank_drivers(
     ds: Dataset, target: str, *, columns: Sequence[str] | None = None, max_categories: int = 50
 ) -> pa.Table:
@@ -97,14 +88,14 @@ def rank_drivers(
     check_columns(ds, names)
     numeric = [c for c in names if is_numeric_type(schema.field(c).type)]
     category = [c for c in names if is_category_type(schema.field(c).type)]
-    y = _number(target, target_type)
+    y = number(target, target_type)
     table = table_ref(ds.name)
 
     # One pass: every correlation with its pair count, and every category's number of distinct values.
     selects: list[exp.Expression] = []
     for i, c in enumerate(numeric):
-        x = _number(c, schema.field(c).type)
-        both = exp.and_(_not_null(x), _not_null(y))
+        x = number(c, schema.field(c).type)
+        both = exp.and_(not_null(x), not_null(y))
         selects.append(exp.Corr(this=x, expression=y.copy(), null_on_zero_variance=True).as_(f"r{i}"))
         selects.append(exp.Count(this=exp.Case(ifs=[exp.If(this=both, true=exp.Literal.number(1))])).as_(f"n{i}"))
     for i, c in enumerate(category):
@@ -130,7 +121,7 @@ def rank_drivers(
             grouped = exp.select(
                 exp.Count(this=y.copy()).as_("n"), exp.Avg(this=y.copy()).as_("mean"),
                 exp.Variance(this=y.copy()).as_("var"),
-            ).from_(table.copy()).where(exp.and_(_not_null(column_ref(c)), _not_null(y))).group_by(column_ref(c))
+            ).from_(table.copy()).where(exp.and_(not_null(column_ref(c)), not_null(y))).group_by(column_ref(c))
             groups = ds.engine.execute(grouped, limit=max_categories + 1).to_pylist()
             effect = anova_eta_squared([(g["n"], g["mean"], g["var"]) for g in groups])
             rows.append({"column": c, "kind": "category", "effect": "η²", "value": effect.eta_squared,

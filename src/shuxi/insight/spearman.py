@@ -15,19 +15,11 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from shuxi.insight.sql import column_ref, not_null, number, table_ref
+
 if TYPE_CHECKING:
     from shuxi.data.dataset import Dataset
     from shuxi.insight.stats import Correlation
-
-
-def column_ref(name: str) -> exp.Column:
-    """A quoted column reference (names are often Chinese or have spaces)."""
-    return exp.column(name, quoted=True)
-
-
-def table_ref(table: str | exp.Expression) -> exp.Expression:
-    """A quoted table reference for a registered table name (or the expression itself)."""
-    return exp.Table(this=exp.to_identifier(table, quoted=True)) if isinstance(table, str) else table
 
 
 def _average_rank(column: exp.Expression) -> exp.Expression:
@@ -43,13 +35,13 @@ def spearman_query(
 ) -> exp.Select:
     """A query returning one row ``(r, n)``: Spearman's ρ of columns ``x`` and ``y`` and the number of pairs.
 
-    Rows where either value is NULL are left out, as are rows failing ``where`` (a sqlglot condition over the
+    Both columns are read as numbers (DOUBLE; NaN counts as missing). Rows where either value is missing are
+    left out, as are rows failing ``where`` (a sqlglot condition over the
     table's columns, e.g. ``exp.column("地区", quoted=True).eq(exp.Literal.string("华东"))``). ``r`` is NULL
     when either column is constant. Run it with ``ds.engine.execute(query)``.
     """
-    xs, ys = column_ref(x), column_ref(y)
-    keep = exp.and_(exp.Not(this=exp.Is(this=xs.copy(), expression=exp.Null())),
-                    exp.Not(this=exp.Is(this=ys.copy(), expression=exp.Null())))
+    xs, ys = number(x), number(y)
+    keep = exp.and_(not_null(xs), not_null(ys))
     if where is not None:
         keep = exp.and_(keep, where.copy())
     pairs = exp.select(xs.as_("x", quoted=True), ys.as_("y", quoted=True)).from_(table_ref(table)).where(keep)
@@ -64,9 +56,17 @@ def spearman_query(
 
 def spearman(ds: Dataset, x: str, y: str, *, where: exp.Expression | None = None) -> Correlation:
     """Spearman's ρ of two columns of ``ds``, tested (p-value, approximate 95% CI) — see :func:`spearman_query`."""
-    from shuxi.insight.drivers import check_columns
+    import pyarrow as pa
+
+    from shuxi.errors import PlanError
+    from shuxi.insight.drivers import check_columns, is_numeric_type
     from shuxi.insight.stats import correlation_test
 
     check_columns(ds, [x, y])
+    for name in (x, y):
+        kind = ds.schema.field(name).type
+        if not (is_numeric_type(kind) or pa.types.is_boolean(kind)):
+            raise PlanError(f"Cannot rank {name!r} for a Spearman correlation: it holds {kind}, not numbers.",
+                            hint="Pick two numeric columns.")
     row = ds.engine.execute(spearman_query(ds.name, x, y, where=where), limit=1).to_pylist()[0]
     return correlation_test(row["r"], int(row["n"] or 0), method="spearman")

@@ -143,7 +143,7 @@ def correlation_test(
 
     degrees = n - 2
     if strength == "perfect":
-        p_value, low, high = 0.0, r, r
+        p_value, low, high = 0.0, math.copysign(1.0, r), math.copysign(1.0, r)
     else:
         t = r * math.sqrt(degrees / (1 - r * r))
         p_value = float(2 * stats.t.sf(abs(t), degrees))
