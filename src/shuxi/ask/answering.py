@@ -204,9 +204,8 @@ def _histogram(ds: Dataset, the_plan: Plan, query: exp.Select, stats: dict[str, 
     low, high = float(low), float(high)
     width = (high - low) / HISTOGRAM_BINS or 1.0
     col = exp.column(column, quoted=True)
-    bin_expr = exp.Least(this=exp.Floor(this=exp.Div(this=exp.Sub(this=exp.cast(col, exp.DataType.Type.DOUBLE),
-                                                                   expression=exp.Literal.number(repr(low))),
-                                                     expression=exp.Literal.number(repr(width)))),
+    offset = exp.paren(exp.Sub(this=exp.cast(col, exp.DataType.Type.DOUBLE), expression=exp.Literal.number(repr(low))))
+    bin_expr = exp.Least(this=exp.Floor(this=exp.Div(this=offset, expression=exp.Literal.number(repr(width)))),
                          expressions=[exp.Literal.number(HISTOGRAM_BINS - 1)])
     hq = (exp.select(exp.alias_(exp.cast(bin_expr, exp.DataType.Type.INT), "bin", quoted=True),
                      exp.alias_(exp.Count(this=exp.Star()), "count", quoted=True))

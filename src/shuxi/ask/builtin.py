@@ -74,10 +74,13 @@ class Context:
         return out
 
     def word_spans(self, words: Sequence[str]) -> list[tuple[str, Span]]:
-        return self.q.find_any(words)
+        """Keywords found in the question, except inside a period or a cell value ("2024年第一季度", "Total")."""
+        blocked = [(p.span_start, p.span_end) for p in self.periods] + [(v.span.start, v.span.end) for v in self.values]
+        return [(w, s) for w, s in self.q.find_any(words)
+                if all(s.end <= a or s.start >= b for a, b in blocked)]
 
     def has(self, words: Sequence[str]) -> bool:
-        return bool(self.q.find_any(words))
+        return bool(self.word_spans(words))
 
 
 def plan_question(question: str, index: TableIndex) -> Plan:
@@ -98,12 +101,13 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     ctx = Context(q, index, columns, values, numbers, periods)
     _resolve_ambiguity(ctx)
     _value_filters(ctx)
+    _bool_filters(ctx)
     _period_filters(ctx)
     _number_filters(ctx)
     from shuxi.ask.rows import row_rule
 
-    for rule in (_correlate, _drivers, _distribution, _tiers, row_rule, _compare, _share, _trend, _rank, _group,
-                 _count, _aggregate, _lookup):
+    for rule in (_correlate, _drivers, _distribution, _tiers, row_rule, _missing_measure, _compare, _share, _trend,
+                 _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -197,6 +201,17 @@ def _value_filters(ctx: Context) -> None:
             vals = _unique([m.value for m in negated])
             ctx.filters.append(Filter(column=column, op="!=", value=vals[0]) if len(vals) == 1
                                else Filter(column=column, op="not_in", values=vals))
+    # "names with 'Pro' in them", "带“电脑”的": a quoted text that is no cell value is searched for.
+    import re
+
+    contained = {f.value for f in ctx.filters if f.op in ("contains", "not_contains")}
+    for match in re.finditer(r"[\"'“‘「]([^\"'”’」]{1,40})[\"'”’」]", ctx.q.text):
+        if any(not (match.end() <= v.span.start or match.start() >= v.span.end) for v in ctx.values):
+            continue
+        target = _nearest_column_before(ctx, match.start(), ("text",)) or _text_column_after(ctx, match.end())
+        if target is not None and match.group(1) not in contained:
+            ctx.filters.append(Filter(column=target, op="contains", value=match.group(1)))
+            contained.add(match.group(1))
     # "产品名称包含'手机'" / "name contains 'phone'": a quoted or following word after a contains-word.
     for word, span in ctx.word_spans(lx.CONTAINS_WORDS):
         if word == "like" or word == "including":
@@ -208,10 +223,20 @@ def _value_filters(ctx: Context) -> None:
         if not match:
             continue
         target = _nearest_column_before(ctx, span.start, ("text",))
-        if target is not None:
+        value = match.group(1).strip("。？?!！,，")
+        if target is not None and value not in contained:
             negate = _before(ctx, span.start, ["不", "not", "doesn't", "don't", "does not"], 3) is not None
-            ctx.filters.append(Filter(column=target, op="not_contains" if negate else "contains",
-                                      value=match.group(1).strip("。？?!！,，")))
+            ctx.filters.append(Filter(column=target, op="not_contains" if negate else "contains", value=value))
+
+
+def _bool_filters(ctx: Context) -> None:
+    """"退货的订单" → 是否退货 = true, "没有退货的" / "not returned" → false (unless the question groups by it)."""
+    for i, column, m in ctx.mentioned("bool"):
+        if _before(ctx, m.span.start, lx.GROUP_WORDS, _window(ctx) + 2) or any(f.column == column for f in ctx.filters):
+            continue
+        negated = _before(ctx, m.span.start, ["没有", "未", "没", "不", "非", "not", "never", "n't", "non"], 3)
+        ctx.filters.append(Filter(column=column, op="=", value=not negated))
+        ctx.used.add(i)
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -220,6 +245,15 @@ def _unique(values: list[Any]) -> list[Any]:
         if v not in out:
             out.append(v)
     return out
+
+
+def _text_column_after(ctx: Context, position: int) -> str | None:
+    for i, column, m in ctx.mentioned("text"):
+        if m.span.start >= position and m.span.start - position <= 12:
+            ctx.used.add(i)
+            return column
+    names = [c for c in ctx.index.of_kind("text") if "name" in c.lower() or "名" in c]
+    return names[0] if names else None
 
 
 def _nearest_column_before(ctx: Context, position: int, kinds: Sequence[str]) -> str | None:
@@ -332,7 +366,6 @@ def _agg_for(ctx: Context, mention: ColumnMention, default: Agg | None = None, *
     if after and ctx.zh:
         return words[after]  # type: ignore[return-value]
     found = {words[w] for w, _ in ctx.word_spans(list(words))}
-    found -= {"max", "min"}  # "highest" near a group means ranking, not MAX
     if len(found) == 1:
         return found.pop()  # type: ignore[return-value]
     return default
@@ -368,8 +401,12 @@ def _dimensions(ctx: Context, *, require_group_word: bool = True) -> list[Dimens
     for _, column, m in ctx.mentioned("text", "bool", "date"):
         if column in filtered and ctx.kind_of(column) != "date":
             continue
-        grouped = _before(ctx, m.span.start, lx.GROUP_WORDS + ["和", "与", "及", "and", ","], _window(ctx) + 4) or \
+        grouped = _before(ctx, m.span.start, lx.GROUP_WORDS, _window(ctx) + 4) or \
             _after(ctx, m.span.end, ["分别", "分组", "来看", "划分"], 3)
+        if not grouped and dims:
+            grouped = _before(ctx, m.span.start, ["和", "与", "及", "and", ","], 2)
+        if m.strength == 0 and not grouped:
+            continue  # a partial match ("订单" in "订单号") is too weak to group by on its own
         if require_group_word and not grouped:
             continue
         if ctx.kind_of(column) == "date":
@@ -407,6 +444,10 @@ def _top_k(ctx: Context) -> tuple[int, bool] | None:
                                          "last"], 2)
         after = _after(ctx, n.end, ["名", "个", "位", "大", "强", "highest", "largest", "biggest", "most", "lowest",
                                      "smallest", "least", "fewest"], 2)
+        entity_next = any(m.span.start >= n.end and m.span.start - n.end <= 3 and len(m.columns) == 1
+                          and ctx.kind_of(m.columns[0]) == "text" for m in ctx.columns)
+        if entity_next and ctx.has(lx.HIGH_WORDS + lx.LOW_WORDS) and not after:
+            after = "entity"
         if before or (after and ctx.has(lx.HIGH_WORDS + lx.LOW_WORDS + ["前"])):
             word = before or after or ""
             low = word in ("倒数", "后", "bottom", "最低的", "最少的", "最小的", "lowest", "smallest", "least", "fewest") or (
@@ -484,18 +525,22 @@ def _tiers(ctx: Context) -> Plan | None:
             bucket_col = column
             break
     bucket_col = bucket_col or nums[0][1]
+    labelled = ctx.has(["为低档", "为中档", "为高档", "为低", "为中", "为高", "as low", "as medium", "as middle", "as high",
+                        "is low", "is high", "低档", "高档"])
     cuts = [(_value(n), n) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and n.kind == "number"
-            and _before(ctx, n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below", "under",
-                                       "above", "over", "between", "to", "and", "-", "–"], 3)]
+            and (labelled or _before(ctx, n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below",
+                                                    "under", "above", "over", "between", "to", "and", "-", "–"], 3))]
     cuts_values = sorted({float(v) for v, _ in cuts})
     labels_words = lx.TIER_NAMES["zh" if ctx.zh else "en"]
     n_tiers = None
     for i, n in enumerate(ctx.numbers):
         if i in ctx.used_numbers:
             continue
-        if _after(ctx, n.end, ["档", "个档", "级", "个等级", "层", "组", "tier", "tiers", "bucket", "buckets", "band",
-                                "bands", "group", "groups", "level", "levels"], 3):
+        if n.value <= 10 and _after(ctx, n.end, ["档", "个档", "级", "个等级", "层", "组", "类", "tier", "tiers", "bucket",
+                                                  "buckets", "band", "bands", "group", "groups", "level", "levels"], 2):
             n_tiers = int(n.value)
+            ctx.used_numbers.add(i)
+            cuts = [(v, m) for v, m in cuts if m is not n]
     if cuts_values and len(cuts_values) >= 1 and not n_tiers:
         bucket = Bucket(method="cuts", cuts=cuts_values, labels=_cut_labels(ctx, len(cuts_values) + 1))
     else:
@@ -628,13 +673,15 @@ def _rank(ctx: Context) -> Plan | None:
     direction = _direction(ctx)
     if top is None and direction is None:
         return None
-    which = ctx.has(lx.WHICH_WORDS) or ctx.has(["是", "is", "was"])
+    which = ctx.has(lx.WHICH_WORDS)
     measures = _measures(ctx, ranking=True)
     count_words = ctx.has(["次数", "最多次", "most often", "most times", "most frequent", "最常", "最频繁"])
     if not measures and not count_words and not ctx.has(["最多", "most"]):
         return None
     dims = _dimensions(ctx, require_group_word=False)
     named_entity = bool(dims)
+    if not named_entity and not which:
+        return None  # "最大的一笔订单销售额", "the largest quantity": an aggregate, not a ranking
     if not dims:
         entity = _entity_column(ctx)
         if entity is None:
@@ -721,6 +768,34 @@ def _lookup(ctx: Context, quiet: bool = False) -> Plan | None:
     order = []
     first_last = ctx.word_spans(["first", "last", "第一个", "最后一个", "最早", "最晚", "earliest", "latest"])
     return _plan(ctx, "lookup", select=_unique(asked)[:3], order=order, limit=None if not first_last else None)
+
+
+def _missing_measure(ctx: Context) -> Plan | None:
+    """"average profit by region" on a table without profit: say so, with the columns that could be meant."""
+    words = [w for agg in ("mean", "sum", "median", "std", "var") for w in lx.AGGREGATE_WORDS[agg]]
+    found = ctx.word_spans(words)
+    if not found or ctx.mentioned("number", free=False) or ctx.has(lx.AGGREGATE_WORDS["count"]):
+        return None
+    word, span = found[0]
+    rest = ctx.q.text[span.end:].lstrip(" 的of")
+    import re
+
+    match = re.match(r"[a-z_]+|[\u4e00-\u9fff]{1,4}?(?=是|为|的|有|多少|$|[?？。,，])", rest)
+    unknown = match.group(0) if match else rest[:8]
+    numbers = ctx.index.of_kind("number")
+    from shuxi.errors import close_matches
+
+    near = close_matches(unknown, ctx.index.order) if unknown else []
+    shown = near or numbers[:8]
+    if ctx.zh:
+        return _raise(PlanError(f"表中没有“{unknown}”这一数值列，无法计算{word}。",
+                                hint="可用的列：" + "、".join(shown) + "。" if shown else None))
+    return _raise(PlanError(f"There is no number column {unknown!r} to take the {word} of.",
+                            hint=("Columns you could mean: " + ", ".join(shown) + ".") if shown else None))
+
+
+def _raise(error: PlanError) -> Plan:
+    raise error
 
 
 # -- when nothing fits -------------------------------------------------------------------------------

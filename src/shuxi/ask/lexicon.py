@@ -11,7 +11,7 @@ from __future__ import annotations
 COLUMN_SYNONYMS: list[list[str]] = [
     ["销量", "销售量", "数量", "件数", "销售数量", "卖了多少", "quantity", "qty", "units", "units sold", "sales volume", "sales", "volume"],
     ["销售额", "营收", "收入", "营业额", "销售金额", "金额", "成交额", "revenue", "sales amount", "turnover", "income", "amount", "gmv"],
-    ["价格", "单价", "售价", "价钱", "定价", "price", "unit price", "cost per unit"],
+    ["价格", "单价", "售价", "价钱", "定价", "price", "unit price", "cost per unit", "cost", "priced"],
     ["地区", "区域", "大区", "地域", "region", "area", "zone"],
     ["城市", "city", "town"],
     ["省份", "省", "province", "state"],
@@ -24,7 +24,7 @@ COLUMN_SYNONYMS: list[list[str]] = [
     ["渠道", "销售渠道", "channel", "sales channel"],
     ["折扣", "折扣率", "优惠", "discount", "discount rate"],
     ["利润", "毛利", "profit", "margin"],
-    ["成本", "cost"],
+    ["成本", "cost price"],
     ["评分", "评级", "星级", "打分", "rating", "score", "stars"],
     ["评论", "评价", "review", "comment", "feedback"],
     ["年龄", "age"],
@@ -60,7 +60,7 @@ HIGH_WORDS = ["最高", "最大", "最多", "最贵", "最好", "最快", "最�
 LOW_WORDS = ["最低", "最小", "最少", "最便宜", "最差", "最短", "最慢", "倒数第一", "lowest", "smallest", "least", "fewest",
              "cheapest", "worst", "minimum", "min", "shortest", "slowest", "youngest", "earliest", "lightest", "bottom"]
 
-GROUP_WORDS = ["各", "每个", "每一个", "每", "按", "按照", "分别", "各个", "不同", "by", "per", "each", "every", "for each",
+GROUP_WORDS = ["各", "每个", "每一个", "每", "按", "按照", "分别", "各个", "by", "per", "each", "every", "for each",
                "across", "breakdown", "broken down by", "grouped by", "group by"]
 SHARE_WORDS = ["占比", "比例", "百分比", "份额", "比重", "所占", "占总", "share", "percentage", "percent of", "proportion",
                "fraction", "% of"]
@@ -106,15 +106,15 @@ INCLUSIVE_WORDS = {"大于等于", "不低于", "不少于", "至少", "以上",
                    "no more than", "or less", "or fewer"}
 #: Words written after the number ("1000以上", "5 or more").
 POSTFIX_COMPARISONS = {"以上", "以下", "or more", "or less", "or fewer"}
-EQUAL_WORDS = ["等于", "equal to", "equals", "=", "exactly"]
+EQUAL_WORDS = ["等于", "是", "为", "equal to", "equals", "=", "exactly", "of exactly"]
 BETWEEN_WORDS = ["之间", "介于", "between", "from"]
 NEGATION_WORDS = ["不是", "不包括", "不含", "除了", "除外", "排除", "以外", "非", "不在", "not", "except", "excluding",
                   "other than", "apart from", "without", "exclude", "isn't", "aren't", "wasn't", "weren't"]
-CONTAINS_WORDS = ["包含", "含有", "带有", "contains", "containing", "contain", "includes", "including", "like"]
+CONTAINS_WORDS = ["包含", "含有", "带有", "里带", "中带", "带", "含", "contains", "containing", "contain", "includes", "including", "like"]
 NULL_WORDS = ["为空", "缺失", "空值", "没有填", "missing", "null", "empty", "blank"]
 
 #: "Which …" openers: the answer is an entity (a group or a row label), not a number.
-WHICH_WORDS = ["哪个", "哪些", "哪一个", "哪家", "哪位", "哪", "谁", "which", "who", "whom", "what"]
+WHICH_WORDS = ["哪个", "哪些", "哪一个", "哪家", "哪位", "哪", "谁", "which", "who", "whom"]
 HOW_MUCH_WORDS = ["多少", "几", "是多少", "how much", "how many", "what is the", "what was the", "what's the"]
 
 #: Columns whose values do not add up (a total price means nothing): they are averaged when no aggregate is named.
