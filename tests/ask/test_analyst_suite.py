@@ -443,6 +443,7 @@ def test_analyst_question(q: Q, datasets: dict[str, Any], truth: Any) -> None:
     assert isinstance(answer.sql, str) and answer.sql.strip()
     problem = answer_problem(q, answer, truth)
     assert problem is None, f"{q.question!r} on {q.table}: {problem}\nSQL: {answer.sql}"
+    json.dumps(answer.to_dict(), ensure_ascii=False)  # every answer serialises (dates, decimals, NaN included)
     # The text is in the question's language (English tables' answers to English questions carry no Chinese).
     if q.language == "zh":
         assert CJK.search(answer.text), answer.text
