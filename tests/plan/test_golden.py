@@ -284,6 +284,28 @@ HAND_SQL: dict[str, str] = {
         WHERE region = '华东' OR region = '华北' GROUP BY region ORDER BY region""",
     "chinese_names": """
         SELECT region, avg("unit price ($)") AS p, max(日期) FROM sales GROUP BY region ORDER BY p DESC, region""",
+    # Row positions: the fixtures' order_id grows with file order (1000 + row index), so it stands in for it.
+    "rows_last": "SELECT order_id, product, price FROM sales ORDER BY order_id DESC LIMIT 2",
+    "rows_first_filtered": """
+        SELECT order_id - 999, order_id, region FROM sales WHERE region = 'West' AND order_id - 999 > 10
+        ORDER BY order_id LIMIT 3""",
+    "rows_previous": """
+        SELECT order_id, product FROM sales
+        WHERE order_id = (SELECT min(order_id) FROM sales WHERE product = 'Desk' AND region = '华东') - 1""",
+    "rows_next_two": "SELECT 'C', 600",
+    "rows_anchor_missing": "SELECT 'nothing' WHERE false",
+    "calculate_difference": """
+        SELECT abs(w - e), w / e, e, w, r, p FROM (
+            SELECT (SELECT sum(revenue) FROM sales WHERE region = 'West') AS w,
+                   (SELECT sum(revenue) FROM sales WHERE region = '华东') AS e,
+                   (SELECT count(*) FROM sales WHERE returned AND price IS NOT NULL) AS r,
+                   (SELECT count(DISTINCT product) FROM sales WHERE region IN ('华东', '华北')) AS p)""",
+    "calculate_by_category": """
+        SELECT category, 1 - sum(quantity) FILTER (WHERE returned) / sum(quantity) AS k,
+               sum(quantity) FILTER (WHERE returned), sum(quantity),
+               avg(price) FILTER (WHERE 日期 >= DATE '2024-01-01')
+        FROM sales GROUP BY category ORDER BY k DESC, category""",
+    "seed_difference": "SELECT -400, 1000, 600",
 }
 
 
@@ -315,7 +337,8 @@ def test_compiled_sql_matches_golden(name: str, dialect: str) -> None:
 def test_result_matches_hand_written_sql(name: str, con: duckdb.DuckDBPyConnection) -> None:
     plan = load(name)
     result = con.sql(compiled_sql(name, "duckdb"))
-    outputs = plan.select or [d.name for d in plan.dimensions] + [m.name for m in plan.measures]
+    outputs = plan.select or [d.name for d in plan.dimensions] + [c.name for c in plan.calculations] + [
+        m.name for m in plan.measures]
     assert result.columns == outputs
     got, want = result.fetchall(), con.sql(HAND_SQL[name]).fetchall()
     assert len(got) == len(want), f"{len(got)} rows, expected {len(want)}"

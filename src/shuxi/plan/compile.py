@@ -13,10 +13,25 @@ import pyarrow as pa
 from sqlglot import exp
 
 from shuxi.errors import ColumnNotFoundError, PlanError
-from shuxi.plan.ir import Arithmetic, Bucket, ColumnRef, Dimension, Expr, Filter, Measure, Plan, Scalar, Value
+from shuxi.plan.ir import (
+    ROW,
+    Arithmetic,
+    Bucket,
+    Calculation,
+    ColumnRef,
+    Dimension,
+    Expr,
+    Filter,
+    Measure,
+    Plan,
+    Scalar,
+    Value,
+)
 
 CUTS_CTE = "__shuxi_cuts"
 GROUPS_ALIAS = "__shuxi_groups"
+#: The table with its rows numbered in table order (the ``_row`` column), when a plan uses row positions.
+ROWS_CTE = "__shuxi_rows"
 
 _DEFAULT_LABELS = {
     "en": {2: ["low", "high"], 3: ["low", "middle", "high"], 4: ["low", "lower middle", "upper middle", "high"],
@@ -75,12 +90,30 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
     Raises :class:`ColumnNotFoundError` for columns the table lacks and :class:`PlanError` for plans
     that cannot be expressed (for example ordering an aggregate by a column that is not grouped).
     """
-    cols = _Columns(plan.table, schema)
     table = exp.Table(this=exp.to_identifier(plan.table, quoted=True))
+    numbered: exp.Select | None = None
+    if _uses_rows(plan):
+        if ROW in schema.names:
+            raise PlanError(f"The table {plan.table!r} has a column named {ROW!r}, the name plans use for row "
+                            "positions.", hint=f"Rename that column (for example to 'row') to ask about row order.")
+        numbered = _numbered(table)
+        schema = schema.append(pa.field(ROW, pa.int64()))
+        table = exp.Table(this=exp.to_identifier(ROWS_CTE, quoted=True))
+    cols = _Columns(plan.table, schema)
     where = [_condition(f, cols) for f in plan.filters]
 
     if plan.select:
         query = exp.select(*[cols.ref(c) for c in plan.select]).from_(table)
+        if numbered is not None:
+            query = query.with_(ROWS_CTE, as_=numbered, copy=False)
+        if plan.anchor is not None:
+            # The anchor's position: the first row meeting its conditions; NULL (so no row) when none does.
+            position = exp.select(exp.Min(this=cols.ref(ROW))).from_(table.copy()).where(
+                *[_condition(f, cols) for f in plan.anchor.where], copy=False)
+            target = exp.Add(this=exp.Subquery(this=position), expression=_number(plan.anchor.offset)) \
+                if plan.anchor.offset > 0 else \
+                exp.Sub(this=exp.Subquery(this=position), expression=_number(-plan.anchor.offset))
+            where.append(exp.EQ(this=cols.ref(ROW), expression=target))
         if where:
             query = query.where(*where, copy=False)
         for order in plan.order:
@@ -91,6 +124,8 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
         return query
 
     query = exp.select().from_(table)
+    if numbered is not None:
+        query = query.with_(ROWS_CTE, as_=numbered, copy=False)
     group_keys: list[exp.Expression] = []
     # Per dimension, what sorts it naturally: its output name, or for tiers (by value, by tier number).
     tier_orders: dict[str, tuple[exp.Expression, exp.Expression]] = {}
@@ -105,6 +140,8 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
         if cuts is not None:
             cut_tables.append((cte, cuts))
     measures = {m.name: _measure(m, cols) for m in plan.measures}
+    for calc in plan.calculations:
+        query = query.select(exp.alias_(_calculation(calc, measures), calc.name, quoted=True), copy=False)
     for name, value in measures.items():
         query = query.select(exp.alias_(value, name, quoted=True), copy=False)
 
@@ -121,7 +158,7 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
         if condition.column not in measures:
             raise PlanError(f"The condition on {condition.column!r} refers to no measure of this plan.",
                             hint="Conditions after grouping use a measure's name: " + ", ".join(measures) + ".")
-    outputs = [d.name for d in plan.dimensions] + list(measures)
+    outputs = [d.name for d in plan.dimensions] + [c.name for c in plan.calculations] + list(measures)
     for order in plan.order:
         if order.by not in outputs:
             raise PlanError(f"Cannot sort by {order.by!r}: it is not one of this plan's outputs.",
@@ -237,11 +274,87 @@ def _dimension(
     return label_case, (exp.Min(this=column.copy()), exp.Min(this=number_case)), cuts_query
 
 
+def _uses_rows(plan: Plan) -> bool:
+    """Whether the plan refers to row positions (the ``_row`` name, or an anchor row)."""
+    if plan.anchor is not None:
+        return True
+    names = [*plan.select, *(o.by for o in plan.order), *(d.column for d in plan.dimensions)]
+    filters = [*plan.filters]
+    for m in plan.measures:
+        names += [n for n in (m.column, m.other) if n is not None]
+        filters += m.where
+        if m.expr is not None:
+            names += _expr_columns(m.expr)
+    names += [f.column for f in filters]
+    return ROW in names
+
+
+def _expr_columns(expr: Expr) -> list[str]:
+    if isinstance(expr, ColumnRef):
+        return [expr.name]
+    if isinstance(expr, Arithmetic):
+        return _expr_columns(expr.left) + _expr_columns(expr.right)
+    return []
+
+
+def _numbered(table: exp.Table) -> exp.Select:
+    """``SELECT *, ROW_NUMBER() OVER () AS _row FROM table``: every row with its position in table order.
+
+    On DuckDB an empty window numbers the rows as the scan delivers them, which is file order (a streaming
+    window, kept in order while ``preserve_insertion_order`` is on, its default). Spark refuses a row number
+    without an ordered window; its dialect (:mod:`shuxi.plan.dialects`) orders it by
+    ``MONOTONICALLY_INCREASING_ID()``, which grows with the partition index and the row's place in its
+    partition, so it follows file order for a file read in splits (the window itself runs in one partition).
+    """
+    row_number = exp.Window(this=exp.RowNumber(), over="OVER")
+    return exp.select(exp.Star(), exp.alias_(row_number, ROW, quoted=True)).from_(table.copy())
+
+
+def _calculation(calc: Calculation, measures: dict[str, exp.Expression]) -> exp.Expression:
+    """A calculation's tree: its measure names replaced by their aggregates."""
+
+    def build(expr: Expr) -> exp.Expression:
+        if isinstance(expr, ColumnRef):
+            if expr.name not in measures:  # pragma: no cover - the Plan validator checks this
+                raise PlanError(f"The calculation {calc.name!r} names {expr.name!r}, which is not a measure.")
+            return measures[expr.name].copy()
+        if isinstance(expr, Value):
+            if isinstance(expr.value, (bool, str)):
+                raise PlanError(f"Calculations need numbers, not {expr.value!r}.")
+            return _literal(expr.value)
+        assert isinstance(expr, Arithmetic)
+        return _arithmetic(expr.op, build(expr.left), build(expr.right))
+
+    value = build(calc.expr)
+    return exp.Abs(this=value) if calc.absolute else value
+
+
+def _arithmetic(op: str, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    if op == "+":
+        return exp.paren(exp.Add(this=left, expression=right), copy=False)
+    if op == "-":
+        return exp.paren(exp.Sub(this=left, expression=right), copy=False)
+    if op == "*":
+        return exp.paren(exp.Mul(this=left, expression=right), copy=False)
+    # Division: always floating point and NULL (not an error or infinity) for a zero divisor, on every engine.
+    return exp.paren(exp.Div(this=exp.cast(left, exp.DataType.Type.DOUBLE),
+                             expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), copy=False)
+
+
 def _is_numeric(kind: pa.DataType) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
 
 
 def _measure(measure: Measure, cols: _Columns) -> exp.Expression:
+    # A filtered aggregate sees NULL outside its rows (CASE WHEN … THEN x END), which every aggregate skips:
+    # portable where FILTER (WHERE …) is not, and a count of no rows is still 0.
+    conditions = [_condition(f, cols) for f in measure.where]
+
+    def only(value: exp.Expression) -> exp.Expression:
+        if not conditions:
+            return value
+        return exp.Case().when(exp.and_(*[c.copy() for c in conditions]), value, copy=False)
+
     if measure.expr is not None:
         subject: exp.Expression | None = _expression(measure.expr, cols)
     elif measure.column is not None:
@@ -250,13 +363,16 @@ def _measure(measure: Measure, cols: _Columns) -> exp.Expression:
         subject = None
     agg = measure.agg
     if agg == "count":
-        value: exp.Expression = exp.Count(this=subject if subject is not None else exp.Star())
+        if subject is None and conditions:
+            subject = exp.Literal.number(1)
+        value: exp.Expression = exp.Count(this=only(subject) if subject is not None else exp.Star())
     elif agg == "count_distinct":
-        value = exp.Count(this=exp.Distinct(expressions=[subject]))
+        value = exp.Count(this=exp.Distinct(expressions=[only(subject)]))
     else:
         assert subject is not None  # the Measure validator guarantees it
         if agg in _NUMERIC_AGGREGATES and measure.column is not None:
             subject = _numeric_column(measure.column, agg, cols)
+        subject = only(subject)
         if agg == "sum":
             value = exp.Sum(this=subject)
         elif agg == "mean":
@@ -276,7 +392,7 @@ def _measure(measure: Measure, cols: _Columns) -> exp.Expression:
             value = exp.PercentileCont(this=subject, expression=exp.Literal.number(repr(measure.q)))
         elif agg == "corr":
             # NULL, not NaN, when a column is constant: Spark's answer; DuckDB's NaN is mapped to NULL.
-            value = exp.Corr(this=subject, expression=_numeric_column(measure.other or "", agg, cols),
+            value = exp.Corr(this=subject, expression=only(_numeric_column(measure.other or "", agg, cols)),
                              null_on_zero_variance=True)
         else:  # pragma: no cover - Aggregate is a closed Literal
             raise PlanError(f"Unknown aggregate {agg!r}.")
@@ -311,15 +427,7 @@ def _expression(expr: Expr, cols: _Columns, *, arithmetic: bool = False) -> exp.
     assert isinstance(expr, Arithmetic)
     left = _expression(expr.left, cols, arithmetic=True)
     right = _expression(expr.right, cols, arithmetic=True)
-    if expr.op == "+":
-        return exp.paren(exp.Add(this=left, expression=right), copy=False)
-    if expr.op == "-":
-        return exp.paren(exp.Sub(this=left, expression=right), copy=False)
-    if expr.op == "*":
-        return exp.paren(exp.Mul(this=left, expression=right), copy=False)
-    # Division: always floating point and NULL (not an error or infinity) for a zero divisor, on every engine.
-    return exp.paren(exp.Div(this=exp.cast(left, exp.DataType.Type.DOUBLE),
-                             expression=exp.Nullif(this=right, expression=exp.Literal.number(0))), copy=False)
+    return _arithmetic(expr.op, left, right)
 
 
 def _literal(value: Scalar | None) -> exp.Expression:

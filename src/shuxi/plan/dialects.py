@@ -95,6 +95,18 @@ def _spark_str_to_time(self: Spark.Generator, e: exp.StrToTime) -> str:
     return self.sql(value)
 
 
+def _spark_window(self: Spark.Generator, e: exp.Window) -> str:
+    # ROW_NUMBER() OVER () numbers rows in scan order on DuckDB (shuxi's row positions), but Spark refuses a row
+    # number over an unordered window. MONOTONICALLY_INCREASING_ID() grows with the partition index and the row's
+    # place in its partition, so ordering by it keeps the order of the file as Spark read it.
+    if isinstance(e.this, exp.RowNumber) and not e.args.get("partition_by") and not e.args.get("order"):
+        order = exp.Order(expressions=[exp.Ordered(this=exp.Anonymous(this="MONOTONICALLY_INCREASING_ID"),
+                                                   nulls_first=True)])
+        e = e.copy()
+        e.set("order", order)
+    return self.window_sql(e)
+
+
 #: Names Spark's parser reads unquoted: ASCII only.
 _SPARK_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -117,6 +129,7 @@ class ShuxiSpark(Spark):
             # Upstream writes CAST for a TryCast without safe=True; under ANSI mode a bad string then fails the
             # whole query instead of giving NULL, as DuckDB's TRY_CAST does.
             exp.TryCast: lambda self, e: self.trycast_sql(e),
+            exp.Window: _spark_window,
         }
 
 

@@ -20,7 +20,7 @@ Scalar = Union[bool, int, float, str]
 
 AnalysisKind = Literal[
     "lookup", "aggregate", "group", "rank", "trend", "share", "compare", "correlate",
-    "distribution", "drivers", "tiers",
+    "distribution", "drivers", "tiers", "calculate",
 ]
 Aggregate = Literal[
     "count", "count_distinct", "sum", "mean", "median", "min", "max", "std", "var", "quantile", "corr",
@@ -29,6 +29,10 @@ Grain = Literal["year", "quarter", "month", "week", "day"]
 Operator = Literal[
     "=", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "contains", "not_contains", "is_null", "not_null",
 ]
+
+#: The row's position in the table's own order (1 for the first row), usable wherever a plan names a column
+#: (select, filters, order). Tables are numbered as read: file order on DuckDB, partition order on Spark.
+ROW = "_row"
 
 _AGG_NEEDS_COLUMN = {"count_distinct", "sum", "mean", "median", "min", "max", "std", "var", "quantile", "corr"}
 #: Short names used in default aliases ("mean_quantity").
@@ -78,6 +82,9 @@ class Measure(_Model):
     q: float | None = Field(default=None, gt=0, lt=1)
     #: Divide by the total over all groups (shares and percentages of total).
     of_total: bool = False
+    #: Aggregate only the rows meeting all these conditions (a filtered aggregate: "China's gold" beside
+    #: "Japan's gold" in one query); the plan's own filters still apply first.
+    where: list[Filter] = Field(default_factory=list)
     alias: str | None = None
 
     @model_validator(mode="after")
@@ -209,6 +216,50 @@ class Filter(_Model):
         return self
 
 
+Measure.model_rebuild()
+
+
+class RowAnchor(_Model):
+    """A row placed by its position next to another one, in the table's order.
+
+    ``offset=1`` keeps the row right after the first row that meets all of ``where`` ("the nation after
+    Japan"), ``offset=-1`` the row right before it; no row is kept when there is none there.
+    """
+
+    where: list[Filter] = Field(min_length=1)
+    offset: int = Field(ge=-1000, le=1000)
+
+    @model_validator(mode="after")
+    def _check(self) -> RowAnchor:
+        if self.offset == 0:
+            raise ValueError("offset 0 is the anchor row itself; put its conditions in the plan's filters")
+        return self
+
+
+class Calculation(_Model):
+    """A number computed from the plan's measures after aggregation, e.g. ``gold_china - gold_japan``.
+
+    ``expr`` names measures by their output names (a :class:`ColumnRef` here means a measure, not a
+    column); ``absolute`` takes the absolute value ("the difference between A and B", whichever is larger).
+    """
+
+    name: str = Field(min_length=1)
+    expr: Expr
+    absolute: bool = False
+
+    def refs(self) -> list[str]:
+        """The measure names ``expr`` uses."""
+        out: list[str] = []
+        stack: list[Expr] = [self.expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ColumnRef):
+                out.append(node.name)
+            elif isinstance(node, Arithmetic):
+                stack += [node.right, node.left]
+        return out
+
+
 class Order(_Model):
     """Sort by an output name (a measure's or dimension's name) or, for lookups, a column."""
 
@@ -233,6 +284,10 @@ class Plan(_Model):
     limit: int | None = Field(default=None, ge=1)
     #: Language of generated labels (tier names) and of the answer.
     language: Literal["zh", "en"] = "en"
+    #: Keep only the row next to an anchor row, in the table's order (selecting plans only).
+    anchor: RowAnchor | None = None
+    #: Numbers computed from the measures, output right after the dimensions (first when there are none).
+    calculations: list[Calculation] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Plan:
@@ -242,7 +297,18 @@ class Plan(_Model):
             raise ValueError("a plan needs columns to select or measures to compute")
         if self.having and not self.measures:
             raise ValueError("having filters groups by a measure; a plan without measures uses filters")
+        if self.anchor is not None and not self.select:
+            raise ValueError("an anchor picks a row next to another; it needs columns to select")
+        if self.calculations and not self.measures:
+            raise ValueError("calculations combine measures; a plan without measures has nothing to compute from")
+        measure_names = {m.name for m in self.measures}
+        for calc in self.calculations:
+            unknown = [r for r in calc.refs() if r not in measure_names]
+            if unknown:
+                raise ValueError(f"calculation {calc.name!r} names {', '.join(map(repr, unknown))}, which is not a "
+                                 f"measure of this plan (measures: {', '.join(sorted(measure_names))})")
         names = [m.name for m in self.measures] + [d.name for d in self.dimensions]
+        names += [c.name for c in self.calculations]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"output names must be unique; give aliases to: {', '.join(duplicates)}")

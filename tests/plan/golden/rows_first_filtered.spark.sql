@@ -1,0 +1,1 @@
+WITH __shuxi_rows AS (SELECT *, ROW_NUMBER() OVER (ORDER BY MONOTONICALLY_INCREASING_ID()) AS `_row` FROM `sales`) SELECT `_row`, `order_id`, `region` FROM `__shuxi_rows` WHERE `region` = 'West' AND `_row` > 10 ORDER BY `_row` ASC NULLS LAST LIMIT 3

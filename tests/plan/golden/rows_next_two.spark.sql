@@ -1,0 +1,1 @@
+WITH __shuxi_rows AS (SELECT *, ROW_NUMBER() OVER (ORDER BY MONOTONICALLY_INCREASING_ID()) AS `_row` FROM `seed`) SELECT `product`, `sales` FROM `__shuxi_rows` WHERE `_row` = (SELECT MIN(`_row`) FROM `__shuxi_rows` WHERE `product` = 'A') + 2

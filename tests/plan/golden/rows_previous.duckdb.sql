@@ -1,0 +1,1 @@
+WITH __shuxi_rows AS (SELECT *, ROW_NUMBER() OVER () AS "_row" FROM "sales") SELECT "order_id", "product" FROM "__shuxi_rows" WHERE "_row" = (SELECT MIN("_row") FROM "__shuxi_rows" WHERE "product" = 'Desk' AND "region" = '华东') - 1

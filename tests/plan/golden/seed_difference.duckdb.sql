@@ -1,0 +1,1 @@
+SELECT (SUM(CASE WHEN "product" = 'C' THEN "sales" END) - SUM(CASE WHEN "product" = 'A' THEN "sales" END)) AS "difference", SUM(CASE WHEN "product" = 'A' THEN "sales" END) AS "sales (A)", SUM(CASE WHEN "product" = 'C' THEN "sales" END) AS "sales (C)" FROM "seed"
