@@ -188,6 +188,14 @@ QUESTIONS: list[Q] = [
       "FROM orders JOIN p USING (单价) GROUP BY t ORDER BY t", TIERS),
     Q("mean (two filters)", "2024年华东地区的平均销售额", "orders",
       "SELECT avg(销售额) FROM orders WHERE 地区 = '华东' AND year(日期) = 2024", V),
+    Q("group by one", "各类别的平均单价", "orders", "SELECT 类别, avg(单价) FROM orders GROUP BY 类别", ROWS),
+    Q("arg-max (rate)", "哪个客户类型的退货率最高", "orders",
+      "SELECT 客户类型 FROM orders GROUP BY 客户类型 ORDER BY avg(是否退货::INT) DESC LIMIT 1", V),
+    Q("trend (quarter, one year)", "2023年每个季度的营收", "orders",
+      "SELECT date_trunc('quarter', 日期)::DATE AS q, sum(销售额) FROM orders WHERE year(日期) = 2023 "
+      "GROUP BY q ORDER BY q", ORDERED),
+    Q("top k", "销量排名前三的城市", "orders",
+      "SELECT 城市, sum(数量) AS s FROM orders GROUP BY 城市 ORDER BY s DESC LIMIT 3", ORDERED),
 
     # ---------------------------------------------------------------- sales: Parquet with dates, English headers
     Q("group by one", "各地区的总销售额", "sales", "SELECT region, sum(revenue) FROM sales GROUP BY region", ROWS),
@@ -270,6 +278,13 @@ QUESTIONS: list[Q] = [
       "SELECT avg(revenue) FROM sales WHERE category = 'Electronics' AND year(order_date) = 2024", V),
     Q("count (two filters)", "How many orders from the North have a quantity above 5?", "sales",
       "SELECT count(*) FROM sales WHERE region = 'North' AND quantity > 5", V),
+    Q("sum", "How many units did we sell in total?", "sales", "SELECT sum(quantity) FROM sales", V),
+    Q("group by one (rate)", "What is the return rate by region?", "sales",
+      "SELECT region, avg(returned::INT) FROM sales GROUP BY region", ROWS),
+    Q("arg-max", "Which category has the highest average price?", "sales",
+      "SELECT category FROM sales GROUP BY category ORDER BY avg(price) DESC LIMIT 1", V),
+    Q("mean (filter =)", "Average order value for Corporate customers", "sales",
+      "SELECT avg(revenue) FROM sales WHERE customer_segment = 'Corporate'", V),
 
     # ---------------------------------------------------------------- WikiTableQuestions-style medal tables
     Q("wtq first row", "Which nation is listed first?", "medals", "SELECT nation FROM medals ORDER BY rank LIMIT 1", V),
