@@ -1,17 +1,314 @@
 """Questions about rows in table order (first/last, next/previous, differences between two rows, which is greater).
 
 Called by the built-in planner before the grouping rules; returns None when the question is not of this kind.
+Row order is the table's own order (file order), through the plan's ``_row`` position (:data:`shuxi.plan.ir.ROW`).
+
+* first / last row: "Which nation is listed first?", "表格最后一行是哪个国家" → a lookup ordered by ``_row``, limit 1;
+* the row next to a named one: "Which nation comes right after Japan?", "法国的上一名是哪个国家" → a lookup
+  with a :class:`~shuxi.plan.ir.RowAnchor`;
+* how many more / the difference between two rows: "How many more gold medals did China win than Japan?",
+  "德国和意大利的奖牌总数相差多少" → a ``calculate`` plan: two filtered aggregates and their difference, the
+  difference first;
+* which of two rows is greater: "Who won more silver medals, Italy or France?", "意大利和法国谁的银牌多" → a
+  lookup of the two rows ordered by the column, limit 1.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from shuxi.ask import lexicon as lx
+from shuxi.plan.ir import (
+    ROW,
+    Arithmetic,
+    Calculation,
+    ColumnRef,
+    Filter,
+    Measure,
+    Order,
+    Plan,
+    RowAnchor,
+)
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from shuxi.ask.builtin import Context
-    from shuxi.plan.ir import Plan
+    from shuxi.ask.linking import ValueMention
+    from shuxi.ask.text import Span
+
+# -- words ------------------------------------------------------------------------------------------------
+
+FIRST_WORDS = ["listed first", "is first", "comes first", "came first", "first on the list", "first on the chart",
+               "first in the list", "first one", "first row", "first entry", "first listed", "top of the list",
+               "top of the chart", "first", "第一行", "首行", "第一个", "第一位", "排在第一", "排第一", "最前面", "最上面", "最前",
+               "开头"]
+LAST_WORDS = ["listed last", "is last", "comes last", "came last", "last on the list", "last on the chart",
+              "last in the list", "last one", "last row", "last entry", "last listed", "bottom of the list",
+              "bottom of the chart", "last", "final", "最后一行", "末行", "最后一个", "最后一位", "最后一名", "排在最后", "排最后",
+              "最后面", "最下面", "最后", "末尾"]
+#: Words after which the next value names the anchor row, and the offset they mean ("after Japan" → +1).
+AFTER_WORDS = {"right after": 1, "just after": 1, "directly after": 1, "immediately after": 1, "next after": 1,
+               "after": 1, "following": 1, "below": 1, "right before": -1, "just before": -1, "directly before": -1,
+               "immediately before": -1, "before": -1, "previous to": -1, "prior to": -1, "preceding": -1,
+               "above": -1, "ahead of": -1}
+#: Chinese words written after the anchor value ("日本的下一名", "法国之前").
+ZH_AFTER_WORDS = {"的下一名": 1, "的下一个": 1, "的下一位": 1, "的下一行": 1, "下一名": 1, "下一个": 1, "下一位": 1, "下一行": 1,
+                  "之后": 1, "后面": 1, "后一名": 1, "后一位": 1, "后一个": 1, "的后一名": 1, "的上一名": -1, "的上一个": -1,
+                  "的上一位": -1, "的上一行": -1, "上一名": -1, "上一个": -1, "上一位": -1, "上一行": -1, "之前": -1, "前面": -1,
+                  "前一名": -1, "前一位": -1, "前一个": -1, "的前一名": -1}
+MORE_WORDS = ["how many more", "how much more", "how much higher", "how much larger", "how much bigger",
+              "how much longer", "how many points more", "多几", "多多少", "高多少", "大多少", "长多少", "多了多少", "多出多少"]
+FEWER_WORDS = ["how many fewer", "how many less", "how much less", "how much lower", "how much smaller",
+               "how much shorter", "少几", "少多少", "低多少", "小多少", "短多少", "少了多少"]
+DIFFERENCE_WORDS = ["difference", "differ by", "margin", "gap", "相差", "差多少", "差几", "差距", "差值", "差额", "之差", "相差多少"]
+GREATER_WORDS = ["more", "higher", "greater", "larger", "bigger", "longer", "taller", "heavier", "most", "highest",
+                 "多", "高", "大", "长", "更多", "更高", "更大"]
+LESS_WORDS = ["less", "fewer", "lower", "smaller", "shorter", "lighter", "least", "fewest", "lowest", "少", "低", "小",
+              "短", "更少", "更低", "更小"]
+#: Columns where a smaller number is the better one ("who had the higher rank" → rank 1).
+RANK_HINTS = ("rank", "place", "position", "pos", "名次", "排名")
+COUNT_WORDS = ["how many", "number of", "count", "多少个", "几个", "多少次", "几次", "多少人", "几人"]
+YES_NO_START = ("is ", "was ", "were ", "are ", "did ", "does ", "do ", "has ", "have ", "had ", "can ", "could ")
+PERSON_HINTS = ("name", "player", "athlete", "driver", "rider", "artist", "winner", "candidate", "member", "person",
+                "nominee", "coach", "manager", "champion", "姓名", "名字", "选手", "运动员")
 
 
 def row_rule(ctx: Context) -> Plan | None:
     """The Plan for a row-order question, or None."""
+    for rule in (_difference, _which_greater, _neighbour, _first_last):
+        plan = rule(ctx)
+        if plan is not None:
+            return plan
     return None
+
+
+# -- the rules ---------------------------------------------------------------------------------------------
+
+
+def _first_last(ctx: Context) -> Plan | None:
+    """"Which nation is listed first?", "what is the last year …", "表格最后一行是哪个国家"."""
+    found = _free_words(ctx, FIRST_WORDS + LAST_WORDS)
+    if not found:
+        return None
+    word, span = found[0]
+    last = word in LAST_WORDS
+    if _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+        return None
+    if ctx.zh and word in ("最后", "最前") and ctx.mentioned("number"):
+        return None  # "最后的销售额" reads as the latest value over time; leave it to the other rules
+    asked = _asked_columns(ctx) or _label_columns(ctx)
+    if not asked:
+        return None
+    limit = _count_after(ctx, span) or 1
+    return _plan(ctx, "lookup", select=asked[:1], order=[Order(by=ROW, desc=last)], limit=limit)
+
+
+def _neighbour(ctx: Context) -> Plan | None:
+    """"Which nation comes right after Japan?", "who is listed before France", "日本的下一名是哪个国家"."""
+    if not ctx.values or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+        return None
+    anchor: ValueMention | None = None
+    offset = 0
+    if ctx.zh:
+        for word, span in _free_words(ctx, list(ZH_AFTER_WORDS)):
+            before = [v for v in ctx.values if v.span.end <= span.start and span.start - v.span.end <= 1]
+            if before:
+                anchor, offset = before[-1], ZH_AFTER_WORDS[word]
+                break
+    else:
+        for word, span in _free_words(ctx, list(AFTER_WORDS)):
+            after = [v for v in ctx.values if v.span.start >= span.end and v.span.start - span.end <= 5]
+            if after:
+                anchor, offset = after[0], AFTER_WORDS[word]
+                break
+    if anchor is None:
+        return None
+    where = [Filter(column=anchor.column, op="=", value=anchor.value)]
+    asked = [c for c in _asked_columns(ctx) if c != anchor.column] or [anchor.column]
+    return _plan(ctx, "lookup", filters=[], select=asked[:1], anchor=RowAnchor(where=where, offset=offset))
+
+
+def _difference(ctx: Context) -> Plan | None:
+    """"How many more gold medals did China win than Japan?", "德国和意大利的奖牌总数相差多少"."""
+    more, fewer, diff = ctx.has(MORE_WORDS), ctx.has(FEWER_WORDS), ctx.has(DIFFERENCE_WORDS)
+    if not (more or fewer or diff):
+        return None
+    pair = _value_pair(ctx)
+    if pair is None:
+        return None
+    column, a, b = pair
+    measured = _measure_column(ctx, exclude=column)
+    if measured is None:
+        return None
+    agg = "mean" if _non_additive(measured) else "sum"
+    names = [_unique_name(f"{measured} ({v})", [measured]) for v in (a, b)]
+    if names[0] == names[1]:
+        names = [f"{names[0]} 1", f"{names[1]} 2"]
+    measures = [Measure(agg=agg, column=measured, where=[Filter(column=column, op="=", value=v)], alias=name)
+                for v, name in zip((a, b), names)]
+    left, right = ColumnRef(name=names[0]), ColumnRef(name=names[1])
+    if fewer and not more:
+        left, right = right, left
+    absolute = not (more or fewer)
+    name = "差值" if ctx.zh else "difference"
+    calc = Calculation(name=_unique_name(name, [m.name for m in measures]),
+                       expr=Arithmetic(op="-", left=left, right=right), absolute=absolute)
+    filters = [f for f in ctx.filters if f.column != column]
+    return _plan(ctx, "calculate", filters=filters, measures=measures, calculations=[calc])
+
+
+def _which_greater(ctx: Context) -> Plan | None:
+    """"Who won more silver medals, Italy or France?", "意大利和法国谁的银牌多" → the label of the greater row."""
+    if not ctx.has(["or", "还是", "和", "与", "跟", "同"]):
+        return None
+    pair = _value_pair(ctx, joined=True)
+    if pair is None:
+        return None
+    column, a, b = pair
+    if ctx.zh:
+        if not ctx.has(["谁", "哪个", "哪一个", "哪位", "哪国", "哪"]):
+            return None
+    elif not ctx.has(["which", "who", "what", "whose", "did", "does", "do", "was", "were", "is", "are", "had", "has"]):
+        return None
+    greater = ctx.word_spans(GREATER_WORDS)
+    less = ctx.word_spans(LESS_WORDS)
+    if not greater and not less:
+        return None
+    measured = _measure_column(ctx, exclude=column)
+    if measured is None:
+        return None
+    desc = bool(greater) and (not less or greater[0][1].start < less[0][1].start)
+    if any(h in measured.lower() for h in RANK_HINTS) and ctx.has(["higher", "better", "best", "top", "高", "靠前"]):
+        desc = not desc  # a higher rank is a smaller number
+    filters = [f for f in ctx.filters if f.column != column] + [Filter(column=column, op="in", values=[a, b])]
+    return _plan(ctx, "lookup", filters=filters, select=[column], order=[Order(by=measured, desc=desc)], limit=1)
+
+
+# -- pieces ------------------------------------------------------------------------------------------------
+
+
+def _plan(ctx: Context, kind: str, **fields: Any) -> Plan | None:
+    fields.setdefault("filters", ctx.filters)
+    try:
+        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, **fields)  # type: ignore[arg-type]
+    except ValueError:  # an inconsistent plan for this question: let the other rules try
+        return None
+
+
+def _taken(ctx: Context) -> list[tuple[int, int]]:
+    spans = [(m.span.start, m.span.end) for m in ctx.columns] + [(v.span.start, v.span.end) for v in ctx.values]
+    return spans + [(p.span_start, p.span_end) for p in ctx.periods]
+
+
+def _free_words(ctx: Context, words: Sequence[str]) -> list[tuple[str, Span]]:
+    """Occurrences of ``words`` that are not part of a column name, a cell value or a period ("last year")."""
+    taken = _taken(ctx)
+    return [(w, s) for w, s in ctx.word_spans(words)
+            if all(s.end <= a or s.start >= b for a, b in taken)]
+
+
+def _asks_count(ctx: Context) -> bool:
+    """A "how many …" question, unless it names the number column it asks for ("how many people attended")."""
+    return ctx.has(COUNT_WORDS) and not ctx.mentioned("number")
+
+
+def _asked_columns(ctx: Context) -> list[str]:
+    """Columns the question names that no filter consumed, in question order."""
+    filtered = {f.column for f in ctx.filters}
+    out: list[str] = []
+    for _, column, _ in ctx.mentioned("text", "number", "date", "bool"):
+        if column not in filtered and column not in out:
+            out.append(column)
+    return out
+
+
+def _label_columns(ctx: Context) -> list[str]:
+    """The columns that name a row: a person-like column for "who", else unique text columns, else any text."""
+    texts = ctx.index.of_kind("text")
+    if ctx.has(["who", "whom", "谁"]):
+        people = [c for c in texts if any(h in c.lower() for h in PERSON_HINTS)]
+        if people:
+            return people
+    unique = [c for c in texts if ctx.index.columns[c].unique]
+    return unique + [c for c in texts if c not in unique]
+
+
+def _count_after(ctx: Context, span: Span) -> int | None:
+    """N in "the first 3 rows" / "最后3行"."""
+    for n in ctx.numbers:
+        if n.kind == "number" and 0 <= n.start - span.end <= 1 and float(n.value).is_integer() and 1 <= n.value <= 1000:
+            return int(n.value)
+    return None
+
+
+def _value_pair(ctx: Context, *, joined: bool = False) -> tuple[str, Any, Any] | None:
+    """(column, first value, second value) for two different values of one column, in question order."""
+    by_column: dict[str, list[ValueMention]] = {}
+    for v in ctx.values:
+        if ctx.kind_of(v.column) != "text":
+            continue
+        seen = by_column.setdefault(v.column, [])
+        if all(s.value != v.value for s in seen):
+            seen.append(v)
+    for column, mentions in by_column.items():
+        if len(mentions) == 2:
+            a, b = mentions
+            if joined:
+                between = ctx.q.text[a.span.end:b.span.start].strip(" ,，、")
+                if between not in ("or", "and", "还是", "和", "与", "跟", "同", "or with", "或", "或者"):
+                    continue
+            return column, a.value, b.value
+    return None
+
+
+def _measure_column(ctx: Context, *, exclude: str) -> str | None:
+    """The number column a comparison is about: named in the question, or the table's only number column."""
+    named = [c for _, c, _ in ctx.mentioned("number", free=False) if c != exclude]
+    if named:
+        return named[0]
+    numbers = [c for c in ctx.index.of_kind("number") if c != exclude]
+    return numbers[0] if len(numbers) == 1 else None
+
+
+def _non_additive(column: str) -> bool:
+    name = column.lower()
+    return any(h in name for h in lx.NON_ADDITIVE_HINTS)
+
+
+def _unique_name(name: str, taken: Sequence[str]) -> str:
+    out, i = name, 2
+    while out in taken:
+        out, i = f"{name} {i}", i + 1
+    return out
+
+
+# -- text -------------------------------------------------------------------------------------------------
+
+
+def describe(plan: Plan, table: pa.Table) -> str:
+    """The answer's sentence for a ``calculate`` plan: "China's gold minus Japan's gold is 11 (38 − 27)."
+
+    Every number is read from ``table`` (the plan's result) and only formatted here.
+    """
+    from shuxi.ask.narrate import cell, describe_filters
+
+    zh = plan.language == "zh"
+    rows = table.to_pylist()
+    if not rows or not plan.calculations:
+        return "没有结果。" if zh else "No result."
+    row = rows[0]
+    calc = plan.calculations[0]
+    refs = calc.refs()
+    parts = [f"{name} {cell(row.get(name), plan.language)}" if not zh else f"{name}为{cell(row.get(name), plan.language)}"
+             for name in refs]
+    value = cell(row.get(calc.name), plan.language)
+    where = describe_filters(plan.filters, plan.language)
+    if zh:
+        said = "相差" if calc.absolute else "差"
+        text = f"{'，'.join(parts)}，{said}{value}"
+        return text + (f"（{where}）。" if where else "。")
+    said = "the difference is" if calc.absolute else f"{refs[0]} minus {refs[1]} is" if len(refs) == 2 else "the result is"
+    text = f"{'; '.join(parts)}: {said} {value}"
+    return text[0].upper() + text[1:] + (f" (where {where})." if where else ".")

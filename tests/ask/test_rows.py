@@ -1,0 +1,266 @@
+"""Row-order and two-row questions: first/last, next/previous, how many more, the difference, which is greater.
+
+The tables are small league tables whose file order is neither alphabetical nor sorted by any column, so an
+answer that comes out right can only have used the order of the file. Expected values are read off the rows
+written below, by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from pydantic import ValidationError
+
+import shuxi
+from shuxi.ask.rows import describe
+from shuxi.errors import PlanError
+from shuxi.plan.compile import compile_plan
+from shuxi.plan.ir import ROW, Arithmetic, Calculation, ColumnRef, Filter, Measure, Order, Plan, RowAnchor, Value
+
+# File order: Eagles, Tigers, Bears, Sharks, Lions (alphabetical would be Bears, Eagles, Lions, Sharks, Tigers).
+LEAGUE = """team,city,wins,losses,points
+Eagles,Chengdu,7,9,25
+Tigers,Shanghai,12,4,40
+Bears,Wuhan,10,6,33
+Sharks,Xiamen,3,13,12
+Lions,Beijing,10,6,35
+"""
+LEAGUE_ZH = """球队,城市,胜场,负场,积分
+飞鹰,成都,7,9,25
+猛虎,上海,12,4,40
+棕熊,武汉,10,6,33
+鲨鱼,厦门,3,13,12
+雄狮,北京,10,6,35
+"""
+
+
+@pytest.fixture(scope="module")
+def league(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    folder = tmp_path_factory.mktemp("rows")
+    (folder / "league.csv").write_text(LEAGUE, encoding="utf-8")
+    ds = shuxi.open(str(folder / "league.csv"))
+    yield ds
+    ds.close()
+
+
+@pytest.fixture(scope="module")
+def league_zh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    folder = tmp_path_factory.mktemp("rows_zh")
+    (folder / "league_zh.csv").write_text(LEAGUE_ZH, encoding="utf-8")
+    ds = shuxi.open(str(folder / "league_zh.csv"))
+    yield ds
+    ds.close()
+
+
+def first_column(answer: Any) -> list[Any]:
+    return [int(v) if hasattr(v, "as_tuple") else v for v in answer.table.column(0).to_pylist()]
+
+
+# -- first / last ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Which team is listed first?", ["Eagles"]),
+    ("Which team is in the last row?", ["Lions"]),
+    ("What city is last on the list?", ["Beijing"]),
+    ("who came in last?", ["Lions"]),
+    ("How many points did the first team have?", [25]),
+    ("What are the first 2 teams?", ["Eagles", "Tigers"]),
+])
+def test_first_and_last_rows_follow_the_file(league: Any, question: str, expected: list[Any]) -> None:
+    answer = league.ask(question)
+    assert answer.plan.kind == "lookup"
+    assert answer.plan.order[0].by == ROW
+    assert first_column(answer) == expected
+    assert answer.values == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("表格最后一行是哪个球队", ["雄狮"]),
+    ("排在第一位的是哪个球队", ["飞鹰"]),
+    ("最后一行的城市是哪个", ["北京"]),
+])
+def test_first_and_last_rows_in_chinese(league_zh: Any, question: str, expected: list[Any]) -> None:
+    answer = league_zh.ask(question)
+    assert answer.plan.order[0].by == ROW
+    assert answer.values == expected
+
+
+def test_first_row_among_the_rows_a_question_selects(league: Any) -> None:
+    answer = league.ask("Which team with fewer than 8 losses is listed first?")
+    assert answer.values == ["Tigers"]  # Tigers, Bears and Lions lost fewer than 8; Tigers come first in the file
+    assert answer.plan.filters == [Filter(column="losses", op="<", value=8)]
+
+
+# -- next / previous ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "expected", "offset"), [
+    ("Which team comes right after Tigers?", ["Bears"], 1),
+    ("Which team is listed just before Sharks?", ["Bears"], -1),
+    ("who is listed before Tigers", ["Eagles"], -1),
+    ("What city comes after Bears?", ["Xiamen"], 1),
+    ("Which team comes after Lions?", [], 1),  # Lions are the last row: there is no next one
+])
+def test_next_and_previous_rows(league: Any, question: str, expected: list[Any], offset: int) -> None:
+    answer = league.ask(question)
+    assert answer.plan.anchor is not None and answer.plan.anchor.offset == offset
+    assert first_column(answer) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("猛虎的下一名是哪个球队", ["棕熊"]),
+    ("鲨鱼的上一名是哪个球队", ["棕熊"]),
+    ("飞鹰之后是哪个球队", ["猛虎"]),
+])
+def test_next_and_previous_rows_in_chinese(league_zh: Any, question: str, expected: list[Any]) -> None:
+    answer = league_zh.ask(question)
+    assert answer.plan.anchor is not None
+    assert first_column(answer) == expected
+
+
+# -- how many more, the difference ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How many more wins did Tigers have than Eagles?", 5),
+    ("How many more wins did Eagles have than Tigers?", -5),
+    ("How many fewer points did Sharks score than Lions?", 23),
+    ("What is the difference in points between Sharks and Lions?", 23),
+    ("What is the difference in points between Lions and Sharks?", 23),
+])
+def test_differences_are_computed_in_sql(league: Any, question: str, expected: int) -> None:
+    answer = league.ask(question)
+    assert answer.plan.kind == "calculate"
+    assert first_column(answer) == [expected]
+    assert "CASE WHEN" in answer.sql  # one query computes both rows' values and their difference
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("猛虎比飞鹰多几场胜场", 5),
+    ("雄狮比鲨鱼多多少积分", 23),
+    ("鲨鱼比雄狮少多少积分", 23),
+    ("棕熊和雄狮的积分相差多少", 2),
+])
+def test_differences_in_chinese(league_zh: Any, question: str, expected: int) -> None:
+    answer = league_zh.ask(question)
+    assert answer.plan.kind == "calculate"
+    assert first_column(answer) == [expected]
+
+
+def test_difference_sentence_reads_its_numbers_from_the_result(league: Any, league_zh: Any) -> None:
+    answer = league.ask("How many more wins did Tigers have than Eagles?")
+    text = describe(answer.plan, answer.table)
+    assert "5" in text and "12" in text and "7" in text, text
+    zh = league_zh.ask("棕熊和雄狮的积分相差多少")
+    text = describe(zh.plan, zh.table)
+    assert "相差2" in text and "33" in text and "35" in text, text
+
+
+# -- which is greater ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Who had more wins, Bears or Tigers?", ["Tigers"]),
+    ("Which team scored fewer points, Lions or Bears?", ["Bears"]),
+    ("did Sharks or Eagles have more losses?", ["Sharks"]),
+])
+def test_which_of_two_rows_is_greater(league: Any, question: str, expected: list[Any]) -> None:
+    answer = league.ask(question)
+    assert answer.plan.kind == "lookup" and answer.plan.limit == 1
+    assert answer.values == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("猛虎和雄狮谁的积分高", ["猛虎"]),
+    ("飞鹰和鲨鱼谁的负场多", ["鲨鱼"]),
+])
+def test_which_of_two_rows_is_greater_in_chinese(league_zh: Any, question: str, expected: list[Any]) -> None:
+    assert league_zh.ask(question).values == expected
+
+
+def test_higher_rank_means_the_smaller_number(tmp_path: Path) -> None:
+    path = tmp_path / "ranking.csv"
+    path.write_text("rank,player\n3,Ana\n1,Bo\n2,Cy\n", encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert ds.ask("Who had the higher rank, Ana or Cy?").values == ["Cy"]
+
+
+# -- questions that are not about row order stay with the other rules -------------------------------------------
+
+
+@pytest.mark.parametrize("question", [
+    "Which team has the most wins?",
+    "How many teams have more than 8 wins?",
+    "What is the average points?",
+])
+def test_other_questions_are_left_alone(league: Any, question: str) -> None:
+    answer = league.ask(question)
+    assert answer.plan.anchor is None and answer.plan.kind != "calculate"
+    assert all(o.by != ROW for o in answer.plan.order)
+
+
+# -- the plan features themselves ---------------------------------------------------------------------------------
+
+
+def test_row_positions_keep_file_order_in_a_parquet_of_many_row_groups(tmp_path: Path) -> None:
+    n = 120_000
+    ids = [(i * 7919) % n for i in range(n)]  # a permutation: file order is not the order of any column
+    path = tmp_path / "big.parquet"
+    pq.write_table(pa.table({"id": ids, "label": [f"r{i}" for i in ids]}), path, row_group_size=10_000)
+    with shuxi.open(str(path)) as ds:
+        plan = Plan(kind="lookup", table=ds.name, select=[ROW, "id"], order=[Order(by=ROW, desc=True)], limit=3)
+        rows = ds.engine.execute(compile_plan(plan, schema=ds.schema)).to_pylist()
+        assert rows == [{ROW: n - k, "id": ids[n - k - 1]} for k in range(3)]
+        anchor = Plan(kind="lookup", table=ds.name, select=["id"],
+                      anchor=RowAnchor(where=[Filter(column="label", op="=", value=f"r{ids[93_456]}")], offset=-1))
+        assert ds.engine.execute(compile_plan(anchor, schema=ds.schema)).column(0).to_pylist() == [ids[93_455]]
+
+
+def test_plan_validation_names_the_problem() -> None:
+    where = [Filter(column="team", op="=", value="Lions")]
+    with pytest.raises(ValidationError, match="offset 0"):
+        RowAnchor(where=where, offset=0)
+    with pytest.raises(ValidationError):
+        RowAnchor(where=[], offset=1)
+    with pytest.raises(ValidationError, match="needs columns to select"):
+        Plan(kind="aggregate", table="t", measures=[Measure(agg="count")], anchor=RowAnchor(where=where, offset=1))
+    with pytest.raises(ValidationError, match="not a measure"):
+        Plan(kind="calculate", table="t", measures=[Measure(agg="sum", column="wins")],
+             calculations=[Calculation(name="d", expr=ColumnRef(name="wins"))])
+    with pytest.raises(ValidationError, match="calculations combine measures"):
+        Plan(kind="lookup", table="t", select=["team"], calculations=[Calculation(name="d", expr=Value(value=1))])
+    with pytest.raises(ValidationError, match="unique"):
+        Plan(kind="calculate", table="t", measures=[Measure(agg="sum", column="wins", where=where),
+                                                    Measure(agg="sum", column="wins")])
+
+
+def test_compile_errors_are_plan_errors() -> None:
+    schema = pa.schema([("_row", pa.int64()), ("team", pa.string()), ("wins", pa.int64())])
+    with pytest.raises(PlanError, match="column named '_row'"):
+        compile_plan(Plan(kind="lookup", table="t", select=["team"], order=[Order(by=ROW)], limit=1), schema=schema)
+    # A plan that does not use row positions compiles on that table.
+    assert "_row" not in compile_plan(Plan(kind="lookup", table="t", select=["team"]), schema=schema).sql()
+    measure = Measure(agg="sum", column="wins", alias="w")
+    bad = Plan(kind="calculate", table="t", measures=[measure],
+               calculations=[Calculation(name="d", expr=Arithmetic(op="-", left=ColumnRef(name="w"),
+                                                                   right=Value(value="x")))])
+    with pytest.raises(PlanError, match="need numbers"):
+        compile_plan(bad, schema=schema)
+
+
+def test_json_round_trip_keeps_the_new_fields() -> None:
+    plan = Plan(kind="calculate", table="t", language="zh",
+                measures=[Measure(agg="sum", column="积分", where=[Filter(column="球队", op="=", value="猛虎")], alias="a"),
+                          Measure(agg="count", where=[Filter(column="球队", op="!=", value="猛虎")], alias="b")],
+                calculations=[Calculation(name="差值", expr=Arithmetic(op="-", left=ColumnRef(name="a"),
+                                                                      right=ColumnRef(name="b")), absolute=True)])
+    assert Plan.from_json(plan.to_json()) == plan
+    lookup = Plan(kind="lookup", table="t", select=["球队"], anchor=RowAnchor(where=[
+        Filter(column="球队", op="=", value="猛虎")], offset=-2))
+    assert Plan.from_json(lookup.to_json()) == lookup
