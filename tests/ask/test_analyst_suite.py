@@ -90,7 +90,8 @@ _DRIVER_EN = """SELECT c FROM (VALUES
 _TERTILE_ZH = "WITH p AS (SELECT 价格, ntile(3) OVER (ORDER BY 价格) AS t FROM (SELECT DISTINCT 价格 FROM seed_zh)) "
 _TERTILE_EN = "WITH p AS (SELECT price, ntile(3) OVER (ORDER BY price) AS t FROM (SELECT DISTINCT price FROM seed_en)) "
 _ORDERS_TERTILE = "WITH p AS (SELECT 单价, ntile(3) OVER (ORDER BY 单价) AS t FROM (SELECT DISTINCT 单价 FROM orders)) "
-_SALES_TERTILE = "WITH p AS (SELECT price, ntile(3) OVER (ORDER BY price) AS t FROM (SELECT DISTINCT price FROM sales)) "
+_SALES_TERTILE = ("WITH p AS (SELECT price, ntile(3) OVER (ORDER BY price) AS t "
+                  "FROM (SELECT DISTINCT price FROM sales)) ")
 
 QUESTIONS: list[Q] = [
     # ---------------------------------------------------------------- the seed (3 products)
@@ -212,7 +213,8 @@ QUESTIONS: list[Q] = [
     Q("variance", "What is the variance of quantity?", "sales", "SELECT var_samp(quantity) FROM sales", V),
     Q("count distinct", "How many distinct products are there?", "sales",
       "SELECT count(DISTINCT product) FROM sales", V),
-    Q("group by one", "Total revenue by region", "sales", "SELECT region, sum(revenue) FROM sales GROUP BY region", ROWS),
+    Q("group by one", "Total revenue by region", "sales",
+      "SELECT region, sum(revenue) FROM sales GROUP BY region", ROWS),
     Q("group by two", "Revenue by region and category", "sales",
       "SELECT region, category, sum(revenue) FROM sales GROUP BY region, category", ROWS),
     Q("top k", "Top five products by revenue", "sales",
@@ -366,8 +368,8 @@ def expected_stats(spec: dict[str, Any], truth: Any) -> dict[str, float]:
         result = stats.pearsonr([float(v) for v in xs], [float(v) for v in ys])
         return {"r": float(result.statistic), "n": len(pairs), "p_value": float(result.pvalue)}
     value, group, table = spec["value"], spec["group"], spec["table"]
-    a, b = ([float(v) for (v,) in truth.execute(f"SELECT {value} FROM {table} WHERE {group} = ? AND {value} IS NOT NULL",
-                                                [g]).fetchall()] for g in (spec["a"], spec["b"]))
+    query = f"SELECT {value} FROM {table} WHERE {group} = ? AND {value} IS NOT NULL"
+    a, b = ([float(v) for (v,) in truth.execute(query, [g]).fetchall()] for g in (spec["a"], spec["b"]))
     return {"welch": float(stats.ttest_ind(a, b, equal_var=False).pvalue),
             "student": float(stats.ttest_ind(a, b, equal_var=True).pvalue),
             "mann-whitney": float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)}
@@ -559,8 +561,74 @@ def test_to_dict_is_json_with_the_contract_keys(datasets: dict[str, Any]) -> Non
     assert answer.chart is None or isinstance(answer.chart, dict)
 
 
-def test_questions_file_lists_every_question() -> None:
-    """tests/ask/analyst_questions.md, the readable list, has every question of QUESTIONS and no other."""
-    text = Path(__file__).with_name("analyst_questions.md").read_text(encoding="utf-8")
-    listed = re.findall(r"^\| (.+?) \| `(\w+)` \|", text, flags=re.M)
-    assert sorted(listed) == sorted((q.question, q.table) for q in QUESTIONS)
+QUESTIONS_FILE = Path(__file__).with_name("analyst_questions.md")
+_CHECKS = {"values": "values", "set": "values, any order", "first": "first value", "rows": "table rows",
+           "ordered": "table rows in order", "numbers": "numbers in the table"}
+_PREAMBLE = """# Analyst suite: the questions
+
+The questions `tests/ask/test_analyst_suite.py` asks `ds.ask`, grouped by kind. Each is checked against SQL written by
+hand in the test and run by plain DuckDB on the fixture file (never through shuxi's planner); correlation and
+two-group questions also have their `stats` checked against SciPy. Generated from the test's `QUESTIONS` list
+(`python tests/ask/test_analyst_suite.py`); `test_questions_file_is_current` keeps the two in step.
+
+Tables (built by `tests/ask/fixtures.py` with fixed seeds):
+
+| table | file | shape |
+|---|---|---|
+| `seed_zh`, `seed_en` | UTF-8 CSV | the seed: products A/B/C, price 100/200/300, 销量/quantity 1000/800/600 |
+| `orders` | GB18030 CSV, Chinese headers | 800 orders 2023-01 … 2024-06: 地区, 城市, 产品, 类别, 单价 ("4999元"), \
+数量 ("1,200"), 销售额, 折扣 ("12.5%"), 日期 ("2024年3月5日"), 客户类型, 是否退货 (是/否), 配送天数, 满意度 |
+| `sales` | Parquet, English headers | 1,500 orders 2023 … 2024: order_date (date), region, product, category, price, \
+quantity, revenue, customer_segment, returned (bool), delivery_days, satisfaction |
+| `medals`, `medals_zh` | UTF-8 CSV | WikiTableQuestions-style medal table (Tokyo 2020 top 12, file order = rank) |
+
+Checks: *values*: `answer.values` equals the truth's cells; *table rows*: some columns of `answer.table` hold
+exactly the truth's rows (extra columns allowed; numbers within 1e-9 relative; tier labels may read 高档 for 高 or
+middle for medium; periods may be shown as dates, 2024-03, 2024-Q1 or 2024); *first value*: the first driver named;
+*numbers in the table*: every quantile appears among the answer's numbers (and a histogram in `stats`, if any, has
+the bin counts DuckDB finds). Every answer must also serialise with `json.dumps(answer.to_dict())`, and its text
+must be in the question's language.
+
+Outside the list (separate tests):
+
+- A column that does not exist ("What is the average profit by region?", "各地区的平均利润是多少") raises
+  `shuxi.PlanError` whose message names real columns.
+- A question that cannot be parsed ("asdf qwer zxcv", "今天天气怎么样？") raises `shuxi.PlanError` offering at least
+  three example questions, each of which is then asked and answered.
+- Filters that match nothing ("华东地区单价超过10万元的订单有多少笔", "How many orders from the East region have a
+  price above 100000?") answer `[0]`, and the text names the condition.
+- The seed's correlation text says 负相关 / negative and never 正相关 / positive, with r = −1 and n = 3 in `stats`;
+  the seed's tiers leave the variance empty and say why.
+- `answer.to_dict()` is JSON with the contract's keys.
+"""
+
+
+def render_questions_file() -> str:
+    """tests/ask/analyst_questions.md: counts by kind and language, then each kind's questions with their SQL."""
+    groups: dict[str, list[Q]] = {}
+    for q in QUESTIONS:
+        groups.setdefault(q.kind.split(" (")[0], []).append(q)
+    zh = sum(q.language == "zh" for q in QUESTIONS)
+    lines = [_PREAMBLE, f"**{len(QUESTIONS)} questions: {zh} Chinese, {len(QUESTIONS) - zh} English.**", "",
+             "| kind | zh | en |", "|---|---|---|"]
+    for kind, qs in groups.items():
+        n_zh = sum(q.language == "zh" for q in qs)
+        lines.append(f"| {kind} | {n_zh} | {len(qs) - n_zh} |")
+    for kind, qs in groups.items():
+        lines += ["", f"## {kind}", "", "| question | table | detail | check | truth SQL |", "|---|---|---|---|---|"]
+        for q in qs:
+            check = _CHECKS[q.expect.how] + (" + SciPy stats" if q.expect.stats.get("test") in ("pearson", "two_groups")
+                                             else "")
+            sql = " ".join(q.truth.split()).replace("|", "\\|")
+            detail = q.kind[len(kind):].strip(" ()")
+            lines.append(f"| {q.question} | `{q.table}` | {detail} | {check} | `{sql}` |")
+    return "\n".join(lines) + "\n"
+
+
+def test_questions_file_is_current() -> None:
+    """The readable list is generated from QUESTIONS; regenerate with `python tests/ask/test_analyst_suite.py`."""
+    assert QUESTIONS_FILE.read_text(encoding="utf-8") == render_questions_file()
+
+
+if __name__ == "__main__":
+    QUESTIONS_FILE.write_text(render_questions_file(), encoding="utf-8")
