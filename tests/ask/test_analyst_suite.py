@@ -461,6 +461,11 @@ def test_analyst_question(q: Q, datasets: dict[str, Any], truth: Any) -> None:
     problem = answer_problem(q, answer, truth)
     assert problem is None, f"{q.question!r} on {q.table}: {problem}\nSQL: {answer.sql}"
     json.dumps(answer.to_dict(), ensure_ascii=False)  # every answer serialises (dates, decimals, NaN included)
+    # The SQL shown is the SQL that ran: plain DuckDB on the same data gives the answer's table back. (A drivers
+    # answer runs a query per candidate column, so its one SQL string cannot reproduce the whole ranking.)
+    if not q.kind.startswith("drivers"):
+        shown = truth.sql(answer.sql).to_arrow_table()
+        assert fx.table_contains(shown, answer.table, ordered=True) is None, f"{answer.sql}\ngives {shown}"
     # The text is in the question's language (English tables' answers to English questions carry no Chinese).
     if q.language == "zh":
         assert CJK.search(answer.text), answer.text
@@ -586,8 +591,8 @@ Checks: *values*: `answer.values` equals the truth's cells; *table rows*: some c
 exactly the truth's rows (extra columns allowed; numbers within 1e-9 relative; tier labels may read 高档 for 高 or
 middle for medium; periods may be shown as dates, 2024-03, 2024-Q1 or 2024); *first value*: the first driver named;
 *numbers in the table*: every quantile appears among the answer's numbers (and a histogram in `stats`, if any, has
-the bin counts DuckDB finds). Every answer must also serialise with `json.dumps(answer.to_dict())`, and its text
-must be in the question's language.
+the bin counts DuckDB finds). Every answer must also serialise with `json.dumps(answer.to_dict())`, its text
+must be in the question's language, and its `sql`, run by plain DuckDB, must give back its table (drivers aside).
 
 Outside the list (separate tests):
 
