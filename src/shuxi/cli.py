@@ -182,7 +182,7 @@ def ask(data: DataArg,
 def demo(rows: Annotated[int, typer.Option("--rows", min=1, help="Orders to generate.")] = 1_000_000,
          out: Annotated[Optional[Path], typer.Option("--out", help="Where to write the demo Parquet file (default: the shuxi cache).")] = None,
          engine: EngineOpt = None) -> None:
-    """Build a realistic sales data set and run the seed analysis on it: price tiers and the price–quantity correlation.
+    """Build a realistic sales data set and ask it six questions in Chinese and English, the seed analysis included.
 
     Example: shuxi demo --rows 10000000
     """
@@ -193,14 +193,11 @@ def _run_demo(rows: int, out: Path | None, engine: EngineChoice | None) -> None:
     import time
 
     from rich.console import Console
-    from rich.panel import Panel
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.syntax import Syntax
 
     import shuxi
     from shuxi.config import load_settings
-    from shuxi.demo import demo_path, generate_sales, seed_plans, seed_table
-    from shuxi.render import format_cell, rich_table
+    from shuxi.demo import DEMO_QUESTIONS, SEED_QUESTIONS, demo_path, generate_sales, seed_table
 
     console = Console()
     settings = load_settings({"engine": engine.value if engine else None})
@@ -220,30 +217,26 @@ def _run_demo(rows: int, out: Path | None, engine: EngineChoice | None) -> None:
     else:
         console.print(f"Using {rows:,} demo orders in {path}")
 
-    def show(ds: Any, title: str) -> None:
-        tiers, correlation = seed_plans(ds.name)
-        for plan, heading in ((tiers, "Price tiers (tertiles of product prices): orders, mean and variance of quantity"),
-                              (correlation, "Correlation between price and quantity")):
+    charts = (path.parent if out is None else Path(out).parent) / "charts"
+    charts.mkdir(parents=True, exist_ok=True)
+
+    def show(ds: Any, questions: list[str], title: str, prefix: str) -> None:
+        for i, question in enumerate(questions, 1):
             started = time.perf_counter()
-            result = ds.run(plan)
+            answer = ds.ask(question)
             elapsed = time.perf_counter() - started
             console.rule(f"[bold]{title}[/]")
-            console.print(heading)
-            console.print(rich_table(result))
-            console.print(Syntax(ds.compile(plan, pretty=True), "sql", word_wrap=True))
-            console.print(f"[dim]{elapsed * 1000:.0f} ms on {ds.engine.name}[/]")
-            if plan.kind == "correlate":
-                r = result.column("r")[0].as_py()
-                n = result.column("n")[0].as_py()
-                if r is not None:
-                    sign = "negative: quantity falls as price rises" if r < 0 else "positive: quantity rises with price"
-                    console.print(Panel(f"r = {format_cell(round(r, 4))} over n = {format_cell(n)} rows — the relationship is {sign}."))
+            console.print(answer)
+            line = f"[dim]{elapsed * 1000:.0f} ms on {ds.engine.name}"
+            if answer.chart is not None:
+                written = answer.save_chart(charts / f"{prefix}{i}.png", overwrite=True)
+                line += f"; chart: {written}"
+            console.print(line + "[/]")
 
     with shuxi.open(path, engine=engine.value if engine else None) as ds:
-        show(ds, f"{ds.name} ({rows:,} orders)")
+        show(ds, DEMO_QUESTIONS, f"{ds.name} ({rows:,} orders)", "orders-")
     with shuxi.open(seed_table(), name="seed", engine=engine.value if engine else None) as ds:
-        show(ds, "Seed scenario: products A/B/C at 100/200/300 selling 1000/800/600")
-        console.print("[dim]One product per tier: the variance of a group of one is undefined (NULL), not 0.[/]")
+        show(ds, SEED_QUESTIONS, "Seed scenario: products A/B/C at 100/200/300 selling 1000/800/600", "seed-")
 
 
 # -- commands that live with their library layer ----------------------------------------------------
@@ -260,6 +253,9 @@ app.add_typer(_text_app, name="text")
 from shuxi.lm.cli import app as _lm_app  # noqa: E402
 
 app.add_typer(_lm_app, name="lm")
+from shuxi.insight.cli import app as _stats_app  # noqa: E402
+
+app.add_typer(_stats_app, name="stats")
 
 
 def main() -> None:

@@ -151,6 +151,22 @@ def seed_plans(table: str, *, price: str = "price", quantity: str = "quantity", 
     return tiers, correlation
 
 
+#: What `shuxi demo` asks of the generated orders, in both languages, the seed analysis included.
+DEMO_QUESTIONS = [
+    "按价格把产品分成高、中、低三档，每档销量的平均值和方差",
+    "what is the correlation between price and quantity",
+    "哪个地区的销售额最高",
+    "monthly revenue trend in 2024",
+    "各品类的销售额占比",
+    "compare the average rating between online and app",
+]
+#: And of the seed scenario's three products, where the source article got the sign wrong.
+SEED_QUESTIONS = [
+    "按价格把产品分成高、中、低三档，每档销量的平均值和方差",
+    "价格和销量是正相关还是负相关",
+]
+
+
 def seed_table() -> pa.Table:
     """The scenario from the article shuxi answers correctly: three products, sales fall as price rises."""
     return pa.table({"product": ["A", "B", "C"], "price": [100, 200, 300], "quantity": [1000, 800, 600]})

@@ -112,13 +112,21 @@ def test_demo_runs_the_seed_analysis(tmp_path: Path) -> None:
     done = _run(["demo", "--rows", "20000", "--out", str(out)], tmp_path)
     assert done.returncode == 0, done.stderr
     assert out.exists()
-    # The seed scenario: one product per tier, means 1000/800/600, variance undefined, r = -1.
-    seed = done.stdout.split("Seed scenario", 1)[1]
-    for label, mean in (("low", "1000"), ("middle", "800"), ("high", "600")):
-        line = next(line for line in seed.splitlines() if f" {label} " in line)
-        assert mean in line and "NULL" in line
-    assert "r = -1 over n = 3 rows" in " ".join(seed.split())
-    assert "negative" in seed
+    from shuxi.demo import DEMO_QUESTIONS, SEED_QUESTIONS
+
+    text = " ".join(done.stdout.split())
+    for question in DEMO_QUESTIONS + SEED_QUESTIONS:
+        assert question in text, question
+    # The demo writes the charts it mentions, as real PNG files.
+    charts = sorted((tmp_path / "charts").glob("*.png"))
+    assert len(charts) >= 4 and all(c.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for c in charts)
+    assert str(charts[0]) in done.stdout.replace("\n", "")
+    # The seed scenario: one product per tier, means 1,000/800/600, variance undefined, r = -1, negative.
+    seed = text.split("Seed scenario", 1)[1]
+    for label, mean in (("低", "1,000"), ("中", "800"), ("高", "600")):
+        assert f"{label}档：行数1，quantity的平均值{mean}，方差无定义" in seed.replace(" ", "").replace("│", ""), seed
+    answer = seed.split(SEED_QUESTIONS[1], 1)[1]
+    assert "r = -1.000" in answer and "负相关" in answer and "正相关" not in answer
     # The demo never overwrites a file.
     again = _run(["demo", "--rows", "20000", "--out", str(out)], tmp_path)
     assert again.returncode == 2 and "already exists" in again.stderr

@@ -36,10 +36,22 @@ def cell(value: Any, language: str) -> str:
     return str(value)
 
 
+def period(value: Any, grain: str | None, language: str) -> str:
+    """A truncated date as people name the period: 2024, 2024 Q1 / 2024年第1季度, 2024-03 / 2024年3月."""
+    if not isinstance(value, dt.date) or grain in (None, "day", "week"):
+        return cell(value, language)
+    if grain == "year":
+        return f"{value.year}年" if language == "zh" else str(value.year)
+    if grain == "quarter":
+        q = (value.month - 1) // 3 + 1
+        return f"{value.year}年第{q}季度" if language == "zh" else f"{value.year} Q{q}"
+    return f"{value.year}年{value.month}月" if language == "zh" else f"{value.year}-{value.month:02d}"
+
+
 def measure_label(m: Measure, language: str) -> str:
     if language == "zh":
         if m.agg == "count":
-            return "数量" if m.column is None else f"{m.column}的个数"
+            return "行数" if m.column is None else f"{m.column}的个数"
         if m.agg == "count_distinct":
             return f"不同{m.column}的个数"
         label = f"{m.column}的{AGG_ZH[m.agg]}"
@@ -131,11 +143,17 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
     lead = next((m for m in plan.measures if m.of_total), None) or (plan.measures[-1] if plan.kind == "group" and
                                                                    plan.measures[0].agg == "count" and len(plan.measures) > 1
                                                                    else plan.measures[0])
+    if plan.kind == "compare":
+        lead = next((m for m in plan.measures if m.agg == "mean"), lead)
+    grain = plan.dimensions[0].grain
     if not rows:
         return f"没有结果{where}。" if zh else f"No groups{where}."
 
+    def key_of(r: dict[str, Any], d: str) -> str:
+        return period(r[d], grain, lang) if d == dim_names[0] and grain else cell(r[d], lang)
+
     def item(r: dict[str, Any]) -> str:
-        key = " / ".join(cell(r[d], lang) for d in dim_names)
+        key = " / ".join(key_of(r, d) for d in dim_names)
         value = format_percent(r[lead.name], lang) if lead.of_total else cell(r[lead.name], lang)
         return f"{key}：{value}" if zh else f"{key}: {value}"
 
@@ -168,12 +186,12 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
             d = dim_names[0]
             if zh:
                 grain_zh = {"year": "年", "quarter": "季度", "month": "月", "week": "周", "day": "日"}[grain]
-                return (f"按{grain_zh}看{label}{where}：从{cell(first[d], lang)}的{cell(first[lead.name], lang)}到"
-                        f"{cell(last[d], lang)}的{cell(last[lead.name], lang)}，最高是{cell(top[d], lang)}"
-                        f"（{cell(top[lead.name], lang)}），最低是{cell(low[d], lang)}（{cell(low[lead.name], lang)}），共{len(rows)}期。")
-            return (f"{label.capitalize()} by {grain}{where}: from {cell(first[lead.name], lang)} in {cell(first[d], lang)} to "
-                    f"{cell(last[lead.name], lang)} in {cell(last[d], lang)}; highest {cell(top[lead.name], lang)} in "
-                    f"{cell(top[d], lang)}, lowest {cell(low[lead.name], lang)} in {cell(low[d], lang)} ({len(rows)} periods).")
+                return (f"按{grain_zh}看{label}{where}：从{key_of(first, d)}的{cell(first[lead.name], lang)}到"
+                        f"{key_of(last, d)}的{cell(last[lead.name], lang)}，最高是{key_of(top, d)}"
+                        f"（{cell(top[lead.name], lang)}），最低是{key_of(low, d)}（{cell(low[lead.name], lang)}），共{len(rows)}期。")
+            return (f"{label.capitalize()} by {grain}{where}: from {cell(first[lead.name], lang)} in {key_of(first, d)} to "
+                    f"{cell(last[lead.name], lang)} in {key_of(last, d)}; highest {cell(top[lead.name], lang)} in "
+                    f"{key_of(top, d)}, lowest {cell(low[lead.name], lang)} in {key_of(low, d)} ({len(rows)} periods).")
     if plan.kind == "compare" and "text" in stats:
         return (f"{label}{where}：{listing}。" if zh else f"{label.capitalize()}{where}: {listing}.") + " " + stats["text"]
     if plan.kind == "tiers":
