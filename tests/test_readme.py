@@ -34,6 +34,7 @@ OWN_TESTS = {
     "## Text classification": "tests/text/test_readme_text.py",
     "## Language models": "tests/lm/test_readme_lm.py",
     "## Profile and clean": "tests/profile/test_readme_profile.py",
+    "## Statistics and charts": "tests/insight/test_readme_insight.py",
 }
 
 

@@ -55,18 +55,7 @@ def spearman_query(
 
 
 def spearman(ds: Dataset, x: str, y: str, *, where: exp.Expression | None = None) -> Correlation:
-    """Spearman's ρ of two columns of ``ds``, tested (p-value, approximate 95% CI) — see :func:`spearman_query`."""
-    import pyarrow as pa
+    """Spearman's ρ of two numeric columns of ``ds``, tested (p-value, approximate 95% CI)."""
+    from shuxi.insight.correlation import correlate
 
-    from shuxi.errors import PlanError
-    from shuxi.insight.drivers import check_columns, is_numeric_type
-    from shuxi.insight.stats import correlation_test
-
-    check_columns(ds, [x, y])
-    for name in (x, y):
-        kind = ds.schema.field(name).type
-        if not (is_numeric_type(kind) or pa.types.is_boolean(kind)):
-            raise PlanError(f"Cannot rank {name!r} for a Spearman correlation: it holds {kind}, not numbers.",
-                            hint="Pick two numeric columns.")
-    row = ds.engine.execute(spearman_query(ds.name, x, y, where=where), limit=1).to_pylist()[0]
-    return correlation_test(row["r"], int(row["n"] or 0), method="spearman")
+    return correlate(ds, x, y, method="spearman", where=where)
