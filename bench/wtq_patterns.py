@@ -139,8 +139,8 @@ def relations(ex: Example, table: Table) -> set[str]:
     cell_set = {c for row in rows for c in row}
     if all(t in cell_set for t in targets):
         found.add("cell")
-    elif all(any(t and t in c for c in cell_set) for t in targets):
-        found.add("part of a cell")
+    elif all(_target_number([t]) is None and len(t) >= 2 and any(t in c for c in cell_set) for t in targets):
+        found.add("part of a cell")  # numbers are left out: "2" is part of too many cells to mean anything
     if all(t in {normalize(h) for h in table.header} for t in targets):
         found.add("header")
     if len(targets) == 1 and targets[0] in ("yes", "no"):
@@ -264,7 +264,7 @@ def cell_shape(text: str) -> str | None:
 def table_facts(tables: dict[str, Table]) -> list[str]:
     shapes: collections.Counter[str] = collections.Counter()
     cells = 0
-    first_label = first_index = date_tables = 0
+    first_label = first_index = first_year = date_tables = 0
     date_cols = cols = rows = 0
     for table in tables.values():
         rows += len(table.rows)
@@ -275,11 +275,15 @@ def table_facts(tables: dict[str, Table]) -> list[str]:
                 shape = cell_shape(c)
                 if shape:
                     shapes[shape] += 1
-        first = [r[0] for r in table.rows] if table.header else []
+        first = [r[0].strip() for r in table.rows] if table.header else []
         head = normalize(table.header[0]) if table.header else ""
-        if first and (head in ("rank", "#", "no", "pos", "position", "place", "number", "n", "no.", "")
-                      or all(cell_number(c) is not None and re.fullmatch(r"\d+\.?", c.strip()) for c in first)):
+        small = [int(c.strip(".=T")) for c in first if re.fullmatch(r"T?\d{1,3}\.?=?", c)]
+        years = [c for c in first if re.fullmatch(r"(1[6-9]|20)\d\d([-–/]\d{2,4})?", c)]
+        if first and (re.search(r"\b(rank|no|pos|position|place|#|rk|pick|n|number)\b|^#|^$", head)
+                      or (len(small) >= 0.8 * len(first) and min(small) <= 1)):
             first_index += 1
+        elif first and (re.search(r"\b(year|season|date)s?\b", head) or len(years) >= 0.8 * len(first)):
+            first_year += 1
         elif first and len(set(first)) == len(first) and sum(cell_number(c) is None for c in first) >= 0.8 * len(first):
             first_label += 1
         has_date = False
@@ -293,6 +297,7 @@ def table_facts(tables: dict[str, Table]) -> list[str]:
     n = len(tables)
     out = [f"{n} tables, {rows / n:.1f} rows and {cols / n:.1f} columns on average, {cells} cells",
            f"first column is a row index (Rank/No./#/Pos or 1, 2, 3…): {first_index / n:.0%} of tables",
+           f"first column is a year/season/date (chronological table): {first_year / n:.0%} of tables",
            f"first column is a unique text label (names, titles): {first_label / n:.0%} of tables",
            f"columns that are mostly full dates: {date_cols} of {cols} ({date_cols / cols:.1%}); tables with one: "
            f"{date_tables / n:.0%}",
@@ -312,8 +317,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--examples", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--facts-only", action="store_true", help="print only the table facts")
     args = parser.parse_args(argv)
     examples = read_examples(args.data / "random-split-1-train.tsv")
+    if args.facts_only:
+        for line in table_facts({ex.context: load_table(args.data / ex.context) for ex in examples}):
+            print(line)
+        return 0
     rng = random.Random(args.seed)
     compiled = {name: re.compile(p) for name, p in PATTERNS.items()}
     tables = {ex.context: load_table(args.data / ex.context) for ex in examples}
