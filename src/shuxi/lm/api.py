@@ -1,0 +1,204 @@
+"""The library behind ``shuxi lm``: train, fine-tune, distil, evaluate and generate (scoring is in ``scoring.py``)."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+from shuxi.errors import ConfigError, DataError
+from shuxi.lm.model import LanguageModel, load
+
+#: Files a model folder may hold; only these are replaced by ``overwrite=True``.
+MODEL_FILES = ("lm.json", "tokenizer.json", "model.safetensors", "state.safetensors", "state.json", "ngram.npz")
+
+
+def _as_model(model: LanguageModel | str | Path) -> LanguageModel:
+    return model if isinstance(model, LanguageModel) else load(model)
+
+
+def _prepare_out(out: str | Path, *, resume: bool, overwrite: bool) -> Path:
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder} is a file; --out must be a folder.", path=str(folder))
+    existing = [f for f in folder.iterdir()] if folder.is_dir() else []
+    if resume:
+        if not (folder / "state.json").is_file():
+            raise DataError(f"There is no training run to resume in {folder}.", path=str(folder),
+                            hint="Drop --resume to start a new run.")
+        return folder
+    if existing:
+        ours = [f for f in existing if f.name in MODEL_FILES]
+        if not overwrite or len(ours) != len(existing):
+            raise DataError(f"{folder} already exists and is not empty.", path=str(folder),
+                            hint="Pass --resume to continue its training, --overwrite to replace a model folder, "
+                                 "or choose a new --out.")
+        for f in ours:
+            f.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Literal["ngram", "gpt"] = "gpt",
+          order: int = 6, tokenizer: Literal["char", "bpe"] = "char", vocab_size: int | None = None,
+          n_layer: int = 4, n_head: int = 4, n_embd: int = 128, block_size: int = 64, dropout: float = 0.0,
+          position: Literal["learned", "sinusoidal"] = "learned", batch_size: int = 12, max_iters: int = 2000,
+          lr: float = 1e-3, warmup_iters: int = 100, grad_accum: int = 1, eval_interval: int = 250,
+          eval_iters: int = 20, time_budget: float | None = None, seed: int = 1337,
+          init_from: str | Path | None = None, resume: bool = False, overwrite: bool = False,
+          progress: bool = True, threads: int | None = None, teacher: str | Path | LanguageModel | None = None, alpha: float = 0.5,
+          temperature: float = 2.0) -> LanguageModel:
+    """Train a language model on a text file (or the column ``text`` of a table) and save it into ``out``.
+
+    ``arch="ngram"`` fits an interpolated modified Kneser–Ney model of ``order``; ``arch="gpt"`` trains a
+    Transformer (nanoGPT's CPU recipe by default). ``init_from`` fine-tunes an existing GPT folder on the new
+    corpus (its tokenizer and architecture are kept); ``resume`` continues the run saved in ``out``.
+    ``threads`` (or ``SHUXI_THREADS``) sets PyTorch's thread count; on a busy machine 1 is often fastest.
+
+    >>> lm = shuxi.lm.train("shakespeare.txt", arch="ngram", order=6, out="shakespeare-6gram")
+    """
+    from shuxi.lm.corpus import encode_corpus, fit_tokenizer, read_corpus, split_ids
+
+    if arch not in ("ngram", "gpt"):
+        raise ConfigError(f"Unknown architecture {arch!r}.", hint="Choose --arch ngram or --arch gpt.")
+    if arch == "ngram" and (init_from or resume or teacher is not None):
+        raise ConfigError("Fine-tuning, resuming and distillation are for GPT models.",
+                          hint="Train the n-gram model afresh on the new corpus.")
+    folder = _prepare_out(out, resume=resume, overwrite=overwrite)
+    data = read_corpus(corpus, text=text)
+    base: LanguageModel | None = None
+    if resume:
+        base = load(folder) if (folder / "lm.json").is_file() else None
+    if init_from is not None:
+        base = _as_model(init_from)
+        if base.arch != "gpt":
+            raise ConfigError(f"{init_from} is an n-gram model; only GPT models can be fine-tuned.",
+                              hint="Train an n-gram model afresh on the new corpus.")
+    teacher_lm = _as_model(teacher) if teacher is not None else None
+    if teacher_lm is not None and teacher_lm.arch != "gpt":
+        raise ConfigError("The teacher must be a GPT model.", hint="Train one with --arch gpt first.")
+    start = time.perf_counter()
+    inherited = base or teacher_lm
+    tok = inherited.tokenizer if inherited is not None else fit_tokenizer(data, tokenizer, vocab_size=vocab_size)
+    lenient = inherited is not None  # a given vocabulary: characters it lacks become <unk>
+    saved_oov = tok.oov
+    tok.oov = lenient
+    try:
+        ids = encode_corpus(data, tok)
+    finally:
+        tok.oov = saved_oov
+    info: dict[str, Any] = {"corpus": data.source, "corpus_kind": data.kind, "characters": data.characters,
+                            "tokenizer": getattr(tok, "kind", tokenizer)}
+    if lenient:
+        info["unknown_tokens"] = int((ids == 1).sum())
+    if arch == "ngram":
+        return _train_ngram(ids, tok, order=order, folder=folder, info=info, started=start)
+
+    from shuxi.lm.gpt import GPT, GPTConfig
+    from shuxi.lm.training import TrainConfig, fit_gpt
+
+    cfg = TrainConfig(batch_size=batch_size, max_iters=max_iters, lr=lr, warmup_iters=min(warmup_iters, max_iters),
+                      grad_accum=grad_accum, eval_interval=eval_interval, eval_iters=eval_iters,
+                      time_budget=time_budget, seed=seed, alpha=alpha, temperature=temperature)
+    import torch
+
+    from shuxi.config import load_settings
+
+    threads = threads or load_settings().threads
+    if threads:
+        torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    if base is not None:
+        config = GPTConfig.from_dict(base.net.config.to_dict() | {"dropout": dropout})
+        if resume:
+            config = base.net.config
+    else:
+        config = GPTConfig(vocab_size=tok.vocab_size, block_size=block_size, n_layer=n_layer, n_head=n_head,
+                           n_embd=n_embd, dropout=dropout, position=position)
+    if teacher_lm is not None and config.block_size > teacher_lm.net.config.block_size:
+        raise ConfigError(f"The student's block size {config.block_size} is longer than the teacher's "
+                          f"{teacher_lm.net.config.block_size}.", hint="Pass a --block-size no larger than the teacher's.")
+    train_ids, val_ids = split_ids(ids, need=config.block_size + 1)
+    net = GPT(config)
+    if init_from is not None and base is not None:
+        net.load_state_dict(base.net.state_dict())
+    info |= {"train_tokens": int(len(train_ids)), "val_tokens": int(len(val_ids)),
+             "training": {k: v for k, v in cfg.__dict__.items()}, "init_from": str(init_from) if init_from else None,
+             "teacher": str(teacher) if teacher is not None and not isinstance(teacher, LanguageModel) else None,
+             "parameters": net.num_params()}
+
+    def save_best(model: Any, val_loss: float, step: int) -> None:
+        LanguageModel(arch="gpt", tokenizer=tok, net=model, info=info | {"best_val_loss": val_loss,
+                                                                          "best_step": step}).save(folder)
+
+    result = fit_gpt(net, train_ids, val_ids, cfg, out=folder, save_best=save_best,
+                     teacher=teacher_lm.net if teacher_lm else None, resume=resume, progress=progress)
+    best = load(folder)
+    (val_nll,) = best.sequence_nll([val_ids.tolist()], batch_size=64)
+    info |= {"best_val_loss": result.best_val_loss, "best_step": best.info.get("best_step"),
+             "val_loss": float(val_nll.mean()), "iters": result.iters, "tokens_per_s": result.tokens_per_s,
+             "train_seconds": result.train_seconds, "history": result.history}
+    best.info = info
+    best.save(folder)
+    return best
+
+
+def _train_ngram(ids: Any, tok: Any, *, order: int, folder: Path, info: dict[str, Any], started: float) -> LanguageModel:
+    from shuxi.lm.corpus import split_ids
+    from shuxi.lm.ngram import KneserNeyLM
+
+    if len(ids) == 0:
+        raise DataError("The corpus has no tokens.", hint="Give a text with some characters in it.")
+    train_ids, val_ids = split_ids(ids, need=1)
+    net = KneserNeyLM(order=order, vocab_size=tok.vocab_size).fit(train_ids)
+    fitted = time.perf_counter() - started
+    val_loss = net.loss(val_ids)
+    info |= {"train_tokens": int(len(train_ids)), "val_tokens": int(len(val_ids)), "order": order,
+             "val_loss": val_loss, "train_seconds": fitted}
+    lm = LanguageModel(arch="ngram", tokenizer=tok, net=net, info=info)
+    lm.save(folder)
+    return lm
+
+
+def distill(teacher: str | Path | LanguageModel, corpus: Any, *, out: str | Path, text: str | None = None,
+            n_layer: int | None = None, n_head: int | None = None, n_embd: int | None = None,
+            block_size: int | None = None, alpha: float = 0.5, temperature: float = 2.0, **options: Any) -> LanguageModel:
+    """Train a smaller GPT (the student) to match ``teacher`` on ``corpus``: loss = α·CE + (1-α)·T²·KL.
+
+    Unset sizes default to half the teacher's layers and embedding width (about a quarter of its parameters);
+    the student shares the teacher's tokenizer.
+    """
+    teacher_lm = _as_model(teacher)
+    if teacher_lm.arch != "gpt":
+        raise ConfigError("Distillation needs a GPT teacher.", hint="Train one with --arch gpt first.")
+    t = teacher_lm.net.config
+    n_head = n_head or max(1, t.n_head // 2)
+    n_embd = n_embd or max(n_head, (t.n_embd // 2) // n_head * n_head)
+    return train(corpus, out=out, text=text, arch="gpt", n_layer=n_layer or max(1, t.n_layer // 2), n_head=n_head,
+                 n_embd=n_embd, block_size=block_size or t.block_size, teacher=teacher_lm, alpha=alpha,
+                 temperature=temperature, **options)
+
+
+def evaluate(model: str | Path | LanguageModel, source: Any, *, text: str | None = None) -> dict[str, Any]:
+    """Loss (nats per token), perplexity, bits per character and token count on a text file or a table column."""
+    from shuxi.lm.corpus import read_corpus
+
+    lm = _as_model(model)
+    data = read_corpus(source, text=text)
+    if data.kind == "text":
+        return lm.evaluate(data.texts[0]) | {"source": data.source}
+    start = lm.row_start
+    rows = [start + lm.encode(row) for row in data.texts]
+    nll = lm.sequence_nll(rows)
+    total = float(sum(float(x.sum()) for x in nll))
+    tokens = sum(len(x) for x in nll)
+    chars = data.characters
+    loss = total / max(tokens, 1)
+    return {"loss": loss, "perplexity": math.exp(loss), "bits_per_char": total / max(chars, 1) / math.log(2),
+            "tokens": tokens, "characters": chars, "arch": lm.arch, "source": data.source}
+
+
+def generate(model: str | Path | LanguageModel, prompt: str = "", **options: Any) -> str:
+    """Text generated after ``prompt`` (options: max_new_tokens, temperature, top_k, top_p, seed, stop, use_cache)."""
+    return _as_model(model).generate(prompt, **options)
