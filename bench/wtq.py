@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -280,8 +281,6 @@ def format_report(report: Report, *, split: str, seed: int, sample: int = 50, tr
 
 def _reason(message: str) -> str:
     """The message with table-specific parts (paths, numbers) cut so similar refusals group together."""
-    import re
-
     message = re.sub(r"(/[^\s'\"]+)+", "<path>", message)
     message = re.sub(r"\d+", "N", message)
     return message[:160]
@@ -320,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not tsv.is_file():
         print(f"error: {tsv} not found; pass --data with the WikiTableQuestions folder", file=sys.stderr)
         return 2
-    if args.limit is not None and args.limit < 1 or args.jobs < 1:
+    if (args.limit is not None and args.limit < 1) or args.jobs < 1:
         print("error: --limit and --jobs must be at least 1", file=sys.stderr)
         return 2
     try:
