@@ -298,7 +298,7 @@ def _fit_neural(kind: str, texts: list[str], y: np.ndarray, val_texts: list[str]
     defaults = {"lr": 2e-3} if kind == "bilstm" else {"lr": 5e-4}
     train = TrainConfig(**{**defaults, "seed": options.seed, "class_weight": options.class_weight,
                            "time_budget": budget, **train_options})
-    return NeuralModel(kind=kind, tokenizer=tokenizer, config=config).fit(  # type: ignore[arg-type]
+    return NeuralModel(kind=kind, tokenizer=tokenizer, config=config, seed=options.seed).fit(  # type: ignore[arg-type]
         texts, y, val_texts=val_texts, val_y=val_y, train=train, progress=options.progress)
 
 
