@@ -191,6 +191,42 @@ def test_higher_rank_means_the_smaller_number(tmp_path: Path) -> None:
         assert ds.ask("Who had the higher rank, Ana or Cy?").values == ["Cy"]
 
 
+# -- summary rows ------------------------------------------------------------------------------------------------
+
+# WikiTableQuestions-style: the last row sums the others.
+MEDALS_WITH_TOTAL = """rank,nation,gold,silver,bronze,total
+1,Norway,5,3,2,10
+2,Chile,2,4,1,7
+3,Peru,1,0,3,4
+,Total,8,7,6,21
+"""
+
+
+@pytest.fixture(scope="module")
+def medals_total(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    path = tmp_path_factory.mktemp("rows_total") / "medals_total.csv"
+    path.write_text(MEDALS_WITH_TOTAL, encoding="utf-8")
+    ds = shuxi.open(str(path))
+    yield ds
+    ds.close()
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What is the total number of bronze medals?", [6]),  # not 12: the Total row is not counted twice
+    ("Which nation is listed last?", ["Peru"]),
+    ("How many gold medals did Chile win?", [2]),
+    ("what nation is ranked after Norway?", ["Chile"]),
+    ("Which nation comes after Peru?", []),  # the Total row is not a nation
+])
+def test_summary_rows_are_not_rows_of_the_table(medals_total: Any, question: str, expected: list[Any]) -> None:
+    answer = medals_total.ask(question)
+    assert first_column(answer) == expected, answer.sql
+
+
+def test_a_summary_row_can_still_be_asked_for(medals_total: Any) -> None:
+    assert medals_total.ask("How many silver medals did Total have?").values == [7]
+
+
 # -- questions that are not about row order stay with the other rules -------------------------------------------
 
 

@@ -72,12 +72,19 @@ RANK_HINTS = ("rank", "place", "position", "pos", "名次", "排名")
 COUNT_WORDS = ["how many", "number of", "count", "多少个", "几个", "多少次", "几次", "多少人", "几人"]
 YES_NO_START = ("is ", "was ", "were ", "are ", "did ", "does ", "do ", "has ", "have ", "had ", "can ", "could ")
 PERSON_HINTS = ("name", "player", "athlete", "driver", "rider", "artist", "winner", "candidate", "member", "person",
-                "nominee", "coach", "manager", "champion", "姓名", "名字", "选手", "运动员")
+                "nominee", "coach", "manager", "champion", "team", "opponent", "club", "nation", "country", "姓名", "名字",
+                "选手", "运动员", "球队", "国家")
+#: Words right before the noun that names the column asked for ("which team …", "what year …", "哪个国家").
+ASK_WORDS = ["which", "what", "whose", "name the", "list the", "哪个", "哪一个", "哪位", "哪支", "哪", "什么"]
+#: Labels of summary rows ("Total" at the bottom of a medal table): not rows of the table's own kind.
+SUMMARY_LABELS = ("total", "totals", "grand total", "total:", "totals:", "合计", "总计", "共计", "总和")
+TOTAL_WORDS = ["total number of", "the total of", "total", "sum of", "in total", "altogether", "combined", "in all",
+               "how many", "how much", "总数", "一共", "总共", "合计", "总计", "加起来"]
 
 
 def row_rule(ctx: Context) -> Plan | None:
     """The Plan for a row-order question, or None."""
-    for rule in (_difference, _which_greater, _neighbour, _first_last):
+    for rule in (_difference, _which_greater, _neighbour, _first_last, _column_total):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -98,11 +105,12 @@ def _first_last(ctx: Context) -> Plan | None:
         return None
     if ctx.zh and word in ("最后", "最前") and ctx.mentioned("number"):
         return None  # "最后的销售额" reads as the latest value over time; leave it to the other rules
-    asked = _asked_columns(ctx) or _label_columns(ctx)
+    asked = _wh_column(ctx) or _asked_columns(ctx) or _label_columns(ctx)
     if not asked:
         return None
     limit = _count_after(ctx, span) or 1
-    return _plan(ctx, "lookup", select=asked[:1], order=[Order(by=ROW, desc=last)], limit=limit)
+    filters = [*ctx.filters, *_not_summary(ctx)]
+    return _plan(ctx, "lookup", select=asked[:1], filters=filters, order=[Order(by=ROW, desc=last)], limit=limit)
 
 
 def _neighbour(ctx: Context) -> Plan | None:
@@ -126,8 +134,10 @@ def _neighbour(ctx: Context) -> Plan | None:
     if anchor is None:
         return None
     where = [Filter(column=anchor.column, op="=", value=anchor.value)]
-    asked = [c for c in _asked_columns(ctx) if c != anchor.column] or [anchor.column]
-    return _plan(ctx, "lookup", filters=[], select=asked[:1], anchor=RowAnchor(where=where, offset=offset))
+    # "what nation is ranked after Russia" asks for the nation; "which album was released before …", where
+    # "album" names no column, for the anchor's own column.
+    asked = _wh_column(ctx) or [anchor.column]
+    return _plan(ctx, "lookup", filters=_not_summary(ctx), select=asked[:1], anchor=RowAnchor(where=where, offset=offset))
 
 
 def _difference(ctx: Context) -> Plan | None:
@@ -186,6 +196,46 @@ def _which_greater(ctx: Context) -> Plan | None:
     return _plan(ctx, "lookup", filters=filters, select=[column], order=[Order(by=measured, desc=desc)], limit=1)
 
 
+def _column_total(ctx: Context) -> Plan | None:
+    """"What is the total number of bronze medals?", "how many gold medals did China win?", "铜牌一共多少枚".
+
+    The sum of a number column the question counts in, leaving out a summary row ("Total") the table may end with,
+    which would count everything twice.
+    """
+    other_kinds = (lx.GROUP_WORDS + lx.COMPARE_WORDS + lx.SHARE_WORDS + lx.TREND_WORDS + lx.RANK_WORDS + lx.HIGH_WORDS
+                   + lx.LOW_WORDS + lx.CORRELATE_WORDS + lx.DISTRIBUTION_WORDS + lx.TIER_WORDS)
+    if ctx.has(other_kinds) or ctx.has(["average", "mean", "平均", "per", "每"]) or _value_pair(ctx) is not None:
+        return None
+    nums = ctx.mentioned("number")
+    totals = ctx.word_spans(TOTAL_WORDS)
+    if len(nums) > 1:  # "the total number of bronze medals" in a table with a "total" column means bronze
+        nums = [n for n in nums if not any(s.first <= n[2].span.first and n[2].span.last <= s.last for _, s in totals)]
+    if len(nums) != 1:
+        return None
+    _, column, mention = nums[0]
+    if _non_additive(column):
+        return None
+    near = [w for w, s in totals
+            if 0 <= mention.span.first - s.last <= 2 or 0 <= s.first - mention.span.last <= 2]
+    if not near:
+        return None
+    counted = _column_is_counted(ctx, mention.span)
+    if ctx.has(["how many", "how much"]) and not ctx.has(["in total", "altogether", "combined", "in all", "total"]) \
+            and not counted:
+        return None
+    summary = _not_summary(ctx)
+    if not summary and not counted:
+        return None  # a plain "total revenue" is the aggregate rule's
+    filters = [*ctx.filters, *summary]
+    return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="sum", column=column)])
+
+
+def _column_is_counted(ctx: Context, span: Span) -> bool:
+    """"how many gold medals": the number column follows "how many" directly (a quantity, not a row count)."""
+    words = ["how many", "how much", "number of", "total number of", "一共多少", "总共多少", "多少"]
+    return any(0 <= span.first - s.last <= 1 for _, s in ctx.word_spans(words))
+
+
 # -- pieces ------------------------------------------------------------------------------------------------
 
 
@@ -221,6 +271,28 @@ def _asked_columns(ctx: Context) -> list[str]:
     for _, column, _ in ctx.mentioned("text", "number", "date", "bool"):
         if column not in filtered and column not in out:
             out.append(column)
+    return out
+
+
+def _wh_column(ctx: Context) -> list[str]:
+    """The column named right after "which"/"what"/"哪个" ("which team", "what year", "哪个国家"), if any."""
+    for _, span in ctx.word_spans(ASK_WORDS):
+        for _, column, m in ctx.mentioned("text", "number", "date", "bool", free=False):
+            if 0 <= m.span.first - span.last <= 1:
+                return [column]
+    return []
+
+
+def _not_summary(ctx: Context) -> list[Filter]:
+    """Conditions leaving out summary rows ("Total", "合计"), unless the question names one."""
+    named = {str(v.value).strip().lower() for v in ctx.values}
+    out = []
+    for key, owners in ctx.index.values.items():
+        if " ".join(key) not in SUMMARY_LABELS and "".join(key) not in SUMMARY_LABELS:
+            continue
+        for column, value in owners:
+            if ctx.kind_of(column) == "text" and str(value).strip().lower() not in named:
+                out.append(Filter(column=column, op="!=", value=value))
     return out
 
 
