@@ -21,7 +21,9 @@ CODES = ("DUPLICATES", "MISSING", "MIXED_TYPES", "UNITS_IN_NUMBERS", "NUMBERS_AS
 ZEROS_SHARE = 0.10
 SKEW_LIMIT = 5.0
 IMBALANCE_SHARE = 0.90
+#: HIGH_CARDINALITY: a text category with more than 1,000 distinct values, or more than 50 that are over half its rows.
 HIGH_CARDINALITY = 50
+HIGH_CARDINALITY_ABSOLUTE = 1_000
 HIGH_CORRELATION = 0.9
 #: A column mixes kinds when at least two kinds (number, date, text) each hold this share of its cells.
 MIXED_SHARE = 0.05
@@ -129,13 +131,15 @@ def _column_alerts(col: ColumnProfile, rows: int) -> list[Alert]:
                          estimated=col.top_values_sampled))
     if col.infinite:
         out.append(Alert("INFINITE", [name], col.infinite, f"{name} has {col.infinite:,} infinite values (±inf).", ["inf"]))
-    if col.outliers and col.outliers.get("far") and col.outliers.get("robust_z") and col.count:
+    if col.outliers and col.outliers.get("far") and col.count:
         far = col.outliers["far"]
         if far / col.count <= OUTLIER_SHARE:
             low, high = col.outliers["far_fences"]
+            scale = " on the log scale" if col.outliers.get("log_scale") else ""
+            robust = f"; {col.outliers['robust_z']:,} have a robust z-score above 3.5" if col.outliers.get("robust_z") is not None else ""
             out.append(Alert("OUTLIERS", [name], far,
-                             f"{name}: {far:,} values lie beyond 3×IQR (below {low:.4g} or above {high:.4g}); "
-                             f"{col.outliers['robust_z']:,} have a robust z-score above 3.5.", col.outliers.get("examples", [])))
+                             f"{name}: {far:,} values lie beyond 3×IQR{scale} (below {low:.4g} or above {high:.4g}){robust}.",
+                             col.outliers.get("examples", [])))
     if col.distinct == 1 and present and col.distinct_exact:
         value = col.top_values[0][0] if col.top_values else None
         out.append(Alert("CONSTANT", [name], present, f"{name} has a single value ({value!r}) in every present cell.", [value]))
@@ -144,14 +148,20 @@ def _column_alerts(col: ColumnProfile, rows: int) -> list[Alert]:
     if col.skewness is not None and abs(col.skewness) >= SKEW_LIMIT:
         out.append(Alert("SKEWED", [name], present, f"{name} is highly skewed (skewness {col.skewness:.2f}); consider a log scale.",
                          [col.quantiles.get("0.5"), col.max]))
-    if col.semantic_type in ("category", "boolean") and col.distinct_exact and col.distinct and col.distinct > 1 and col.top_values:
+    if col.true_count is not None and present:
+        counts = sorted([("true", col.true_count), ("false", present - col.true_count)], key=lambda vc: -vc[1])
+        if counts[1][1] and counts[0][1] / present >= IMBALANCE_SHARE:
+            out.append(Alert("IMBALANCE", [name], counts[1][1], f"{name} is imbalanced: {counts[0][1] / present:.1%} of values are {counts[0][0]}.",
+                             [counts[0][0], counts[1][0]]))
+    elif col.semantic_type in ("category", "boolean") and col.distinct_exact and col.distinct and col.distinct > 1 and col.top_values:
         top_value, top_count = col.top_values[0]
         total = sum(c for _, c in col.top_values) if col.distinct <= len(col.top_values) else present
         if total and top_count / total >= IMBALANCE_SHARE:
             out.append(Alert("IMBALANCE", [name], total - top_count,
                              f"{name} is imbalanced: {top_count / total:.1%} of values are {top_value!r}; the other {col.distinct - 1} share "
                              f"{total - top_count:,} rows.", [v for v, _ in col.top_values[:4]]))
-    if (col.physical_type == "text" and col.semantic_type in ("category", "free_text") and col.distinct and col.distinct > HIGH_CARDINALITY
+    if (col.physical_type == "text" and col.semantic_type in ("category", "free_text") and col.distinct
+            and (col.distinct > HIGH_CARDINALITY_ABSOLUTE or (col.distinct > HIGH_CARDINALITY and col.distinct > present * 0.5))
             and (col.mean_length or 0) < 20 and col.distinct < present * 0.99):
         approx = "" if col.distinct_exact else "about "
         out.append(Alert("HIGH_CARDINALITY", [name], present, f"{name} has {approx}{col.distinct:,} distinct values: too many for a category.",

@@ -350,7 +350,7 @@ class Cleaning:
             # The engine protocol has no streaming call yet: read DuckDB's result batch by batch (bounded memory).
             text = self.ds.engine.render(self.query())
             with self.ds.engine._lock:  # type: ignore[attr-defined]
-                reader = connection.sql(text).fetch_record_batch(122_880)
+                reader = connection.sql(text).to_arrow_reader(122_880)
                 yield from reader
             return
         table = self.ds.engine.execute(self.query(), limit=2**62)

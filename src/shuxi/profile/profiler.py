@@ -44,6 +44,8 @@ MAX_ASSOCIATED = 12
 #: |robust z| above this is an outlier (Iglewicz and Hoaglin's 3.5).
 ROBUST_Z = 3.5
 TOP_VALUES = 10
+#: Most distinct values whose patterns and kinds are read (the most common ones).
+PATTERN_VALUES = 5_000
 
 Progress = Callable[[str], None]
 STEPS = ("overview", "value counts", "sample", "histograms", "keys and duplicates", "alerts")
@@ -310,7 +312,8 @@ def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] 
                      key=lambda vc: -vc[1])
     col.top_values = [[v, c] for v, c in ordered[:TOP_VALUES]]
     if ref.raw_text:
-        strings = {v: c for v, c in text_values.items() if isinstance(v, str)}
+        # Patterns and kinds are read from the most common distinct values (regular expressions cost per value).
+        strings = dict(sorted(((v, c) for v, c in text_values.items() if isinstance(v, str)), key=lambda vc: -vc[1])[:PATTERN_VALUES])
         col.patterns = [list(p) for p in pattern_counts(strings)]
         col.kinds = {k: round(s, 4) for k, s in kind_shares(strings).items()}
         if counts is not None and ref.typed is None:
@@ -339,16 +342,16 @@ def _histograms(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile]
         q1, q3 = col.quantiles.get("0.25"), col.quantiles.get("0.75")
         fences: dict[str, float | None] = {}
         if q1 is not None and q3 is not None and q3 > q1:
-            iqr = float(q3) - float(q1)
-            fences = {"low": q1 - 1.5 * iqr, "high": q3 + 1.5 * iqr, "far_low": q1 - 3 * iqr, "far_high": q3 + 3 * iqr}
+            fences = _fences(float(q1), float(q3), log=lo > 0 and (col.skewness or 0) > 1)
         median, mad = col.quantiles.get("0.5"), None
         if sample is not None and median is not None:
             values = np.array([v for v in sample.column(f"v{ref.index}").to_pylist() if v is not None], dtype=float)
             values = values[np.isfinite(values)]
             if values.size:
                 mad = float(np.median(np.abs(values - float(median)))) * 1.4826
+        log_scale = bool(fences.pop("log", False))
         bins.append(scans.Bins(column=ref, start=start, width=width, count=count, median=float(median) if median is not None else None,
-                               mad=mad or None, **fences))  # type: ignore[arg-type]
+                               mad=mad or None, log_scale=log_scale, **fences))  # type: ignore[arg-type]
     if not bins:
         return
     table = ds.engine.execute(scans.histogram_query(source, bins, robust_z=ROBUST_Z), limit=sum(b.count + 2 for b in bins) + 10)
@@ -367,12 +370,26 @@ def _histograms(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile]
         outliers: dict[str, Any] = {}
         if f"iqr{ref.index}" in data:
             outliers.update(iqr=data[f"iqr{ref.index}"][total], far=data[f"far{ref.index}"][total],
-                            fences=[b.low, b.high], far_fences=[b.far_low, b.far_high])
+                            fences=[b.low, b.high], far_fences=[b.far_low, b.far_high], log_scale=b.log_scale)
         if f"rz{ref.index}" in data:
             outliers.update(robust_z=data[f"rz{ref.index}"][total], median=b.median, mad=b.mad)
         if outliers.get("far"):
             outliers["examples"] = _outlier_examples(ds, source, b)
         col.outliers = outliers or None
+
+
+def _fences(q1: float, q3: float, *, log: bool) -> dict[str, float | None]:
+    """Tukey's fences at 1.5×IQR and 3×IQR; on the log scale for positive right-skewed data (prices, revenue), whose
+    long natural tail would otherwise be all "outliers". Quantiles commute with log, so no further scan is needed."""
+    import math
+
+    if log:
+        a, b = math.log(q1), math.log(q3)
+        iqr = b - a
+        return {"low": math.exp(a - 1.5 * iqr), "high": math.exp(b + 1.5 * iqr),
+                "far_low": math.exp(a - 3 * iqr), "far_high": math.exp(b + 3 * iqr), "log": True}  # type: ignore[dict-item]
+    iqr = q3 - q1
+    return {"low": q1 - 1.5 * iqr, "high": q3 + 1.5 * iqr, "far_low": q1 - 3 * iqr, "far_high": q3 + 3 * iqr}
 
 
 def _outlier_examples(ds: Dataset, source: exp.Expression, b: scans.Bins) -> list[Any]:
@@ -415,11 +432,10 @@ def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, sour
 
 
 def _associations(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> list[list[Any]]:
-    """Cramér's V (bias-corrected) between category columns, on the sample."""
+    """Cramér's V between category columns, on the sample."""
     if sample is None or sample.num_rows < 20:
         return []
     import numpy as np
-    from scipy.stats.contingency import association
 
     chosen = [(r, c) for r, c in zip(refs, columns)
               if c.semantic_type in ("category", "boolean") and c.distinct is not None and 2 <= c.distinct <= 100][:MAX_ASSOCIATED]
@@ -431,10 +447,20 @@ def _associations(refs: list[ColumnRef], columns: list[ColumnProfile], sample: p
     for i, (a, _) in enumerate(chosen):
         for b, _ in chosen[i + 1:]:
             x, y = codes[a.index], codes[b.index]
-            table = np.zeros((x.max() + 1, y.max() + 1), dtype=np.int64)
+            table = np.zeros((x.max() + 1, y.max() + 1), dtype=np.float64)
             np.add.at(table, (x, y), 1)
             table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
             if min(table.shape) < 2:
                 continue
-            out.append([a.name, b.name, round(float(association(table, method="cramer", correction=False)), 4)])
+            out.append([a.name, b.name, round(cramers_v(table), 4)])
     return out
+
+
+def cramers_v(table: Any) -> float:
+    """Cramér's V of a contingency table: sqrt(χ² / (n · (min(rows, columns) − 1))), 0 (independent) to 1."""
+    import numpy as np
+
+    n = table.sum()
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
+    chi2 = float(((table - expected) ** 2 / expected).sum())
+    return float(np.sqrt(chi2 / (n * (min(table.shape) - 1))))

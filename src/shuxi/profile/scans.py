@@ -191,6 +191,8 @@ class Bins:
     far_high: float | None = None
     median: float | None = None
     mad: float | None = None
+    #: Whether the IQR fences were set on the log scale (positive, right-skewed data).
+    log_scale: bool = False
 
 
 def histogram_query(source: exp.Expression, bins: Sequence[Bins], *, robust_z: float) -> exp.Select:
@@ -210,12 +212,16 @@ def histogram_query(source: exp.Expression, bins: Sequence[Bins], *, robust_z: f
         key, v = b.column.index, exp.column(f"v{b.column.index}", quoted=True)
         outputs.append(exp.column(f"b{key}", quoted=True))
         outputs.append(exp.alias_(exp.Anonymous(this="GROUPING", expressions=[exp.column(f"b{key}", quoted=True)]), f"g{key}", quoted=True))
+        ok = finite(v) if b.column.physical == "float" else None  # infinities are the INFINITE alert, not outliers
         if b.low is not None and b.high is not None:
-            outputs.append(exp.alias_(_count_if(exp.or_(exp.LT(this=v.copy(), expression=_num(b.low)), exp.GT(this=v.copy(), expression=_num(b.high)))), f"iqr{key}", quoted=True))
-            outputs.append(exp.alias_(_count_if(exp.or_(exp.LT(this=v.copy(), expression=_num(b.far_low)), exp.GT(this=v.copy(), expression=_num(b.far_high)))), f"far{key}", quoted=True))
+            beyond = exp.or_(exp.LT(this=v.copy(), expression=_num(b.low)), exp.GT(this=v.copy(), expression=_num(b.high)))
+            far = exp.or_(exp.LT(this=v.copy(), expression=_num(b.far_low)), exp.GT(this=v.copy(), expression=_num(b.far_high)))
+            outputs.append(exp.alias_(_count_if(exp.and_(ok, exp.paren(beyond)) if ok else beyond), f"iqr{key}", quoted=True))
+            outputs.append(exp.alias_(_count_if(exp.and_(ok, exp.paren(far)) if ok else far), f"far{key}", quoted=True))
         if b.median is not None and b.mad:
             z = exp.Div(this=exp.Abs(this=exp.Sub(this=v.copy(), expression=_num(b.median))), expression=_num(b.mad))
-            outputs.append(exp.alias_(_count_if(exp.GT(this=z, expression=_num(robust_z))), f"rz{key}", quoted=True))
+            outlying = exp.GT(this=z, expression=_num(robust_z))
+            outputs.append(exp.alias_(_count_if(exp.and_(ok, outlying) if ok else outlying), f"rz{key}", quoted=True))
     outputs.append(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
     return exp.select(*outputs).from_(inner).group_by(exp.GroupingSets(expressions=sets))
 
