@@ -12,8 +12,10 @@ from sqlglot import exp
 
 import shuxi
 from shuxi.errors import ColumnNotFoundError, PlanError
+from shuxi.insight.correlation import correlate
 from shuxi.insight.distribution import histogram, nice_bins, quantile_summary
 from shuxi.insight.drivers import DRIVERS_SCHEMA, rank_drivers
+from shuxi.insight.sampling import sample_pairs
 from shuxi.insight.spearman import spearman, spearman_query
 
 N = 600
@@ -100,6 +102,16 @@ def test_rank_drivers_on_spark_matches(spark: Any, planted: dict[str, Any]) -> N
     keep = ~np.isnan(y)
     rho = spearman(ds, "价格", "销量")
     assert rho.r == pytest.approx(stats.spearmanr(x[keep], y[keep]).statistic, rel=1e-9)
+    # The other engine-side helpers give DuckDB's numbers on Spark too.
+    with shuxi.open(pa.table(planted)) as duck:
+        on_spark, on_duck = correlate(ds, "价格", "销量"), correlate(duck, "价格", "销量")
+        assert (on_spark.n, on_spark.direction, on_spark.strength) == (on_duck.n, on_duck.direction, on_duck.strength)
+        assert [on_spark.r, on_spark.ci_low, on_spark.ci_high] == pytest.approx([on_duck.r, on_duck.ci_low, on_duck.ci_high])
+        assert histogram(ds, "销量", bins=12).equals(histogram(duck, "销量", bins=12))
+        spark_summary, duck_summary = quantile_summary(ds, "销量"), quantile_summary(duck, "销量")
+        assert spark_summary == pytest.approx(duck_summary, rel=1e-9)
+    points = sample_pairs(ds, "价格", "销量", limit=50)
+    assert points.num_rows == 50 and points.column_names == ["价格", "销量"]
 
 
 # -- Spearman -----------------------------------------------------------------------------------------------------
@@ -185,3 +197,19 @@ def test_nice_bins(low: float, high: float, bins: int, expected: tuple[float, fl
     start, width, count = nice_bins(low, high, bins=bins)
     assert (start, count) == (expected[0], expected[2]) and width == pytest.approx(expected[1])
     assert start <= low and start + count * width >= high
+
+
+def test_correlate_pearson_and_sample_pairs(planted: dict[str, Any]) -> None:
+    x, y = np.asarray(planted["价格"]), np.asarray(planted["销量"])
+    keep = ~np.isnan(y)
+    with shuxi.open(pa.table(planted)) as ds:
+        r = correlate(ds, "价格", "销量")
+        assert r.n == int(keep.sum()) and r.r == pytest.approx(stats.pearsonr(x[keep], y[keep]).statistic, rel=1e-9)
+        assert correlate(ds, "价格", "常数").r is None
+        with pytest.raises(PlanError, match="not numbers"):
+            correlate(ds, "价格", "地区")
+        points = sample_pairs(ds, "价格", "销量", limit=100, color="地区")
+        assert points.num_rows == 100 and points.column_names == ["价格", "销量", "地区"]
+        assert all(v is not None for v in points.column("销量").to_pylist())  # NaN targets never sampled
+        assert set(points.column("价格").to_pylist()) <= set(x.tolist())
+        assert sample_pairs(ds, "价格", "销量", limit=10_000).num_rows == int(keep.sum())
