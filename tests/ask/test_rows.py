@@ -227,6 +227,14 @@ def test_a_summary_row_can_still_be_asked_for(medals_total: Any) -> None:
     assert medals_total.ask("How many silver medals did Total have?").values == [7]
 
 
+def test_columns_that_number_rows_are_counted_not_summed(tmp_path: Path) -> None:
+    path = tmp_path / "schedule.csv"
+    path.write_text("game,opponent,points\n1,Ajax,10\n2,Benfica,7\n3,Celtic,12\n", encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert ds.ask("How many games were played?").values == [3]
+        assert first_column(ds.ask("How many points were scored in total?")) == [29]
+
+
 # -- questions that are not about row order stay with the other rules -------------------------------------------
 
 

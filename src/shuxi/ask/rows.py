@@ -78,6 +78,10 @@ PERSON_HINTS = ("name", "player", "athlete", "driver", "rider", "artist", "winne
 ASK_WORDS = ["which", "what", "whose", "name the", "list the", "哪个", "哪一个", "哪位", "哪支", "哪", "什么"]
 #: Labels of summary rows ("Total" at the bottom of a medal table): not rows of the table's own kind.
 SUMMARY_LABELS = ("total", "totals", "grand total", "total:", "totals:", "合计", "总计", "共计", "总和")
+#: Number columns that number things rather than measure them.
+ENTITY_HINTS = {"game", "games", "match", "day", "days", "date", "week", "round", "episode", "no", "number", "#", "id",
+                "pick", "race", "event", "season", "place", "position", "order", "heat", "lane", "seed", "overall",
+                "series", "film", "track", "stage", "leg"}
 TOTAL_WORDS = ["total number of", "the total of", "total", "sum of", "in total", "altogether", "combined", "in all",
                "how many", "how much", "总数", "一共", "总共", "合计", "总计", "加起来"]
 
@@ -213,7 +217,7 @@ def _column_total(ctx: Context) -> Plan | None:
     if len(nums) != 1:
         return None
     _, column, mention = nums[0]
-    if _non_additive(column):
+    if _non_additive(column) or _numbers_things(column):
         return None
     near = [w for w, s in totals
             if 0 <= mention.span.first - s.last <= 2 or 0 <= s.first - mention.span.last <= 2]
@@ -228,6 +232,14 @@ def _column_total(ctx: Context) -> Plan | None:
         return None  # a plain "total revenue" is the aggregate rule's
     filters = [*ctx.filters, *summary]
     return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="sum", column=column)])
+
+
+def _numbers_things(column: str) -> bool:
+    """A column that numbers rows ("Game", "No.", "Round", "Date"): "how many games" counts rows, not its sum."""
+    import re
+
+    words = set(re.findall(r"[a-z]+|#", column.lower()))
+    return bool(words & ENTITY_HINTS) or any(h in column for h in ("场次", "序号", "编号", "日期", "轮"))
 
 
 def _column_is_counted(ctx: Context, span: Span) -> bool:
