@@ -167,7 +167,7 @@ def _stderr_console() -> Any:
 @app.command()
 def explain(model_dir: ModelDir,
             text: Annotated[str, typer.Argument(help="The text whose prediction to explain.", show_default=False)],
-            method: Annotated[Method, typer.Option("--method", help="attention (BiLSTM-attention models) or occlusion (any model); auto picks.")] = Method.auto,
+            method: Annotated[Method, typer.Option("--method", help="occlusion (any model; auto uses it) or attention (the BiLSTM-attention model's weights).")] = Method.auto,
             format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text: coloured in the terminal; html; json.")] = OutputFormat.text,
             html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write the explanation as an HTML file.")] = None) -> None:
     """Show which words made a saved classifier predict its label for TEXT, coloured by attribution.
