@@ -44,7 +44,7 @@ def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Litera
           order: int = 6, tokenizer: Literal["char", "bpe"] = "char", vocab_size: int | None = None,
           n_layer: int = 4, n_head: int = 4, n_embd: int = 128, block_size: int = 64, dropout: float = 0.0,
           position: Literal["learned", "sinusoidal"] = "learned", batch_size: int = 12, max_iters: int = 2000,
-          lr: float = 1e-3, warmup_iters: int = 100, grad_accum: int = 1, eval_interval: int = 250,
+          lr: float = 1e-3, warmup_iters: int = 100, lr_decay_iters: int | None = None, grad_accum: int = 1, eval_interval: int = 250,
           eval_iters: int = 20, time_budget: float | None = None, seed: int = 1337,
           init_from: str | Path | None = None, resume: bool = False, overwrite: bool = False,
           progress: bool = True, threads: int | None = None, teacher: str | Path | LanguageModel | None = None, alpha: float = 0.5,
@@ -99,6 +99,7 @@ def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Litera
     from shuxi.lm.training import TrainConfig, fit_gpt
 
     cfg = TrainConfig(batch_size=batch_size, max_iters=max_iters, lr=lr, warmup_iters=min(warmup_iters, max_iters),
+                      lr_decay_iters=lr_decay_iters,
                       grad_accum=grad_accum, eval_interval=eval_interval, eval_iters=eval_iters,
                       time_budget=time_budget, seed=seed, alpha=alpha, temperature=temperature)
     import torch
