@@ -155,8 +155,9 @@ def test_differences_in_chinese(league_zh: Any, question: str, expected: int) ->
 
 def test_difference_sentence_reads_its_numbers_from_the_result(league: Any, league_zh: Any) -> None:
     answer = league.ask("How many more wins did Tigers have than Eagles?")
-    text = describe(answer.plan, answer.table)
-    assert "5" in text and "12" in text and "7" in text, text
+    assert describe(answer.plan, answer.table) == "Tigers has 5 more wins than Eagles (12 vs 7)."
+    answer = league.ask("How many more wins did Eagles have than Tigers?")
+    assert describe(answer.plan, answer.table) == "Eagles has 5 less wins than Tigers (7 vs 12)."
     zh = league_zh.ask("棕熊和雄狮的积分相差多少")
     text = describe(zh.plan, zh.table)
     assert "相差2" in text and "33" in text and "35" in text, text

@@ -157,7 +157,7 @@ def _difference(ctx: Context) -> Plan | None:
     if measured is None:
         return None
     agg = "mean" if _non_additive(measured) else "sum"
-    names = [_unique_name(f"{measured} ({v})", [measured]) for v in (a, b)]
+    names = [_unique_name(f"{v}的{measured}" if ctx.zh else f"{measured} ({v})", [measured]) for v in (a, b)]
     if names[0] == names[1]:
         names = [f"{names[0]} 1", f"{names[1]} 2"]
     measures = [Measure(agg=agg, column=measured, where=[Filter(column=column, op="=", value=v)], alias=name)
@@ -372,27 +372,42 @@ def _unique_name(name: str, taken: Sequence[str]) -> str:
 
 
 def describe(plan: Plan, table: pa.Table) -> str:
-    """The answer's sentence for a ``calculate`` plan: "China's gold minus Japan's gold is 11 (38 − 27)."
+    """The answer's sentence for a ``calculate`` plan: "China won 11 more gold than Japan (38 vs 27)."
 
     Every number is read from ``table`` (the plan's result) and only formatted here.
     """
     from shuxi.ask.narrate import cell, describe_filters
 
     zh = plan.language == "zh"
+    lang = plan.language
     rows = table.to_pylist()
     if not rows or not plan.calculations:
         return "没有结果。" if zh else "No result."
     row = rows[0]
     calc = plan.calculations[0]
-    refs = calc.refs()
-    parts = [f"{name} {cell(row.get(name), plan.language)}" if not zh else f"{name}为{cell(row.get(name), plan.language)}"
-             for name in refs]
-    value = cell(row.get(calc.name), plan.language)
-    where = describe_filters(plan.filters, plan.language)
+    value = row.get(calc.name)
+    where = describe_filters(plan.filters, lang)
+    end = (f"（{where}）。" if where else "。") if zh else (f" (where {where})." if where else ".")
+    measures = {m.name: m for m in plan.measures}
+    refs = [measures[r] for r in calc.refs() if r in measures]
+    pair = len(refs) == 2 and all(len(m.where) == 1 and m.where[0].op == "=" for m in refs) and \
+        isinstance(calc.expr, Arithmetic) and calc.expr.op == "-"
+    if not pair or value is None:
+        said = "，".join(f"{m.name}为{cell(row.get(m.name), lang)}" for m in refs) if zh else \
+            "; ".join(f"{m.name} is {cell(row.get(m.name), lang)}" for m in refs)
+        text = f"{said}，{calc.name}为{cell(value, lang)}" if zh else f"{said}; {calc.name} is {cell(value, lang)}"
+        return text + end
+    a, b = refs
+    name_a, name_b = cell(a.where[0].value, lang), cell(b.where[0].value, lang)
+    column = a.column or a.name
+    both = (f"{cell(row.get(a.name), lang)}对{cell(row.get(b.name), lang)}" if zh else
+            f"{cell(row.get(a.name), lang)} vs {cell(row.get(b.name), lang)}")
+    if calc.absolute:
+        if zh:
+            return f"{name_a}和{name_b}的{column}相差{cell(value, lang)}（{both}）" + end
+        return f"The difference in {column} between {name_a} and {name_b} is {cell(value, lang)} ({both})" + end
+    more = value >= 0
+    amount = cell(value if more else -value, lang)
     if zh:
-        said = "相差" if calc.absolute else "差"
-        text = f"{'，'.join(parts)}，{said}{value}"
-        return text + (f"（{where}）。" if where else "。")
-    said = "the difference is" if calc.absolute else f"{refs[0]} minus {refs[1]} is" if len(refs) == 2 else "the result is"
-    text = f"{'; '.join(parts)}: {said} {value}"
-    return text[0].upper() + text[1:] + (f" (where {where})." if where else ".")
+        return f"{name_a}的{column}比{name_b}{'多' if more else '少'}{amount}（{both}）" + end
+    return f"{name_a} has {amount} {'more' if more else 'less'} {column} than {name_b} ({both})" + end
