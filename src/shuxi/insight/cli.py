@@ -16,10 +16,13 @@ import typer
 from shuxi.cli import DataArg, EncodingOpt, EngineOpt, SheetOpt, _echo, _guard, _open
 
 app = typer.Typer(
-    help="Statistics of columns: correlation (with its test), what drives a column, and distributions.",
+    name="stats",
+    help="Statistics of columns: correlation (with its test), what drives a column, and distributions.\n\n"
+         "Example: shuxi stats corr sales.csv price quantity",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
 )
 
 
