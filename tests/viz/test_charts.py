@@ -109,6 +109,8 @@ def test_distribution_is_a_histogram_of_prebinned_counts() -> None:
     assert enc["x2"] == {"field": "bin_end"} and enc["y"]["field"] == "count" and enc["y"]["title"] == "数量"
     with pytest.raises(ColumnNotFoundError):
         chart_for("distribution", pa.table({"x": [1.0]}), x="x", y=None)
+    untitled = chart_for("distribution", bins, x="bin_start", y="count")
+    assert untitled is not None and untitled["encoding"]["x"]["title"] == "Value"
 
 
 def test_no_chart_for_single_values_empty_results_or_unknown_kinds() -> None:

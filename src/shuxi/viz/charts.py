@@ -190,7 +190,8 @@ def _histogram(table: pa.Table, *, x: str | None, title: str | None, language: s
     if missing:
         raise ColumnNotFoundError(missing[0], table="histogram data", available=table.column_names)
     values, meta = table_values(table.select(["bin_start", "bin_end", "count"]))
-    label = x or _WORDS[language]["value"]
+    # x names the measured column; the bin columns themselves make a poor axis title.
+    label = x if x and x not in ("bin_start", "bin_end", "count") else _WORDS[language]["value"]
     spec = _spec(values, meta, title)
     spec["mark"] = {"type": "bar", "tooltip": True, "binSpacing": 1}
     spec["encoding"] = {
