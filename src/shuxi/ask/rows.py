@@ -141,7 +141,8 @@ def _neighbour(ctx: Context) -> Plan | None:
     # "what nation is ranked after Russia" asks for the nation; "which album was released before …", where
     # "album" names no column, for the anchor's own column.
     asked = _wh_column(ctx) or [anchor.column]
-    return _plan(ctx, "lookup", filters=_not_summary(ctx), select=asked[:1], anchor=RowAnchor(where=where, offset=offset))
+    return _plan(ctx, "lookup", filters=_not_summary(ctx), select=asked[:1],
+                 anchor=RowAnchor(where=where, offset=offset))
 
 
 def _difference(ctx: Context) -> Plan | None:
