@@ -194,7 +194,8 @@ def bench_gpt_cpu(args: argparse.Namespace) -> dict[str, Any]:
     lm = shuxi.lm.train(work / "corpus.txt", out=work / "recipe", arch="gpt", progress=not args.quiet,
                         threads=args.threads, **recipe)
     wall = time.perf_counter() - started
-    ref = reference_loop(train, val, tok.vocab_size, iters=recipe["max_iters"], seed=1337, recipe=recipe)
+    ref = (reference_loop(train, val, tok.vocab_size, iters=recipe["max_iters"], seed=1337, recipe=recipe)
+           if args.ref_full or args.smoke else {"val_loss": math.nan, "tokens_per_s": math.nan})
     log(f"shuxi: {lm.num_params:,} parameters, val loss {lm.info['val_loss']:.4f} (best-checkpoint estimate "
         f"{lm.info['best_val_loss']:.4f} at step {lm.info['best_step']}), {lm.info['tokens_per_s']:,.0f} tok/s, "
         f"{wall:.0f} s wall")
@@ -340,6 +341,7 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--threads", type=int, default=1, help="PyTorch threads (1 is fastest on a busy 2-core box)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--ref-full", action="store_true", help="also run the reference loop for the whole recipe")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds of training for part 'best'")
     parser.add_argument("--zh-budget", type=float, default=300.0, help="seconds of GPT training on the Chinese corpus")
     parser.add_argument("--distill-iters", type=int, default=600)
