@@ -276,7 +276,7 @@ def neural_config(kind: str, texts: list[str], k: int, **overrides: Any) -> tupl
         tokenizer = CharTokenizer(num_words=6000, lower=True) if chinese else WordTokenizer(num_words=30000)
     tokenizer.fit(texts)
     lengths = np.array([len(s) for s in tokenizer.encode_batch(texts[:5000])])
-    cap = overrides.pop("max_length", None) or (256 if chinese else 400)
+    cap = overrides.pop("max_length", None) or (160 if chinese else 256)
     max_length = int(min(cap, max(8, np.percentile(lengths, 90)))) if len(lengths) else 8
     if kind == "bilstm":
         config = {"vocab_size": tokenizer.vocab_size, "n_classes": k, "embed_dim": 128, "hidden": 96,
@@ -289,7 +289,7 @@ def neural_config(kind: str, texts: list[str], k: int, **overrides: Any) -> tupl
 
 
 def _fit_neural(kind: str, texts: list[str], y: np.ndarray, val_texts: list[str], val_y: np.ndarray, k: int,
-                options: _Options, *, budget: float | None) -> Any:
+                options: _Options, *, budget: float | None, min_epochs: int = 0) -> Any:
     from shuxi.text.neural import NeuralModel, TrainConfig
 
     overrides = dict(options.neural)
@@ -297,7 +297,7 @@ def _fit_neural(kind: str, texts: list[str], y: np.ndarray, val_texts: list[str]
     tokenizer, config = neural_config(kind, texts, k, **overrides)
     defaults = {"lr": 2e-3} if kind == "bilstm" else {"lr": 5e-4}
     train = TrainConfig(**{**defaults, "seed": options.seed, "class_weight": options.class_weight,
-                           "time_budget": budget, **train_options})
+                           "time_budget": budget, "min_epochs": min_epochs, **train_options})
     return NeuralModel(kind=kind, tokenizer=tokenizer, config=config, seed=options.seed).fit(  # type: ignore[arg-type]
         texts, y, val_texts=val_texts, val_y=val_y, train=train, progress=options.progress)
 
@@ -340,17 +340,29 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                            "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0})
     best_linear = max(candidates, key=lambda c: c["accuracy"])
     remaining = budget - (time.perf_counter() - started) - 1.3 * best_linear["seconds"]
+    skipped = None
     if remaining >= 30:
+        from shuxi.text.neural import EpochsDoNotFit
+
         t0 = time.perf_counter()
-        net = _fit_neural("bilstm", tr_texts, y[tr], va_texts, y[va], k, options, budget=remaining * 0.85)
-        proba = net.predict_proba(va_texts)
-        candidates.append({"name": "bilstm", "speed": 2, "net": net, "proba": proba,
-                           "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0})
-        for w in (0.25, 0.5, 0.75):
-            mix = (1 - w) * best_linear["proba"] + w * proba
-            candidates.append({"name": f"ensemble {best_linear['name']} + bilstm (weight {w})", "speed": 2,
-                               "weight": w, "overrides": best_linear["overrides"], "net": net, "proba": mix,
-                               "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
+        try:
+            net = _fit_neural("bilstm", tr_texts, y[tr], va_texts, y[va], k, options, budget=remaining * 0.85,
+                              min_epochs=3)
+        except EpochsDoNotFit as error:
+            net = None
+            skipped = (f"bilstm skipped: an epoch would take about {error.epoch_seconds:.0f} s, "
+                       f"3 epochs do not fit in the {remaining * 0.85:.0f} s left")
+        if net is not None:
+            proba = net.predict_proba(va_texts)
+            candidates.append({"name": "bilstm", "speed": 2, "net": net, "proba": proba,
+                               "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0})
+            for w in (0.25, 0.5, 0.75):
+                mix = (1 - w) * best_linear["proba"] + w * proba
+                candidates.append({"name": f"ensemble {best_linear['name']} + bilstm (weight {w})", "speed": 2,
+                                   "weight": w, "overrides": best_linear["overrides"], "net": net, "proba": mix,
+                                   "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
+    else:
+        skipped = f"bilstm skipped: {max(remaining, 0):.0f} s of the budget left"
     fastest = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
     chosen = fastest
     for c in candidates:
@@ -368,7 +380,7 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
         members.append(Member("tfidf", model, weight))
     if "net" in chosen:
         members.append(Member("bilstm", chosen["net"], chosen.get("weight", 1.0)))
-    summary = {"chosen": chosen["name"], "validation_rows": len(va), "refit_on_all_rows": refit,
+    summary = {"chosen": chosen["name"], "validation_rows": len(va), "refit_on_all_rows": refit, "skipped": skipped,
                "candidates": [{"name": c["name"], "val_accuracy": round(c["accuracy"], 4),
                                "seconds": round(c["seconds"], 2)} for c in candidates]}
     return members, summary

@@ -89,6 +89,8 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
         for c in info.get("candidates", []):
             mark = "*" if c["name"] == info.get("chosen") else " "
             lines.append(f" {mark} {c['name']}: validation accuracy {c['val_accuracy']:.4f} ({c['seconds']:.1f} s)")
+        if info.get("skipped"):
+            lines.append(f"   {info['skipped']} (raise --time-budget to include it)")
         _echo("\n".join(lines))
 
     _guard(run)

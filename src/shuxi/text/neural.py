@@ -35,6 +35,15 @@ class TrainConfig:
     class_weight: bool = False        # weight the loss by inverse class frequency
     grad_clip: float = 1.0
     seed: int = 42
+    min_epochs: int = 0               # with a time budget: give up early (EpochsDoNotFit) unless this many fit
+
+
+class EpochsDoNotFit(Exception):
+    """Raised when the first steps show that ``min_epochs`` epochs cannot finish within the time budget."""
+
+    def __init__(self, epoch_seconds: float) -> None:
+        self.epoch_seconds = epoch_seconds
+        super().__init__(f"one epoch takes about {epoch_seconds:.0f} s")
 
 
 @dataclass
@@ -129,10 +138,11 @@ class NeuralModel:
             counts = np.bincount(np.asarray(y), minlength=n_classes).astype(np.float64)
             weights = torch.as_tensor(len(y) / (n_classes * np.maximum(counts, 1)), dtype=torch.float32)
         module = self.module
+        # A constant learning rate: a schedule sized for all epochs would stay in warm-up when a budget cuts
+        # training short, and early stopping already picks the best epoch.
         optimizer = torch.optim.AdamW(module.parameters(), lr=train.lr, weight_decay=train.weight_decay)
-        steps = train.epochs * math.ceil(len(texts) / train.batch_size)
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=train.lr, total_steps=max(steps, 1),
-                                                        pct_start=0.1)
+        per_epoch = math.ceil(len(texts) / train.batch_size)
+        steps = train.epochs * per_epoch
         history = History()
         best: tuple[float, float] = (-1.0, -math.inf)
         best_state: dict[str, Any] | None = None
@@ -142,7 +152,11 @@ class NeuralModel:
                 module.train()
                 total = 0.0
                 out_of_time = False
-                for batch in _batches(lengths, train.batch_size, rng):
+                for step, batch in enumerate(_batches(lengths, train.batch_size, rng)):
+                    if epoch == 0 and step == 10 and train.min_epochs and train.time_budget is not None:
+                        epoch_seconds = (time.perf_counter() - started) / 10 * per_epoch
+                        if epoch_seconds * train.min_epochs > train.time_budget:
+                            raise EpochsDoNotFit(epoch_seconds)
                     width = max(int(lengths[batch].max()), 1)
                     idx = torch.as_tensor(x[batch, :width])
                     _, loss = module(idx, y_t[batch], weights)
@@ -150,8 +164,6 @@ class NeuralModel:
                     loss.backward()
                     torch.nn.utils.clip_grad_norm_(module.parameters(), train.grad_clip)
                     optimizer.step()
-                    if scheduler.last_epoch < steps - 1:
-                        scheduler.step()
                     total += loss.item() * len(batch)
                     bar.advance(task)
                     if train.time_budget is not None and time.perf_counter() - started > train.time_budget:

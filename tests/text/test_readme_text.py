@@ -1,0 +1,42 @@
+"""The README's "Text classification" examples run as written, on a toy reviews.csv made here."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import toy_texts, write_csv
+
+
+@pytest.fixture()
+def reviews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    texts, labels = toy_texts("zh", 300, seed=1)
+    write_csv(tmp_path / "reviews.csv", texts, labels)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_readme_text_examples_run(reviews: Path, readme_section: Callable[[str], dict[str, list[str]]]) -> None:
+    blocks = readme_section("## Text classification")
+    commands = [line[2:] for block in blocks["console"] for line in block.splitlines() if line.startswith("$ shuxi ")]
+    assert len(commands) == 5
+    outputs = []
+    for command in commands:
+        done = subprocess.run([sys.executable, "-m", "shuxi", *shlex.split(command)[1:]], capture_output=True,
+                              text=True, cwd=reviews, env={**os.environ}, timeout=600)
+        assert done.returncode == 0, f"{command}\n{done.stderr}"
+        outputs.append(done.stdout)
+    assert (reviews / "review-model" / "classifier.json").is_file()
+    assert '"accuracy"' in outputs[1] and '"macro_f1"' in outputs[1]
+    assert "300 rows" in outputs[2] and (reviews / "labelled.parquet").is_file()
+    assert "neg" in outputs[3] and "吵" in outputs[3] or "差" in outputs[3]
+    assert "pos" in outputs[4] and "neg" in outputs[4]
+    namespace: dict[str, object] = {}
+    for block in blocks["python"]:
+        exec(compile(block, "README.md", "exec"), namespace)  # the README's own code
+    assert namespace["clf"].predict(["太吵了，很失望"]) == ["neg"]  # type: ignore[attr-defined]
