@@ -1,4 +1,8 @@
-"""The shared local Spark session (defined once in tests/engines/conftest.py) for the Spark tests here."""
+"""The shared local Spark session for the Spark tests here.
+
+It is defined once for the whole run (tests/conftest.py); older checkouts defined it in tests/engines/conftest.py,
+which only covers tests/engines, so re-export it from there when that is where it lives.
+"""
 
 from __future__ import annotations
 
@@ -11,4 +15,5 @@ assert _spec is not None and _spec.loader is not None
 _module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_module)
 
-spark = _module.spark
+if hasattr(_module, "spark"):
+    spark = _module.spark
