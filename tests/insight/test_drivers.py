@@ -85,6 +85,10 @@ def test_rank_drivers_restricted_columns_and_errors(planted: dict[str, Any]) -> 
         assert only.column("column").to_pylist() == ["地区", "库存"]
         assert rank_drivers(ds, "销量", columns=["地区"], max_categories=2).column("note").to_pylist() == [
             "too_many_categories"]
+        dated = shuxi.open(pa.table({"y": [1.0, 2.0, 3.0], "d": pa.array([0, 1, 2], pa.date32())}))
+        assert rank_drivers(dated, "y").num_rows == 0
+        assert rank_drivers(dated, "y", columns=["d"]).to_pylist()[0]["note"] == "unsupported_type"
+        dated.close()
         with pytest.raises(ColumnNotFoundError) as missing:
             rank_drivers(ds, "销售")
         assert "销量" in missing.value.candidates

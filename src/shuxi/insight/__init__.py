@@ -6,6 +6,9 @@ here test those summaries with scipy's distributions and phrase the result in Ch
 
 from __future__ import annotations
 
+from shuxi.insight.correlation import correlate
+from shuxi.insight.distribution import histogram, quantile_summary
+from shuxi.insight.drivers import rank_drivers
 from shuxi.insight.formatting import format_number, format_p_value, format_percent
 from shuxi.insight.stats import (
     Comparison,
@@ -22,10 +25,14 @@ __all__ = [
     "Correlation",
     "GroupEffect",
     "anova_eta_squared",
+    "correlate",
     "correlation_test",
     "describe_group_variance",
     "format_number",
     "format_p_value",
     "format_percent",
+    "histogram",
+    "quantile_summary",
+    "rank_drivers",
     "welch_test",
 ]

@@ -24,7 +24,8 @@ from shuxi.insight.sql import column_ref, not_null, number, table_ref
 if TYPE_CHECKING:
     from shuxi.data.dataset import Dataset
 
-#: The result's schema (``note`` says why a column has no value: "constant", "too_many_categories", "undefined").
+#: The result's schema (``note`` says why a column has no value: "constant", "too_many_categories", "undefined",
+#: "unsupported_type").
 DRIVERS_SCHEMA = pa.schema([
     ("column", pa.string()),
     ("kind", pa.string()),
@@ -67,9 +68,11 @@ def rank_drivers(
     ``n`` (rows with both values); ``p_value`` (the correlation's t-test, or the one-way ANOVA F-test);
     ``r`` (the signed correlation, numeric columns only); ``groups`` (a category's number of values);
     ``note`` (why ``value`` is missing: "constant", "too_many_categories" — more than ``max_categories``
-    distinct values, like an id —, or "undefined"). Rows without a value come last.
+    distinct values, like an id —, "undefined", or "unsupported_type" for a named date or nested column).
+    Rows without a value come last.
 
-    ``columns`` limits the candidates (default: every other numeric, text or boolean column).
+    ``columns`` limits the candidates (default: every other numeric, text or boolean column; dates and nested
+    columns are left out unless named, and then listed as unsupported).
 
     >>> rank_drivers(ds, "sales").to_pylist()[0]
     {'column': 'price', 'kind': 'numeric', 'effect': '|r|', 'value': 0.93, 'n': 1000, ...}
@@ -88,6 +91,8 @@ def rank_drivers(
     check_columns(ds, names)
     numeric = [c for c in names if is_numeric_type(schema.field(c).type)]
     category = [c for c in names if is_category_type(schema.field(c).type)]
+    # Dates and nested types are skipped; when the caller named them, the result says so rather than drop them.
+    other = [c for c in names if c not in numeric and c not in category] if columns is not None else []
     y = number(target, target_type)
     table = table_ref(ds.name)
 
@@ -127,6 +132,10 @@ def rank_drivers(
             rows.append({"column": c, "kind": "category", "effect": "η²", "value": effect.eta_squared,
                          "n": effect.n, "p_value": effect.p_value, "r": None, "groups": effect.k,
                          "note": None if effect.eta_squared is not None else "undefined"})
+
+    for c in other:
+        rows.append({"column": c, "kind": "other", "effect": None, "value": None, "n": None, "p_value": None,
+                     "r": None, "groups": None, "note": "unsupported_type"})
 
     def order(row: dict[str, Any]) -> tuple[int, float]:
         value = row["value"]
