@@ -148,7 +148,7 @@ def _neighbour(ctx: Context) -> Plan | None:
 def _difference(ctx: Context) -> Plan | None:
     """"How many more gold medals did China win than Japan?", "德国和意大利的奖牌总数相差多少"."""
     more, fewer, diff = ctx.has(MORE_WORDS), ctx.has(FEWER_WORDS), ctx.has(DIFFERENCE_WORDS)
-    if not (more or fewer or diff):
+    if not (more or fewer or diff) or ctx.q.text.startswith(YES_NO_START):
         return None
     pair = _value_pair(ctx)
     if pair is None:
