@@ -34,8 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from wtq_metric import Example, is_correct, read_examples  # noqa: E402
+# wtq_metric sits beside this script (the script's folder is first on sys.path; the tests load it by path)
+from wtq_metric import Example, is_correct, read_examples
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "wtq"

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from wtq_metric import Example, normalize, parse_date, read_examples  # noqa: E402
+# wtq_metric sits beside this script (the script's folder is first on sys.path; the tests load it by path)
+from wtq_metric import Example, normalize, parse_date, read_examples
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wtq"
 

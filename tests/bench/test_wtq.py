@@ -3,33 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import subprocess
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-sys.path.insert(0, str(BENCH))
 
-import wtq  # noqa: E402
-from wtq_metric import (  # noqa: E402
-    DateValue,
-    NumberValue,
-    StringValue,
-    check_denotation,
-    is_correct,
-    normalize,
-    parse_target,
-    read_examples,
-    split_target,
-    to_value,
-    tsv_unescape,
-)
+
+def _load(name: str) -> ModuleType:
+    """Import bench/<name>.py by path: putting bench/ on sys.path would let its scripts shadow stdlib modules."""
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+metric = _load("wtq_metric")
+wtq = _load("wtq")
+DateValue, NumberValue, StringValue = metric.DateValue, metric.NumberValue, metric.StringValue
+check_denotation, is_correct, normalize = metric.check_denotation, metric.is_correct, metric.normalize
+parse_target, read_examples, split_target = metric.parse_target, metric.read_examples, metric.split_target
+to_value, tsv_unescape = metric.to_value, metric.tsv_unescape
 
 # -- normalisation ----------------------------------------------------------------------------------------------
 
