@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from shuxi.data.dataset import Dataset
 
 HISTOGRAM_BINS = 20
+SAMPLE_POINTS = 2000
 
 
 def table_index(ds: Dataset) -> TableIndex:
@@ -137,6 +138,15 @@ def _correlation_stats(ds: Dataset, the_plan: Plan, table: pa.Table, query: exp.
 
         text += (f" 斯皮尔曼秩相关 ρ = {format_coefficient(spearman.r)}。" if lang == "zh"
                  else f" Spearman's rank correlation ρ = {format_coefficient(spearman.r)}.")
+    # Points for the scatter chart: a bounded sample (taken before the conditions, so at most SAMPLE_POINTS).
+    table_ref = exp.Table(this=exp.to_identifier(ds.name, quoted=True),
+                          sample=exp.TableSample(size=exp.Literal.number(SAMPLE_POINTS)))
+    sample = exp.select(exp.column(x, quoted=True), exp.column(y, quoted=True)).from_(table_ref)
+    condition = _where_of(query)
+    if condition is not None:
+        sample = sample.where(condition.copy())
+    extra_sql.append(ds.engine.render(sample, pretty=True))
+    stats["points"] = ds.engine.execute(sample, limit=SAMPLE_POINTS)
     stats.update({"r": pearson.r, "n": pearson.n, "p_value": pearson.p_value, "ci_low": pearson.ci_low,
                   "ci_high": pearson.ci_high, "direction": pearson.direction, "strength": pearson.strength,
                   "method": "pearson", "spearman": spearman.to_dict(), "pearson": pearson.to_dict(), "text": text,
@@ -247,6 +257,10 @@ def _chart(answer: Answer, stats: dict[str, Any]) -> dict[str, Any] | None:
     try:
         if kind == "distribution" and "histogram" in stats:
             return chart_for("distribution", pa.Table.from_pylist(stats["histogram"]), x="bin_start", y="count",
+                             title=answer.question, language=answer.language)  # type: ignore[arg-type]
+        if kind == "correlate" and "points" in stats:
+            measure = the_plan.measures[0]
+            return chart_for("correlate", stats.pop("points"), x=measure.column, y=measure.other,
                              title=answer.question, language=answer.language)  # type: ignore[arg-type]
         if kind == "correlate" or kind == "drivers" or kind == "lookup" or not the_plan.dimensions:
             return None
