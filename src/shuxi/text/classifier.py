@@ -310,8 +310,9 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                 budget: float) -> tuple[list[Member], dict[str, Any]]:
     """Try TF-IDF variants, then (time permitting) the BiLSTM-attention model and ensembles; keep the best.
 
-    Candidates are scored on a stratified validation split. The fastest candidate wins unless a slower one is
-    better by at least :data:`SLOWER_MODEL_MARGIN`. The chosen TF-IDF model is refitted on all the data.
+    Candidates are scored on a stratified validation split: each TF-IDF variant, the average of the best two, the
+    BiLSTM and its averages with the best TF-IDF model. The cheapest candidate wins unless a costlier one is better
+    by at least :data:`SLOWER_MODEL_MARGIN`. Chosen TF-IDF models are refitted on all the data when time allows.
     """
     from shuxi.text.tfidf import mostly_chinese
 
@@ -327,19 +328,30 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
         variants = [{}, {"word_ngrams": (1, 3), "nb": True, "C": 32.0}, {"word_ngrams": (1, 3), "C": 32.0}]
     if k > 2:
         variants = [v for v in variants if not v.get("nb")]
+    # A candidate: name, validation probabilities and accuracy, cost class ("speed": 0 one linear model,
+    # 1 two linear models, 2 with the BiLSTM) and its parts: (linear variant or network, weight).
     candidates: list[dict[str, Any]] = []
+    linears: list[dict[str, Any]] = []
     for overrides in variants:
         elapsed = time.perf_counter() - started
-        if candidates and elapsed + 2.5 * max(c["seconds"] for c in candidates) > budget * 0.6:
+        if linears and elapsed + 2.5 * max(c["seconds"] for c in linears) > budget * 0.6:
             break  # the next variant (and the refit) would not fit in the budget
         t0 = time.perf_counter()
         fitted = _fit_tfidf(tr_texts, y[tr], k, options, **overrides)
         proba = fitted.predict_proba(va_texts)
-        candidates.append({"name": "tfidf" + "".join(f" {a}={b}" for a, b in overrides.items()), "speed": 0,
-                           "overrides": overrides, "model": fitted, "proba": proba,
-                           "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0})
-    best_linear = max(candidates, key=lambda c: c["accuracy"])
-    remaining = budget - (time.perf_counter() - started) - 1.3 * best_linear["seconds"]
+        linear = {"name": "tfidf" + "".join(f" {a}={b}" for a, b in overrides.items()), "overrides": overrides,
+                  "model": fitted, "proba": proba, "seconds": time.perf_counter() - t0}
+        linears.append(linear)
+        candidates.append({"name": linear["name"], "speed": 0, "parts": [(linear, 1.0)], "proba": proba,
+                           "accuracy": _accuracy(proba, y[va]), "seconds": linear["seconds"]})
+    ranked = sorted(candidates, key=lambda c: -c["accuracy"])
+    if len(ranked) >= 2:  # the two best linear models averaged (different features/weighting err differently)
+        a, b = ranked[0]["parts"][0][0], ranked[1]["parts"][0][0]
+        mix = (a["proba"] + b["proba"]) / 2
+        candidates.append({"name": f"ensemble {a['name']} + {b['name']}", "speed": 1, "parts": [(a, 0.5), (b, 0.5)],
+                           "proba": mix, "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
+    best_linear = ranked[0]["parts"][0][0]
+    remaining = budget - (time.perf_counter() - started) - 2.6 * best_linear["seconds"]
     skipped = None
     if remaining >= 30:
         from shuxi.text.neural import EpochsDoNotFit
@@ -354,32 +366,31 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                        f"3 epochs do not fit in the {remaining * 0.85:.0f} s left")
         if net is not None:
             proba = net.predict_proba(va_texts)
-            candidates.append({"name": "bilstm", "speed": 2, "net": net, "proba": proba,
+            candidates.append({"name": "bilstm", "speed": 2, "parts": [(net, 1.0)], "proba": proba,
                                "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0})
             for w in (0.25, 0.5, 0.75):
                 mix = (1 - w) * best_linear["proba"] + w * proba
                 candidates.append({"name": f"ensemble {best_linear['name']} + bilstm (weight {w})", "speed": 2,
-                                   "weight": w, "overrides": best_linear["overrides"], "net": net, "proba": mix,
+                                   "parts": [(best_linear, 1 - w), (net, w)], "proba": mix,
                                    "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
     else:
         skipped = f"bilstm skipped: {max(remaining, 0):.0f} s of the budget left"
-    fastest = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
-    chosen = fastest
-    for c in candidates:
-        if c["speed"] > 0 and c["accuracy"] >= max(chosen["accuracy"], fastest["accuracy"] + SLOWER_MODEL_MARGIN):
-            if c["accuracy"] > chosen["accuracy"] or chosen is fastest:
-                chosen = c
+    # The cheapest candidate wins unless a costlier one is better by SLOWER_MODEL_MARGIN.
+    chosen = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
+    for c in sorted(candidates, key=lambda c: c["speed"]):
+        if c["speed"] > chosen["speed"] and c["accuracy"] >= chosen["accuracy"] + SLOWER_MODEL_MARGIN:
+            chosen = c
     members: list[Member] = []
-    refit = False
-    if "overrides" in chosen:
-        weight = 1.0 - chosen.get("weight", 0.0)
-        linear = next(c for c in candidates if c.get("overrides") == chosen["overrides"] and "model" in c)
-        # Refit on all the data when the budget allows; otherwise keep the model fitted on the training part.
-        refit = time.perf_counter() - started + 1.3 * linear["seconds"] <= budget
-        model = _fit_tfidf(texts, y, k, options, **chosen["overrides"]) if refit else linear["model"]
-        members.append(Member("tfidf", model, weight))
-    if "net" in chosen:
-        members.append(Member("bilstm", chosen["net"], chosen.get("weight", 1.0)))
+    refit = True
+    for part, weight in chosen["parts"]:
+        if isinstance(part, dict):
+            # Refit on all the data when the budget allows; otherwise keep the model fitted on the training part.
+            again = time.perf_counter() - started + 1.3 * part["seconds"] <= budget
+            refit = refit and again
+            model = _fit_tfidf(texts, y, k, options, **part["overrides"]) if again else part["model"]
+            members.append(Member("tfidf", model, weight))
+        else:
+            members.append(Member("bilstm", part, weight))
     summary = {"chosen": chosen["name"], "validation_rows": len(va), "refit_on_all_rows": refit, "skipped": skipped,
                "candidates": [{"name": c["name"], "val_accuracy": round(c["accuracy"], 4),
                                "seconds": round(c["seconds"], 2)} for c in candidates]}
