@@ -1,11 +1,10 @@
 """Fixtures for the profile tests: small tables with one injected problem per column, made by the tests.
 
-Also the shared local Spark session (defined once in tests/engines/conftest.py) for the one Spark test here.
+The Spark test here uses the session-wide ``spark`` fixture of tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -13,15 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-_path = Path(__file__).parents[1] / "engines" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("_shuxi_engine_fixtures_profile", _path)
-assert _spec is not None and _spec.loader is not None
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
-
-spark = _module.spark
-
-from profile_fixtures import ROWS, dirty_table  # noqa: E402
+from profile_fixtures import ROWS, dirty_table
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,9 @@ def test_alert_row_counts(prof: Profile) -> None:
     assert note.missing_by_kind == {"null": 1, "empty": 1, "placeholder": 3, "whitespace": 1}
     (dirty,) = prof.alerts_for("region", "DIRTY_CATEGORY")
     assert dirty.rows == 14  # 12 variants of 华东 (row 21's " 华东" twice: it is duplicated) and one 华北地区
-    assert ["华东", "华东区", "华东 ", " 华东"] == dirty.examples[0] or set(dirty.examples[0]) == {"华东", "华东区", "华东 ", " 华东"}
+    clusters = sorted(dirty.examples, key=len)
+    assert clusters[0] == ["华北", "华北地区"]
+    assert clusters[1][0] == "华东" and set(clusters[1]) == {"华东", "华东区", "华东 ", " 华东"}  # the commonest spelling first
     (inf,) = prof.alerts_for("with_inf", "INFINITE")
     assert inf.rows == 2
     (outliers,) = prof.alerts_for("with_outlier", "OUTLIERS")
@@ -105,7 +107,7 @@ def test_column_statistics(prof: Profile, dirty_parquet: Path) -> None:
 def test_distinct_counts_say_whether_exact(prof: Profile) -> None:
     assert prof.column("region").distinct_exact and prof.column("region").distinct == 7
     email = prof.column("email")  # 2,000 distinct: above the exact limit, so estimated
-    assert not email.distinct_exact and abs(email.distinct - ROWS) / ROWS < 0.05
+    assert not email.distinct_exact and abs(email.distinct - ROWS) / ROWS < 0.1  # a HyperLogLog estimate
 
 
 def test_correlations_and_associations(prof: Profile) -> None:

@@ -18,6 +18,7 @@ from sqlglot import exp
 from shuxi.profile import scans
 from shuxi.profile.scans import ColumnRef
 from shuxi.profile.semantic import (
+    WHITESPACE,
     category_clusters,
     kind_shares,
     missing_kind,
@@ -48,7 +49,7 @@ TOP_VALUES = 10
 PATTERN_VALUES = 5_000
 
 Progress = Callable[[str], None]
-STEPS = ("overview", "value counts", "sample", "histograms", "keys and duplicates", "alerts")
+STEPS = ("overview", "value counts", "sample", "details", "histograms", "keys and duplicates", "alerts")
 
 
 @dataclass
@@ -205,9 +206,7 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     source = scans.cells(ds.raw_name, refs)
 
     step("overview")
-    numeric = [r for r in refs if r.numeric][:MAX_CORRELATED]
-    pairs = [(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1:]]
-    query, names = scans.aggregate_query(source, scans.overview_aggregates(refs, correlate=pairs))
+    query, names = scans.aggregate_query(source, scans.overview_aggregates(refs))
     row = engine.execute(query, limit=1).to_pylist()[0]
     stats = {n: row[f"a{i}"] for i, n in enumerate(names)}
     rows = int(stats["rows"])
@@ -223,28 +222,44 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
             mask = data[f"g{ref.index}"]
             values = data[f"k{ref.index}"]
             counts[ref.index] = {values[j]: data["n"][j] for j in range(table.num_rows) if mask[j] == 0}
+    for ref, col in zip(refs, columns):
+        if ref.raw_text and ref.index in counts:
+            _text_stats_from_counts(col, counts[ref.index])
 
     step("sample")
     percent = None if rows <= sample_rows else min(100.0, sample_rows / rows * 110.0)
     sample = engine.execute(scans.sample_query(ds.raw_name, refs, percent=percent, rows=sample_rows), limit=sample_rows) if rows else None
     sample_size = sample.num_rows if sample is not None else 0
+    _quantiles(refs, columns, sample)
+
+    step("details")
+    bins = _bins(refs, columns, sample)
+    wide_text = [r for r in refs if r.raw_text and r.index not in counts]
+    aggs = {**scans.text_aggregates(wide_text), **scans.outlier_aggregates(bins, robust_z=ROBUST_Z)}
+    details: dict[str, Any] = {}
+    if aggs and rows:
+        query, names = scans.aggregate_query(source, aggs)
+        row = engine.execute(query, limit=1).to_pylist()[0]
+        details = {n: row[f"a{i}"] for i, n in enumerate(names)}
+    for ref in wide_text:
+        _text_stats(columns[ref.index], details, str(ref.index))
     for ref, col in zip(refs, columns):
         _describe_values(ref, col, counts.get(ref.index), sample, rows, exact_distinct)
 
     step("histograms")
-    _histograms(ds, refs, columns, source, sample)
+    _histograms(ds, bins, columns, source, details)
 
     step("keys and duplicates")
     prof = Profile(table=ds.name, source=ds.source.origin, engine=engine.name, rows=rows, columns=columns, sample_rows=sample_size)
     _keys_and_duplicates(ds, refs, prof, source)
-    prof.correlations = [[a.name, b.name, stats[f"corr:{a.index}:{b.index}"]] for a, b in pairs
-                         if stats[f"corr:{a.index}:{b.index}"] is not None and math.isfinite(stats[f"corr:{a.index}:{b.index}"])]
+    prof.correlations = _correlations([r for r in refs if r.numeric][:MAX_CORRELATED], sample)
     prof.associations = _associations(refs, columns, sample)
     if percent is not None:
-        prof.notes.append(f"Patterns, semantic types, associations and the examples of columns with more than "
-                          f"{exact_distinct:,} distinct values come from a random sample of {sample_size:,} rows.")
+        prof.notes.append(f"Quantiles, correlations, patterns, semantic types, associations and the examples of columns with "
+                          f"more than {exact_distinct:,} distinct values come from a random sample of {sample_size:,} rows; "
+                          "counts, missing values, min/max/mean/std, histograms, outliers and duplicates cover every row.")
     prof.notes.append(f"Distinct counts are exact up to {exact_distinct:,} values (and for candidate keys); "
-                      "above that they are HyperLogLog estimates (about ±2%) marked ≈.")
+                      "above that they are HyperLogLog estimates (typically within a few per cent), marked ≈.")
 
     step("alerts")
     from shuxi.profile.alerts import find_alerts
@@ -262,12 +277,9 @@ def _column_overview(ds: Dataset, ref: ColumnRef, stats: dict[str, Any], rows: i
                         conversion=f"{conversion.kind}: {conversion.detail}" if conversion is not None else None)
     col.count = int(stats[f"{key}:count"])
     if ref.raw_text:
-        by_kind = {k: int(stats[f"{key}:{k}"] or 0) for k in ("null", "empty", "whitespace", "placeholder")}
-        col.missing_by_kind = {k: v for k, v in by_kind.items() if v}
-        col.missing = sum(by_kind.values())
-        col.min_length, col.max_length = stats[f"{key}:min_length"], stats[f"{key}:max_length"]
-        col.mean_length = round(stats[f"{key}:mean_length"], 3) if stats[f"{key}:mean_length"] is not None else None
-        col.padded = int(stats[f"{key}:padded"] or 0)
+        nulls = rows - int(stats[f"{key}:raw_count"])
+        col.missing_by_kind = {"null": nulls} if nulls else {}
+        col.missing = nulls
     else:
         col.missing = rows - col.count
         if col.missing:
@@ -326,8 +338,86 @@ def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] 
         conversion_detail=col.conversion or "")
 
 
-def _histograms(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile], source: exp.Expression,
-                sample: pa.Table | None) -> None:
+def _text_stats(col: ColumnProfile, stats: dict[str, Any], key: str) -> None:
+    """Missing cells by kind, lengths and padding of a raw text column, from the details scan."""
+    kinds = {k: int(stats.get(f"{key}:{k}") or 0) for k in ("empty", "whitespace", "placeholder")}
+    _set_missing(col, kinds)
+    col.min_length, col.max_length = stats.get(f"{key}:min_length"), stats.get(f"{key}:max_length")
+    mean = stats.get(f"{key}:mean_length")
+    col.mean_length = round(mean, 3) if mean is not None else None
+    # Cells that begin or end with white space, less those that are nothing but white space.
+    col.padded = max(0, int(stats.get(f"{key}:padded_or_blank") or 0) - kinds["whitespace"])
+
+
+def _quantiles(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> None:
+    """Quantiles of every numeric column from the sample (exact on the sample; min and max stay exact on the table)."""
+    import numpy as np
+
+    if sample is None:
+        return
+    for ref, col in zip(refs, columns):
+        if not ref.numeric:
+            continue
+        values = np.asarray(sample.column(f"v{ref.index}").drop_null().to_numpy(zero_copy_only=False), dtype=float)
+        values = values[np.isfinite(values)]
+        if values.size:
+            points = np.quantile(values, scans.QUANTILES)
+            col.quantiles = {f"{q:g}": float(v) for q, v in zip(scans.QUANTILES, points)}
+
+
+def _correlations(numeric: list[ColumnRef], sample: pa.Table | None) -> list[list[Any]]:
+    """Pearson r between numeric columns, on the sample's rows where both are finite."""
+    import numpy as np
+
+    if sample is None or sample.num_rows < 3 or len(numeric) < 2:
+        return []
+    data = {}
+    for ref in numeric:
+        column = sample.column(f"v{ref.index}")
+        values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=float) if column.null_count == 0 else \
+            np.array([np.nan if v is None else float(v) for v in column.to_pylist()])
+        data[ref.index] = values
+    out: list[list[Any]] = []
+    for i, a in enumerate(numeric):
+        for b in numeric[i + 1:]:
+            x, y = data[a.index], data[b.index]
+            ok = np.isfinite(x) & np.isfinite(y)
+            if ok.sum() < 3 or x[ok].std() == 0 or y[ok].std() == 0:
+                continue
+            out.append([a.name, b.name, round(float(np.corrcoef(x[ok], y[ok])[0, 1]), 6)])
+    return out
+
+
+def _text_stats_from_counts(col: ColumnProfile, counts: dict[Any, int]) -> None:
+    """The same statistics as :func:`_text_stats`, read from a column's exact value counts."""
+    kinds = {"empty": 0, "whitespace": 0, "placeholder": 0}
+    lengths: list[tuple[int, int]] = []
+    padded = 0
+    for value, count in counts.items():
+        if not isinstance(value, str):
+            continue
+        kind = missing_kind(value)
+        if kind is not None:
+            kinds[kind] += count
+        lengths.append((len(value), count))
+        stripped = value.strip(WHITESPACE)
+        if stripped and stripped != value:
+            padded += count
+    _set_missing(col, kinds)
+    if lengths:
+        col.min_length = min(n for n, _ in lengths)
+        col.max_length = max(n for n, _ in lengths)
+        col.mean_length = round(sum(n * c for n, c in lengths) / sum(c for _, c in lengths), 3)
+    col.padded = padded
+
+
+def _set_missing(col: ColumnProfile, kinds: dict[str, int]) -> None:
+    col.missing_by_kind.update({k: v for k, v in kinds.items() if v})
+    col.missing = sum(col.missing_by_kind.values())
+
+
+def _bins(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> list[scans.Bins]:
+    """Histogram bins and outlier fences of every numeric column, from its range, quartiles and the sample's MAD."""
     import numpy as np
 
     bins: list[scans.Bins] = []
@@ -352,27 +442,29 @@ def _histograms(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile]
         log_scale = bool(fences.pop("log", False))
         bins.append(scans.Bins(column=ref, start=start, width=width, count=count, median=float(median) if median is not None else None,
                                mad=mad or None, log_scale=log_scale, **fences))  # type: ignore[arg-type]
+    return bins
+
+
+def _histograms(ds: Dataset, bins: list[scans.Bins], columns: list[ColumnProfile], source: exp.Expression,
+                details: dict[str, Any]) -> None:
     if not bins:
         return
-    table = ds.engine.execute(scans.histogram_query(source, bins, robust_z=ROBUST_Z), limit=sum(b.count + 2 for b in bins) + 10)
+    table = ds.engine.execute(scans.histogram_query(source, bins), limit=sum(b.count + 2 for b in bins) + 10)
     data = table.to_pydict()
-    by_index = {b.column.index: b for b in bins}
-    total = next(j for j in range(table.num_rows) if all(data[f"g{b.column.index}"][j] == 1 for b in bins))
-    for ref, col in zip(refs, columns):
-        b = by_index.get(ref.index)
-        if b is None:
-            continue
+    for b in bins:
+        index = b.column.index
+        col = columns[index]
         counts = [0] * b.count
         for j in range(table.num_rows):
-            if data[f"g{ref.index}"][j] == 0 and data[f"b{ref.index}"][j] is not None:
-                counts[max(0, min(b.count - 1, int(data[f"b{ref.index}"][j])))] += data["n"][j]
+            if data[f"g{index}"][j] == 0 and data[f"b{index}"][j] is not None:
+                counts[max(0, min(b.count - 1, int(data[f"b{index}"][j])))] += data["n"][j]
         col.histogram = {"edges": [b.start + b.width * k for k in range(b.count + 1)], "counts": counts}
         outliers: dict[str, Any] = {}
-        if f"iqr{ref.index}" in data:
-            outliers.update(iqr=data[f"iqr{ref.index}"][total], far=data[f"far{ref.index}"][total],
+        if f"{index}:iqr" in details:
+            outliers.update(iqr=details[f"{index}:iqr"], far=details[f"{index}:far"],
                             fences=[b.low, b.high], far_fences=[b.far_low, b.far_high], log_scale=b.log_scale)
-        if f"rz{ref.index}" in data:
-            outliers.update(robust_z=data[f"rz{ref.index}"][total], median=b.median, mad=b.mad)
+        if f"{index}:rz" in details:
+            outliers.update(robust_z=details[f"{index}:rz"], median=b.median, mad=b.mad)
         if outliers.get("far"):
             outliers["examples"] = _outlier_examples(ds, source, b)
         col.outliers = outliers or None
@@ -394,41 +486,38 @@ def _fences(q1: float, q3: float, *, log: bool) -> dict[str, float | None]:
 
 def _outlier_examples(ds: Dataset, source: exp.Expression, b: scans.Bins) -> list[Any]:
     """A few of the most extreme values beyond the 3×IQR fences."""
-    v = b.column.value
+    v = b.column.finite
     beyond = exp.or_(exp.LT(this=v.copy(), expression=exp.Literal.number(b.far_low)),
                      exp.GT(this=v.copy(), expression=exp.Literal.number(b.far_high)))
-    if b.column.physical == "float":
-        beyond = exp.and_(scans.finite(v), exp.paren(beyond))
     table = ds.engine.execute(scans.examples_query(source, beyond, v.copy(), limit=5), limit=5)
     return sorted(table.column("x").to_pylist(), key=lambda x: -abs(x - (b.median or 0)))
 
 
 def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, source: exp.Expression) -> None:
+    """Exact duplicate rows (by a 64-bit hash of each row) and then, only if there are none, candidate keys."""
     rows = prof.rows
     if not rows:
         return
-    shortlist = [r for r, c in zip(refs, prof.columns)
-                 if r.physical in ("integer", "text", "date", "timestamp") and c.missing == 0 and c.count == rows
-                 and (c.distinct or 0) >= rows * 0.95][:8]
-    keys: list[str] = []
-    if shortlist:
-        row = ds.engine.execute(scans.distinct_query(source, shortlist), limit=1).to_pylist()[0]
-        for ref in shortlist:
-            col = prof.columns[ref.index]
-            col.distinct, col.distinct_exact = int(row[f"d{ref.index}"]), True
-            if col.distinct == rows:
-                keys.append(ref.name)
-    prof.candidate_keys = keys
-    if keys:
-        return  # a unique column means no two rows are identical
     names = [r.name for r in refs if r.physical != "other"]
-    row = ds.engine.execute(scans.duplicates_query(ds.raw_name, names), limit=1).to_pylist()[0]
+    row = ds.engine.execute(scans.duplicates_query(ds.raw_name, names, ds.engine.dialect), limit=1).to_pylist()[0]
     prof.duplicate_rows, prof.duplicate_groups = int(row["extra"] or 0), int(row["groups"] or 0)
     if prof.duplicate_rows:
         from shuxi.render import json_value
 
-        examples = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, limit=3), limit=3)
+        examples = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, ds.engine.dialect, limit=3), limit=3)
         prof.duplicate_examples = [json_value(r) for r in examples.to_pylist()]
+        return  # with repeated rows no column can be a key
+    shortlist = [r for r, c in zip(refs, prof.columns)
+                 if r.physical in ("integer", "text", "date", "timestamp") and c.missing == 0 and c.count == rows
+                 and (c.distinct or 0) >= rows * 0.95][:8]
+    if not shortlist:
+        return
+    row = ds.engine.execute(scans.distinct_query(source, shortlist), limit=1).to_pylist()[0]
+    for ref in shortlist:
+        col = prof.columns[ref.index]
+        col.distinct, col.distinct_exact = int(row[f"d{ref.index}"]), True
+        if col.distinct == rows:
+            prof.candidate_keys.append(ref.name)
 
 
 def _associations(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> list[list[Any]]:

@@ -27,6 +27,11 @@ from shuxi.profile.semantic import PLACEHOLDERS, WHITESPACE
 QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 #: Text cells longer than this are never a missing placeholder; the guard keeps the check cheap.
 _SHORT = 8
+#: The placeholders as they are usually written (exact match, cheap); other casings are caught when padded or
+#: in columns with exact value counts.
+_PLACEHOLDER_SPELLINGS = tuple(dict.fromkeys([*(v for p in PLACEHOLDERS for v in (p, p.upper(), p.title())), "NaN"]))
+#: White space that pads cells: space, tab, no-break space, ideographic space.
+_PAD_CHARS = (" ", "\t", "\u00a0", "\u3000")
 _WHITESPACE_ONLY = "[" + "".join(re.escape(c) if c.isprintable() else {"\t": r"\t", "\r": r"\r", "\n": r"\n"}.get(c, "") for c in WHITESPACE if c.isascii()) + r"\x{a0}\x{3000}]+"
 
 
@@ -50,6 +55,11 @@ class ColumnRef:
     @property
     def raw(self) -> exp.Column:
         return exp.column(f"r{self.index}", quoted=True)
+
+    @property
+    def finite(self) -> exp.Column:
+        """The value where it is a finite number (floats: NaN and ±inf as NULL)."""
+        return exp.column(f"f{self.index}" if self.physical == "float" else f"v{self.index}", quoted=True)
 
     @property
     def numeric(self) -> bool:
@@ -87,7 +97,14 @@ def cells(raw_table: str, columns: Sequence[ColumnRef], *, sample_percent: float
     table = _table(raw_table)
     if sample_percent is not None:
         table.set("sample", exp.TableSample(method="BERNOULLI", percent=_num(round(sample_percent, 6))))
-    return exp.select(*projections).from_(table).subquery("cells")
+    inner = exp.select(*projections).from_(table).subquery("typed")
+    # f<i>: the finite values of a float column (NaN and ±inf as NULL), computed once per row rather than as a
+    # FILTER on every aggregate; aggregates skip NULLs by themselves.
+    outer: list[exp.Expression] = [exp.Star()]
+    for col in columns:
+        if col.physical == "float":
+            outer.append(exp.alias_(exp.Case().when(finite(col.value), col.value.copy()), f"f{col.index}", quoted=True))
+    return exp.select(*outer).from_(inner).subquery("cells")
 
 
 def finite(value: exp.Expression) -> exp.Expression:
@@ -101,38 +118,26 @@ def infinite(value: exp.Expression) -> exp.Expression:
     return exp.EQ(this=exp.Abs(this=value.copy()), expression=infinity)
 
 
-def overview_aggregates(columns: Sequence[ColumnRef], *, correlate: Sequence[tuple[ColumnRef, ColumnRef]] = ()) -> dict[str, exp.Expression]:
-    """Aggregates of the overview scan, keyed "<index>:<statistic>" (and "rows", "corr:<i>:<j>")."""
+def overview_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expression]:
+    """Aggregates of the first scan, keyed "<index>:<statistic>" (and "rows"): counts, approximate distinct counts,
+    exact numeric moments and ranges. Quantiles and correlations are read from the sample (t-digest quantiles and
+    pairwise correlations of every numeric column cost more than the rest of the scan together); text details come
+    from exact value counts or, for columns with many distinct values, :func:`text_aggregates`."""
     aggs: dict[str, exp.Expression] = {"rows": exp.Count(this=exp.Star())}
     for col in columns:
         key, v = str(col.index), col.value
         aggs[f"{key}:count"] = exp.Count(this=v.copy())
-        if col.physical not in ("other",):
+        if col.physical != "other":
             aggs[f"{key}:approx_distinct"] = exp.ApproxDistinct(this=v.copy())
         if col.raw_text:
-            r = col.raw
-            short = exp.LTE(this=exp.Length(this=r.copy()), expression=_num(_SHORT))
-            aggs[f"{key}:null"] = _count_if(exp.Is(this=r.copy(), expression=exp.Null()))
-            aggs[f"{key}:empty"] = _count_if(exp.EQ(this=r.copy(), expression=_str("")))
-            aggs[f"{key}:whitespace"] = _count_if(exp.and_(short.copy(), exp.NEQ(this=r.copy(), expression=_str("")),
-                                                           exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY), full_match=True)))
-            trimmed = exp.Lower(this=exp.Trim(this=r.copy()))
-            aggs[f"{key}:placeholder"] = _count_if(exp.and_(short.copy(), exp.In(this=trimmed, expressions=[_str(p) for p in PLACEHOLDERS])))
-            length = exp.Length(this=r.copy())
-            aggs[f"{key}:min_length"] = exp.Min(this=length.copy())
-            aggs[f"{key}:max_length"] = exp.Max(this=length.copy())
-            aggs[f"{key}:mean_length"] = exp.Avg(this=length.copy())
-            aggs[f"{key}:padded"] = _count_if(exp.and_(exp.NEQ(this=exp.Trim(this=r.copy()), expression=r.copy()),
-                                                       exp.NEQ(this=exp.Trim(this=r.copy()), expression=_str(""))))
+            aggs[f"{key}:raw_count"] = exp.Count(this=col.raw.copy())
         if col.numeric:
-            ok = finite(v) if col.physical == "float" else None
-            aggs[f"{key}:min"] = _filtered(exp.Min(this=v.copy()), ok)
-            aggs[f"{key}:max"] = _filtered(exp.Max(this=v.copy()), ok)
-            aggs[f"{key}:mean"] = _filtered(exp.Avg(this=v.copy()), ok)
-            aggs[f"{key}:std"] = _filtered(exp.StddevSamp(this=v.copy()), ok)
-            aggs[f"{key}:skewness"] = _filtered(exp.Skewness(this=exp.Cast(this=v.copy(), to=exp.DataType.build("DOUBLE"))), ok)
-            aggs[f"{key}:quantiles"] = _filtered(
-                exp.ApproxQuantile(this=v.copy(), quantile=exp.Array(expressions=[_num(q) for q in QUANTILES])), ok)
+            f = col.finite
+            aggs[f"{key}:min"] = exp.Min(this=f.copy())
+            aggs[f"{key}:max"] = exp.Max(this=f.copy())
+            aggs[f"{key}:mean"] = exp.Avg(this=f.copy())
+            aggs[f"{key}:std"] = exp.StddevSamp(this=f.copy())
+            aggs[f"{key}:skewness"] = exp.Skewness(this=exp.Cast(this=f.copy(), to=exp.DataType.build("DOUBLE")))
             aggs[f"{key}:zeros"] = _count_if(exp.EQ(this=v.copy(), expression=_num(0)))
             aggs[f"{key}:negative"] = _count_if(exp.LT(this=v.copy(), expression=_num(0)))
             if col.physical == "float":
@@ -143,11 +148,47 @@ def overview_aggregates(columns: Sequence[ColumnRef], *, correlate: Sequence[tup
             aggs[f"{key}:max"] = exp.Max(this=v.copy())
         elif col.physical == "boolean":
             aggs[f"{key}:true"] = _count_if(v.copy())
-    for a, b in correlate:
-        ok = exp.and_(*(finite(c.value) for c in (a, b) if c.physical == "float")) if "float" in (a.physical, b.physical) else None
-        x = exp.Cast(this=a.value.copy(), to=exp.DataType.build("DOUBLE"))
-        y = exp.Cast(this=b.value.copy(), to=exp.DataType.build("DOUBLE"))
-        aggs[f"corr:{a.index}:{b.index}"] = _filtered(exp.Corr(this=x, expression=y), ok)
+    return aggs
+
+
+def text_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expression]:
+    """Missing cells by kind, lengths and padding of raw text columns with many distinct values (the others get
+    these from their exact value counts).
+
+    Prefix and suffix tests (LIKE 'x%') are byte comparisons, so they guard the costlier checks: only cells that
+    begin or end with white space are trimmed, lower-cased or matched against a regular expression.
+    """
+    aggs: dict[str, exp.Expression] = {}
+    for col in columns:
+        key, r = str(col.index), col.raw
+        starts = exp.or_(*(exp.Like(this=r.copy(), expression=_str(ch + "%")) for ch in _PAD_CHARS))
+        ends = exp.or_(*(exp.Like(this=r.copy(), expression=_str("%" + ch)) for ch in _PAD_CHARS))
+        aggs[f"{key}:empty"] = _count_if(exp.EQ(this=r.copy(), expression=_str("")))
+        aggs[f"{key}:whitespace"] = _count_if(exp.and_(exp.paren(starts.copy()),
+                                                       exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY), full_match=True)))
+        exact = exp.In(this=r.copy(), expressions=[_str(p) for p in _PLACEHOLDER_SPELLINGS])
+        padded = exp.and_(exp.paren(exp.or_(starts.copy(), ends.copy())), exp.LTE(this=exp.Length(this=r.copy()), expression=_num(_SHORT)),
+                          exp.In(this=exp.Lower(this=exp.Trim(this=r.copy())), expressions=[_str(p) for p in PLACEHOLDERS]))
+        aggs[f"{key}:placeholder"] = _count_if(exp.or_(exact, exp.paren(padded)))
+        length = exp.Length(this=r.copy())
+        aggs[f"{key}:min_length"] = exp.Min(this=length.copy())
+        aggs[f"{key}:max_length"] = exp.Max(this=length.copy())
+        aggs[f"{key}:mean_length"] = exp.Avg(this=length.copy())
+        aggs[f"{key}:padded_or_blank"] = _count_if(exp.or_(starts.copy(), ends.copy()))
+    return aggs
+
+
+def outlier_aggregates(bins: Sequence[Bins], *, robust_z: float) -> dict[str, exp.Expression]:
+    """Counts of finite values outside the 1.5×IQR and 3×IQR fences and above the robust z limit, per column."""
+    aggs: dict[str, exp.Expression] = {}
+    for b in bins:
+        key, f = b.column.index, b.column.finite
+        if b.low is not None and b.high is not None:
+            aggs[f"{key}:iqr"] = _count_if(exp.or_(exp.LT(this=f.copy(), expression=_num(b.low)), exp.GT(this=f.copy(), expression=_num(b.high))))
+            aggs[f"{key}:far"] = _count_if(exp.or_(exp.LT(this=f.copy(), expression=_num(b.far_low)), exp.GT(this=f.copy(), expression=_num(b.far_high))))
+        if b.median is not None and b.mad:
+            z = exp.Div(this=exp.Abs(this=exp.Sub(this=f.copy(), expression=_num(b.median))), expression=_num(b.mad))
+            aggs[f"{key}:rz"] = _count_if(exp.GT(this=z, expression=_num(robust_z)))
     return aggs
 
 
@@ -195,53 +236,53 @@ class Bins:
     log_scale: bool = False
 
 
-def histogram_query(source: exp.Expression, bins: Sequence[Bins], *, robust_z: float) -> exp.Select:
-    """Bin counts of every column (GROUPING SETS) plus, in the grand-total row, outlier counts per column."""
+def histogram_query(source: exp.Expression, bins: Sequence[Bins]) -> exp.Select:
+    """Bin counts of every column in one pass (GROUPING SETS, one set per column, count(*) only)."""
     projections: list[exp.Expression] = []
     for b in bins:
-        v = b.column.value
-        index = exp.Floor(this=exp.Div(this=exp.paren(exp.Sub(this=v.copy(), expression=_num(b.start))), expression=_num(b.width)))
+        f = b.column.finite
+        index = exp.Floor(this=exp.Div(this=exp.paren(exp.Sub(this=f.copy(), expression=_num(b.start))), expression=_num(b.width)))
         bounded = exp.Case().when(exp.GTE(this=index.copy(), expression=_num(b.count)), _num(b.count - 1)).else_(index)
-        guard = finite(v) if b.column.physical == "float" else exp.Not(this=exp.Is(this=v.copy(), expression=exp.Null()))
-        projections.append(exp.alias_(exp.Cast(this=exp.Case().when(guard, bounded), to=exp.DataType.build("BIGINT")), f"b{b.column.index}", quoted=True))
-        projections.append(exp.alias_(v.copy(), f"v{b.column.index}", quoted=True))
+        projections.append(exp.alias_(exp.Cast(this=bounded, to=exp.DataType.build("BIGINT")), f"b{b.column.index}", quoted=True))
     inner = exp.select(*projections).from_(source).subquery("binned")
-    sets = [exp.Tuple(expressions=[exp.column(f"b{b.column.index}", quoted=True)]) for b in bins] + [exp.Tuple(expressions=[])]
+    sets = [exp.Tuple(expressions=[exp.column(f"b{b.column.index}", quoted=True)]) for b in bins]
     outputs: list[exp.Expression] = []
     for b in bins:
-        key, v = b.column.index, exp.column(f"v{b.column.index}", quoted=True)
+        key = b.column.index
         outputs.append(exp.column(f"b{key}", quoted=True))
         outputs.append(exp.alias_(exp.Anonymous(this="GROUPING", expressions=[exp.column(f"b{key}", quoted=True)]), f"g{key}", quoted=True))
-        ok = finite(v) if b.column.physical == "float" else None  # infinities are the INFINITE alert, not outliers
-        if b.low is not None and b.high is not None:
-            beyond = exp.or_(exp.LT(this=v.copy(), expression=_num(b.low)), exp.GT(this=v.copy(), expression=_num(b.high)))
-            far = exp.or_(exp.LT(this=v.copy(), expression=_num(b.far_low)), exp.GT(this=v.copy(), expression=_num(b.far_high)))
-            outputs.append(exp.alias_(_count_if(exp.and_(ok, exp.paren(beyond)) if ok else beyond), f"iqr{key}", quoted=True))
-            outputs.append(exp.alias_(_count_if(exp.and_(ok, exp.paren(far)) if ok else far), f"far{key}", quoted=True))
-        if b.median is not None and b.mad:
-            z = exp.Div(this=exp.Abs(this=exp.Sub(this=v.copy(), expression=_num(b.median))), expression=_num(b.mad))
-            outlying = exp.GT(this=z, expression=_num(robust_z))
-            outputs.append(exp.alias_(_count_if(exp.and_(ok, outlying) if ok else outlying), f"rz{key}", quoted=True))
     outputs.append(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
     return exp.select(*outputs).from_(inner).group_by(exp.GroupingSets(expressions=sets))
 
 
-def duplicates_query(raw_table: str, names: Sequence[str]) -> exp.Select:
-    """How many rows repeat an earlier row exactly ("extra") and in how many groups of identical rows."""
-    cols = [exp.column(n, quoted=True) for n in names]
+#: The 64-bit row hash each engine has (a collision among 10M distinct rows has a chance of about 3 in a million).
+_ROW_HASH = {"duckdb": "HASH", "spark": "XXHASH64"}
+
+
+def row_hash(names: Sequence[str], dialect: str) -> exp.Expression:
+    return exp.Anonymous(this=_ROW_HASH.get(dialect, "HASH"), expressions=[exp.column(n, quoted=True) for n in names])
+
+
+def duplicates_query(raw_table: str, names: Sequence[str], dialect: str) -> exp.Select:
+    """How many rows repeat an earlier row exactly ("extra") and in how many groups, by a 64-bit hash of each row."""
     groups = (exp.select(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True)).from_(_table(raw_table))
-              .group_by(*cols).having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
+              .group_by(row_hash(names, dialect)).having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
     n = exp.column("n", quoted=True)
     return exp.select(exp.alias_(exp.Sum(this=exp.Sub(this=n.copy(), expression=_num(1))), "extra", quoted=True),
                       exp.alias_(exp.Count(this=exp.Star()), "groups", quoted=True)).from_(groups.subquery("dups"))
 
 
-def duplicate_examples_query(raw_table: str, names: Sequence[str], *, limit: int) -> exp.Select:
-    """The most repeated rows, with how often each occurs."""
+def duplicate_examples_query(raw_table: str, names: Sequence[str], dialect: str, *, limit: int) -> exp.Select:
+    """A few rows that occur more than once, with how often each occurs (found through the row hash)."""
     cols = [exp.column(n, quoted=True) for n in names]
+    h = exp.column("__h", quoted=True)
+    hashed = exp.select(*cols, exp.alias_(row_hash(names, dialect), "__h", quoted=True)).from_(_table(raw_table)).subquery("hashed")
+    repeated = (exp.select(h.copy()).from_(hashed.copy()).group_by(h.copy())
+                .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))).limit(limit))
     count = exp.Count(this=exp.Star())
-    return (exp.select(*cols, exp.alias_(count.copy(), "__copies", quoted=True)).from_(_table(raw_table)).group_by(*[c.copy() for c in cols])
-            .having(exp.GT(this=count.copy(), expression=_num(1))).order_by(exp.Ordered(this=exp.column("__copies", quoted=True), desc=True)).limit(limit))
+    return (exp.select(*[c.copy() for c in cols], exp.alias_(count.copy(), "__copies", quoted=True)).from_(hashed)
+            .where(exp.In(this=h.copy(), query=repeated.subquery())).group_by(*[c.copy() for c in cols])
+            .order_by(exp.Ordered(this=exp.column("__copies", quoted=True), desc=True)).limit(limit))
 
 
 def distinct_query(source: exp.Expression, columns: Sequence[ColumnRef]) -> exp.Select:
