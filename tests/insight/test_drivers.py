@@ -217,3 +217,15 @@ def test_correlate_pearson_and_sample_pairs(planted: dict[str, Any]) -> None:
         assert all(v is not None for v in points.column("销量").to_pylist())  # NaN targets never sampled
         assert set(points.column("价格").to_pylist()) <= set(x.tolist())
         assert sample_pairs(ds, "价格", "销量", limit=10_000).num_rows == int(keep.sum())
+
+
+def test_category_nulls_are_not_a_group() -> None:
+    groups = {"a": [1.0, 2.0, 3.0], "b": [5.0, 6.0, 8.0], None: [100.0, 200.0]}
+    labels = [k for k, v in groups.items() for _ in v]
+    values = [x for v in groups.values() for x in v]
+    with shuxi.open(pa.table({"g": pa.array(labels, pa.string()), "y": values, "flag": [True, False] * 4})) as ds:
+        rows = {r["column"]: r for r in rank_drivers(ds, "y").to_pylist()}
+    expected = stats.f_oneway(groups["a"], groups["b"])
+    assert rows["g"]["groups"] == 2 and rows["g"]["n"] == 6
+    assert rows["g"]["p_value"] == pytest.approx(expected.pvalue, rel=1e-9)
+    assert rows["flag"]["kind"] == "category" and rows["flag"]["groups"] == 2 and rows["flag"]["n"] == 8

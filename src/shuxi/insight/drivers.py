@@ -77,8 +77,6 @@ def rank_drivers(
     >>> rank_drivers(ds, "sales").to_pylist()[0]
     {'column': 'price', 'kind': 'numeric', 'effect': '|r|', 'value': 0.93, 'n': 1000, ...}
     """
-    from shuxi.insight.stats import anova_eta_squared, correlation_test
-
     check_columns(ds, [target])
     schema = ds.schema
     target_type = schema.field(target).type
@@ -94,45 +92,12 @@ def rank_drivers(
     # Dates and nested types are skipped; when the caller named them, the result says so rather than drop them.
     other = [c for c in names if c not in numeric and c not in category] if columns is not None else []
     y = number(target, target_type)
-    table = table_ref(ds.name)
 
-    # One pass: every correlation with its pair count, and every category's number of distinct values.
-    selects: list[exp.Expression] = []
-    for i, c in enumerate(numeric):
-        x = number(c, schema.field(c).type)
-        both = exp.and_(not_null(x), not_null(y))
-        selects.append(exp.Corr(this=x, expression=y.copy(), null_on_zero_variance=True).as_(f"r{i}"))
-        selects.append(exp.Count(this=exp.Case(ifs=[exp.If(this=both, true=exp.Literal.number(1))])).as_(f"n{i}"))
-    for i, c in enumerate(category):
-        selects.append(exp.Count(this=exp.Distinct(expressions=[column_ref(c)])).as_(f"d{i}"))
     rows: list[dict[str, Any]] = []
-    if selects:
-        summary = ds.engine.execute(exp.select(*selects).from_(table.copy()), limit=1).to_pylist()[0]
-        for i, c in enumerate(numeric):
-            r, n = summary[f"r{i}"], int(summary[f"n{i}"] or 0)
-            test = correlation_test(r, n)
-            note = None if test.r is not None else ("undefined" if n < 3 else "constant")
-            rows.append({"column": c, "kind": "numeric", "effect": "|r|",
-                         "value": None if test.r is None or n < 3 else abs(test.r), "n": n,
-                         "p_value": test.p_value, "r": test.r if n >= 3 else None, "groups": None, "note": note})
-        for i, c in enumerate(category):
-            distinct = int(summary[f"d{i}"] or 0)
-            if distinct > max_categories:
-                rows.append(_empty_category(c, distinct, "too_many_categories"))
-                continue
-            if distinct < 2:
-                rows.append(_empty_category(c, distinct, "constant"))
-                continue
-            grouped = exp.select(
-                exp.Count(this=y.copy()).as_("n"), exp.Avg(this=y.copy()).as_("mean"),
-                exp.Variance(this=y.copy()).as_("var"),
-            ).from_(table.copy()).where(exp.and_(not_null(column_ref(c)), not_null(y))).group_by(column_ref(c))
-            groups = ds.engine.execute(grouped, limit=max_categories + 1).to_pylist()
-            effect = anova_eta_squared([(g["n"], g["mean"], g["var"]) for g in groups])
-            rows.append({"column": c, "kind": "category", "effect": "η²", "value": effect.eta_squared,
-                         "n": effect.n, "p_value": effect.p_value, "r": None, "groups": effect.k,
-                         "note": None if effect.eta_squared is not None else "undefined"})
-
+    if numeric:
+        rows += _numeric_drivers(ds, numeric, y)
+    if category:
+        rows += _category_drivers(ds, category, y, max_categories)
     for c in other:
         rows.append({"column": c, "kind": "other", "effect": None, "value": None, "n": None, "p_value": None,
                      "r": None, "groups": None, "note": "unsupported_type"})
@@ -145,6 +110,81 @@ def rank_drivers(
 
     rows.sort(key=order)
     return pa.Table.from_pylist(rows, schema=DRIVERS_SCHEMA)
+
+
+def _numeric_drivers(ds: Dataset, numeric: list[str], y: exp.Expression) -> list[dict[str, Any]]:
+    """Every numeric column's correlation with the target and its pair count: one query, one scan."""
+    from shuxi.insight.stats import correlation_test
+
+    selects: list[exp.Expression] = []
+    for i, c in enumerate(numeric):
+        x = number(c, ds.schema.field(c).type)
+        both = exp.and_(not_null(x), not_null(y))
+        # Plain CORR: a constant column gives NaN (DuckDB) or NULL (Spark); correlation_test reads both as
+        # undefined, and the NULL-on-NaN wrapper would make DuckDB compute every CORR twice.
+        selects.append(exp.Corr(this=x, expression=y.copy()).as_(f"r{i}"))
+        selects.append(exp.Count(this=exp.Case(ifs=[exp.If(this=both, true=exp.Literal.number(1))])).as_(f"n{i}"))
+    summary = ds.engine.execute(exp.select(*selects).from_(table_ref(ds.name)), limit=1).to_pylist()[0]
+    rows = []
+    for i, c in enumerate(numeric):
+        n = int(summary[f"n{i}"] or 0)
+        test = correlation_test(summary[f"r{i}"], n)
+        defined = test.r is not None and n >= 3
+        rows.append({"column": c, "kind": "numeric", "effect": "|r|", "value": abs(test.r) if defined else None,  # type: ignore[arg-type]
+                     "n": n, "p_value": test.p_value, "r": test.r if defined else None, "groups": None,
+                     "note": None if defined else ("undefined" if n < 3 else "constant")})
+    return rows
+
+
+def _category_drivers(ds: Dataset, category: list[str], y: exp.Expression, max_categories: int) -> list[dict[str, Any]]:
+    """η² of the target for every low-cardinality category column: two scans whatever the number of columns.
+
+    An approximate distinct count (HyperLogLog) rules out id-like columns cheaply, with a generous margin; the
+    candidates' per-group n/mean/variance then come from one ``GROUP BY GROUPING SETS`` query, which also gives
+    the exact number of groups.
+    """
+    from shuxi.insight.stats import anova_eta_squared
+
+    table = table_ref(ds.name)
+    approx = ds.engine.execute(exp.select(*(
+        exp.ApproxDistinct(this=column_ref(c)).as_(f"d{i}") for i, c in enumerate(category)
+    )).from_(table.copy()), limit=1).to_pylist()[0]
+    ceiling = 2 * max_categories + 10  # HyperLogLog is within a few percent; the exact count is checked below
+    results: dict[str, dict[str, Any]] = {}
+    candidates = []
+    for i, c in enumerate(category):
+        distinct = int(approx[f"d{i}"] or 0)
+        if distinct > ceiling:
+            results[c] = _empty_category(c, distinct, "too_many_categories")
+        else:
+            candidates.append(c)
+    if candidates:
+        selects: list[exp.Expression] = []
+        for i, c in enumerate(candidates):
+            selects += [column_ref(c).as_(f"g{i}"), exp.Grouping(expressions=[column_ref(c)]).as_(f"k{i}")]
+        selects += [exp.Count(this=y.copy()).as_("n"), exp.Avg(this=y.copy()).as_("mean"),
+                    exp.Variance(this=y.copy()).as_("var")]
+        query = exp.select(*selects).from_(table.copy()).where(not_null(y))
+        query.set("group", exp.Group(expressions=[exp.GroupingSets(
+            expressions=[exp.paren(column_ref(c)) for c in candidates])]))
+        groups: dict[str, list[tuple[int, float, float | None]]] = {c: [] for c in candidates}
+        for row in ds.engine.execute(query, limit=(ceiling + 2) * len(candidates)).to_pylist():
+            for i, c in enumerate(candidates):
+                # GROUPING(c) = 0 marks the rows grouped by c; its NULL group is left out, as NULL is no category.
+                if row[f"k{i}"] == 0 and row[f"g{i}"] is not None:
+                    groups[c].append((row["n"], row["mean"], row["var"]))
+        for c in candidates:
+            found = groups[c]
+            if len(found) > max_categories:
+                results[c] = _empty_category(c, len(found), "too_many_categories")
+            elif len(found) < 2:
+                results[c] = _empty_category(c, len(found), "constant")
+            else:
+                effect = anova_eta_squared(found)
+                results[c] = {"column": c, "kind": "category", "effect": "η²", "value": effect.eta_squared,
+                              "n": effect.n, "p_value": effect.p_value, "r": None, "groups": effect.k,
+                              "note": None if effect.eta_squared is not None else "undefined"}
+    return [results[c] for c in category]
 
 
 def _empty_category(column: str, distinct: int, note: str) -> dict[str, Any]:
