@@ -129,7 +129,8 @@ def _bar(kind: str, table: pa.Table, *, x: str, measures: list[str], color: str 
             if order is None:  # a sum-sorted axis reads wrongly when bars are grouped; keep the table's order
                 category["sort"] = _table_order(table, x)
         encoding["tooltip"] = tooltip
-    spec = _spec(values, meta, title, width=horizontal, height=not horizontal)
+    # Horizontal bars grow downwards one step per category; vertical ones (12 or fewer) share a fixed width.
+    spec = _spec(values, meta, title, width=True, height=not horizontal)
     if transform:
         spec["transform"] = transform
     spec["mark"] = {"type": "bar", "tooltip": True}
