@@ -32,8 +32,9 @@ FORMAT = "shuxi.text.classifier"
 FORMAT_VERSION = 1
 #: Seconds ``auto`` may spend when no budget is given.
 DEFAULT_AUTO_BUDGET = 300.0
-#: ``auto`` takes a slower model (or ensemble) only when it beats the fastest candidate by this much accuracy.
-SLOWER_MODEL_MARGIN = 0.005
+#: Validation accuracy a costlier ``auto`` candidate must gain over the chosen cheaper one: two averaged TF-IDF
+#: models (twice the cost, still thousands of texts a second) and anything with the BiLSTM (tens of times slower).
+SLOWER_MODEL_MARGIN = {1: 0.002, 2: 0.005}
 
 
 @dataclass
@@ -312,7 +313,7 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
 
     Candidates are scored on a stratified validation split: each TF-IDF variant, the average of the best two, the
     BiLSTM and its averages with the best TF-IDF model. The cheapest candidate wins unless a costlier one is better
-    by at least :data:`SLOWER_MODEL_MARGIN`. Chosen TF-IDF models are refitted on all the data when time allows.
+    by the margin in :data:`SLOWER_MODEL_MARGIN`. Chosen TF-IDF models are refitted on all the data when time allows.
     """
     from shuxi.text.tfidf import mostly_chinese
 
@@ -375,10 +376,11 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                                    "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
     else:
         skipped = f"bilstm skipped: {max(remaining, 0):.0f} s of the budget left"
-    # The cheapest candidate wins unless a costlier one is better by SLOWER_MODEL_MARGIN.
+    # The cheapest candidate wins unless a costlier one is better by its SLOWER_MODEL_MARGIN.
     chosen = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
     for c in sorted(candidates, key=lambda c: c["speed"]):
-        if c["speed"] > chosen["speed"] and c["accuracy"] >= chosen["accuracy"] + SLOWER_MODEL_MARGIN:
+        margin = SLOWER_MODEL_MARGIN[c["speed"]] - 1e-9 if c["speed"] else 0.0
+        if c["speed"] > chosen["speed"] and c["accuracy"] >= chosen["accuracy"] + margin:
             chosen = c
     members: list[Member] = []
     refit = True
