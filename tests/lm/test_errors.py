@@ -16,7 +16,7 @@ def test_empty_corpus(tmp_path: Path) -> None:
     for arch in ("ngram", "gpt"):
         with pytest.raises(DataError, match="empty"):
             shuxi.lm.train(empty, out=tmp_path / arch, arch=arch, progress=False)
-        assert not (tmp_path / arch / "lm.json").exists()
+        assert not (tmp_path / arch).exists()  # nothing written, not even an empty folder
 
 
 def test_corpus_shorter_than_the_block_size(tmp_path: Path, tiny: dict) -> None:
@@ -49,6 +49,11 @@ def test_existing_output_folder_is_not_replaced_without_asking(tmp_path: Path, c
     with pytest.raises(DataError, match="already exists.*--overwrite"):
         shuxi.lm.train(corpus_file, out=tmp_path / "m", arch="ngram", order=3)
     shuxi.lm.train(corpus_file, out=tmp_path / "m", arch="ngram", order=3, overwrite=True)
+    assert shuxi.lm.load(tmp_path / "m").info["order"] == 3
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match="empty"):  # a failed retrain keeps the model that was there
+        shuxi.lm.train(empty, out=tmp_path / "m", arch="ngram", overwrite=True)
     assert shuxi.lm.load(tmp_path / "m").info["order"] == 3
     other = tmp_path / "mine"
     other.mkdir()

@@ -18,7 +18,8 @@ def _as_model(model: LanguageModel | str | Path) -> LanguageModel:
     return model if isinstance(model, LanguageModel) else load(model)
 
 
-def _prepare_out(out: str | Path, *, resume: bool, overwrite: bool) -> Path:
+def _prepare_out(out: str | Path, *, resume: bool, overwrite: bool, check_only: bool = False) -> Path:
+    """Check that ``out`` may be written (and, unless ``check_only``, clear the old model files in it)."""
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{folder} is a file; --out must be a folder.", path=str(folder))
@@ -34,9 +35,12 @@ def _prepare_out(out: str | Path, *, resume: bool, overwrite: bool) -> Path:
             raise DataError(f"{folder} already exists and is not empty.", path=str(folder),
                             hint="Pass --resume to continue its training, --overwrite to replace a model folder, "
                                  "or choose a new --out.")
+        if check_only:
+            return folder
         for f in ours:
             f.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
+    if not check_only:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
@@ -65,7 +69,8 @@ def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Litera
     if arch == "ngram" and (init_from or resume or teacher is not None):
         raise ConfigError("Fine-tuning, resuming and distillation are for GPT models.",
                           hint="Train the n-gram model afresh on the new corpus.")
-    folder = _prepare_out(out, resume=resume, overwrite=overwrite)
+    # Check the output folder first, but clear it only once the corpus has been read and checked.
+    folder = _prepare_out(out, resume=resume, overwrite=overwrite, check_only=True)
     data = read_corpus(corpus, text=text)
     base: LanguageModel | None = None
     if resume:
@@ -93,6 +98,9 @@ def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Litera
     if lenient:
         info["unknown_tokens"] = int((ids == 1).sum())
     if arch == "ngram":
+        if len(ids) == 0:
+            raise DataError("The corpus has no tokens.", hint="Give a text with some characters in it.")
+        _prepare_out(out, resume=resume, overwrite=overwrite)
         return _train_ngram(ids, tok, order=order, folder=folder, info=info, started=start)
 
     from shuxi.lm.gpt import GPT, GPTConfig
@@ -121,6 +129,7 @@ def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Litera
         raise ConfigError(f"The student's block size {config.block_size} is longer than the teacher's "
                           f"{teacher_lm.net.config.block_size}.", hint="Pass a --block-size no larger than the teacher's.")
     train_ids, val_ids = split_ids(ids, need=config.block_size + 1)
+    _prepare_out(out, resume=resume, overwrite=overwrite)
     net = GPT(config)
     if init_from is not None and base is not None:
         net.load_state_dict(base.net.state_dict())
@@ -149,8 +158,6 @@ def _train_ngram(ids: Any, tok: Any, *, order: int, folder: Path, info: dict[str
     from shuxi.lm.corpus import split_ids
     from shuxi.lm.ngram import KneserNeyLM
 
-    if len(ids) == 0:
-        raise DataError("The corpus has no tokens.", hint="Give a text with some characters in it.")
     train_ids, val_ids = split_ids(ids, need=1)
     net = KneserNeyLM(order=order, vocab_size=tok.vocab_size).fit(train_ids)
     fitted = time.perf_counter() - started
