@@ -106,6 +106,8 @@ def _values(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) -> list[Any]
     if the_plan.kind == "drivers":
         return table.column(0).to_pylist()
     if not the_plan.dimensions and not the_plan.select:
+        if the_plan.kind == "calculate":  # the calculation first, then the values it was computed from
+            return [table.column(0)[0].as_py()]
         if the_plan.kind == "distribution":
             return list(table.to_pylist()[0].values())
         return [table.column(m.name)[0].as_py() for m in the_plan.measures[:1]] if len(the_plan.measures) == 1 else \

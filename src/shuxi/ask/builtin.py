@@ -234,9 +234,15 @@ def _bool_filters(ctx: Context) -> None:
     for i, column, m in ctx.mentioned("bool"):
         if _before(ctx, m.span.start, lx.GROUP_WORDS, _window(ctx) + 2) or any(f.column == column for f in ctx.filters):
             continue
+        if _is_rate(ctx, m):
+            continue  # "退货率", "return rate": a measure, the share of true
         negated = _before(ctx, m.span.start, ["没有", "未", "没", "不", "非", "not", "never", "n't", "non"], 3)
         ctx.filters.append(Filter(column=column, op="=", value=not negated))
         ctx.used.add(i)
+
+
+def _is_rate(ctx: Context, m: ColumnMention) -> bool:
+    return _after(ctx, m.span.end, lx.RATE_WORDS, 1) is not None
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -311,6 +317,22 @@ def _number_filters(ctx: Context) -> None:
                     ctx.used_numbers.update({i, i + 1})
                     i += 2
                     continue
+        if _year_like(n):
+            when = _before(ctx, n.start, lx.AFTER_WORDS + lx.BEFORE_WORDS, 3)
+            column = _time_column(ctx) if when else None
+            if when and column is not None:
+                after = when in lx.AFTER_WORDS
+                inclusive = when in ("since", "从", "自")
+                value: Any = int(n.value)
+                if ctx.kind_of(column) == "date":
+                    value = f"{int(n.value) + (1 if after and not inclusive else 0)}-01-01"
+                    op = ">=" if after else "<"
+                else:
+                    op = (">=" if inclusive else ">") if after else "<"
+                ctx.filters.append(Filter(column=column, op=op, value=value))
+                ctx.used_numbers.add(i)
+                i += 1
+                continue
         word = _before(ctx, n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3)
         postfix = _after(ctx, n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
         if postfix and not word:
@@ -327,6 +349,20 @@ def _number_filters(ctx: Context) -> None:
                 ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
                 ctx.used_numbers.add(i)
         i += 1
+
+
+def _year_like(n: Any) -> bool:
+    return n.kind == "number" and float(n.value).is_integer() and 1000 <= n.value <= 2100
+
+
+def _time_column(ctx: Context) -> str | None:
+    """The column years compare with: a mentioned date/year column, else the table's only one."""
+    mentioned = [c for _, c, _ in ctx.mentioned("date", "number", free=False)
+                 if ctx.kind_of(c) == "date" or _is_year_column(ctx, c)]
+    if mentioned:
+        return mentioned[0]
+    candidates = ctx.index.of_kind("date") + [c for c in ctx.index.order if _is_year_column(ctx, c)]
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _column_after(ctx: Context, position: int) -> str | None:
@@ -384,8 +420,12 @@ def _natural_agg(ctx: Context, column: str) -> Agg:
 def _measures(ctx: Context, *, default: Agg | None = None, exclude: Sequence[str] = (),
               ranking: bool = False) -> list[Measure]:
     out: list[Measure] = []
-    for _, column, m in ctx.mentioned("number"):
+    for _, column, m in ctx.mentioned("number", "bool"):
         if column in exclude:
+            continue
+        if ctx.kind_of(column) == "bool":
+            if _is_rate(ctx, m):  # the share of true: the mean of a 0/1 column
+                out.append(Measure(agg="mean", column=column))
             continue
         agg = _agg_for(ctx, m, ranking=ranking) or default or _natural_agg(ctx, column)
         measure = Measure(agg=agg, column=column)
@@ -427,9 +467,25 @@ def _grain(ctx: Context) -> Literal["year", "quarter", "month", "week", "day"] |
     return None
 
 
+def _summary_filters(ctx: Context) -> list[Filter]:
+    """Leave out a summary row ("Total" at the bottom of a medal table) from rankings, counts and totals."""
+    from shuxi.ask.rows import SUMMARY_LABELS
+
+    out = []
+    for key, owners in ctx.index.values.items():
+        if " ".join(key) in SUMMARY_LABELS or "".join(key) in SUMMARY_LABELS:
+            for column, value in owners:
+                if ctx.kind_of(column) == "text" and not any(f.column == column for f in ctx.filters):
+                    out.append(Filter(column=column, op="!=", value=value))
+    return out
+
+
 def _plan(ctx: Context, kind: str, **fields: Any) -> Plan:
+    filters = ctx.filters
+    if kind in ("rank", "aggregate", "group", "share", "compare", "tiers", "distribution"):
+        filters = [*filters, *_summary_filters(ctx)]
     try:
-        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, filters=ctx.filters, **fields)
+        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, filters=filters, **fields)
     except ValueError as error:  # pydantic: a rule produced something inconsistent for this question
         raise PlanError(f"Could not build an analysis for this question: {error}") from None
 

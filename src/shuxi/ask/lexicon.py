@@ -10,7 +10,7 @@ from __future__ import annotations
 #: called by any word of the group ("销量" also answers to 销售量, 数量, quantity, units sold…).
 COLUMN_SYNONYMS: list[list[str]] = [
     ["销量", "销售量", "数量", "件数", "销售数量", "卖了多少", "quantity", "qty", "units", "units sold", "sales volume", "sales", "volume"],
-    ["销售额", "营收", "收入", "营业额", "销售金额", "金额", "成交额", "revenue", "sales amount", "turnover", "income", "amount", "gmv"],
+    ["销售额", "营收", "收入", "营业额", "销售金额", "金额", "成交额", "revenue", "sales amount", "turnover", "income", "amount", "gmv", "order value"],
     ["价格", "单价", "售价", "价钱", "定价", "price", "unit price", "cost per unit", "cost", "priced"],
     ["地区", "区域", "大区", "地域", "region", "area", "zone"],
     ["城市", "city", "town"],
@@ -121,3 +121,8 @@ HOW_MUCH_WORDS = ["多少", "几", "是多少", "how much", "how many", "what is
 NON_ADDITIVE_HINTS = ["价格", "单价", "售价", "折扣", "率", "比例", "评分", "年龄", "温度", "分数", "price", "rate", "ratio",
                       "percent", "pct", "%", "discount", "rating", "score", "age", "temperature", "avg", "average",
                       "mean", "margin", "rank", "year", "latitude", "longitude"]
+
+#: Years compared in time: "before 1978", "after 2000", "since 1990", "2000年以前".
+BEFORE_WORDS = ["before", "prior to", "earlier than", "until", "till", "pre", "以前", "之前", "早于"]
+AFTER_WORDS = ["after", "later than", "since", "post", "从", "自", "以后", "之后", "晚于"]
+RATE_WORDS = ["率", "比率", "比例", "占比", "rate", "ratio", "percentage", "share", "proportion"]
