@@ -124,7 +124,7 @@ def child_shuxi(path: str, threads: int) -> dict[str, Any]:
 
 YDATA_CHILD = """
 import json, sys, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import pandas as pd
 from ydata_profiling import ProfileReport
 df = pd.read_parquet(sys.argv[1])

@@ -238,7 +238,7 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     aggs = {**scans.text_aggregates(wide_text), **scans.outlier_aggregates(bins, robust_z=ROBUST_Z)}
     details: dict[str, Any] = {}
     if aggs and rows:
-        query, names = scans.aggregate_query(source, aggs)
+        query, names = scans.aggregate_query(scans.with_text_flags(source, wide_text), aggs)
         row = engine.execute(query, limit=1).to_pylist()[0]
         details = {n: row[f"a{i}"] for i, n in enumerate(names)}
     for ref in wide_text:
@@ -345,8 +345,7 @@ def _text_stats(col: ColumnProfile, stats: dict[str, Any], key: str) -> None:
     col.min_length, col.max_length = stats.get(f"{key}:min_length"), stats.get(f"{key}:max_length")
     mean = stats.get(f"{key}:mean_length")
     col.mean_length = round(mean, 3) if mean is not None else None
-    # Cells that begin or end with white space, less those that are nothing but white space.
-    col.padded = max(0, int(stats.get(f"{key}:padded_or_blank") or 0) - kinds["whitespace"])
+    col.padded = int(stats.get(f"{key}:padded") or 0)
 
 
 def _quantiles(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> None:

@@ -30,6 +30,8 @@ _SHORT = 8
 #: The placeholders as they are usually written (exact match, cheap); other casings are caught when padded or
 #: in columns with exact value counts.
 _PLACEHOLDER_SPELLINGS = tuple(dict.fromkeys([*(v for p in PLACEHOLDERS for v in (p, p.upper(), p.title())), "NaN"]))
+#: Text with white space at either end (and something else).
+_PADDED = r"\A[\t\n\r \x{a0}\x{3000}]|[\t\n\r \x{a0}\x{3000}]\z"
 #: White space that pads cells: space, tab, no-break space, ideographic space.
 _PAD_CHARS = (" ", "\t", "\u00a0", "\u3000")
 _WHITESPACE_ONLY = "[" + "".join(re.escape(c) if c.isprintable() else {"\t": r"\t", "\r": r"\r", "\n": r"\n"}.get(c, "") for c in WHITESPACE if c.isascii()) + r"\x{a0}\x{3000}]+"
@@ -151,30 +153,45 @@ def overview_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expressio
     return aggs
 
 
+def with_text_flags(source: exp.Subquery, columns: Sequence[ColumnRef]) -> exp.Subquery:
+    """``source`` plus, per raw text column, l<i> (the cell's length) and k<i>: what kind of cell it is when that is
+    not plain text: 'w' (nothing but white space), 'p' (a missing placeholder such as "N/A" or "无"), 's' (text
+    padded with white space), NULL otherwise. Computed once per row for :func:`text_aggregates`.
+
+    Only cells whose first character could start a placeholder or white space, or that end in a space, get the
+    costly checks (trim, lower, a regular expression): a code point and a suffix test are cheap for every cell.
+    """
+    flags: list[exp.Expression] = [exp.Star()]
+    starters = sorted({ord(p[0]) for p in _PLACEHOLDER_SPELLINGS} | {ord(ch) for ch in _PAD_CHARS})
+    for col in columns:
+        r = col.raw
+        first = exp.Unicode(this=r.copy())
+        ends = exp.or_(*(exp.EndsWith(this=r.copy(), expression=_str(ch)) for ch in (" ", "\u3000")))
+        suspect = exp.or_(exp.In(this=first, expressions=[_num(c) for c in starters]), ends)
+        kind = (exp.Case()
+                .when(exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY), full_match=True), _str("w"))
+                .when(exp.In(this=exp.Lower(this=exp.Trim(this=r.copy())), expressions=[_str(p) for p in PLACEHOLDERS]), _str("p"))
+                .when(exp.RegexpLike(this=r.copy(), expression=_str(_PADDED), full_match=False), _str("s")))
+        flags.append(exp.alias_(exp.Length(this=r.copy()), f"l{col.index}", quoted=True))
+        flags.append(exp.alias_(exp.Case().when(suspect, kind), f"k{col.index}", quoted=True))
+    return exp.select(*flags).from_(source).subquery("flagged")
+
+
 def text_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expression]:
     """Missing cells by kind, lengths and padding of raw text columns with many distinct values (the others get
-    these from their exact value counts).
-
-    Prefix and suffix tests (LIKE 'x%') are byte comparisons, so they guard the costlier checks: only cells that
-    begin or end with white space are trimmed, lower-cased or matched against a regular expression.
-    """
+    these from their exact value counts), over the flags of :func:`with_text_flags`."""
     aggs: dict[str, exp.Expression] = {}
     for col in columns:
-        key, r = str(col.index), col.raw
-        starts = exp.or_(*(exp.Like(this=r.copy(), expression=_str(ch + "%")) for ch in _PAD_CHARS))
-        ends = exp.or_(*(exp.Like(this=r.copy(), expression=_str("%" + ch)) for ch in _PAD_CHARS))
-        aggs[f"{key}:empty"] = _count_if(exp.EQ(this=r.copy(), expression=_str("")))
-        aggs[f"{key}:whitespace"] = _count_if(exp.and_(exp.paren(starts.copy()),
-                                                       exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY), full_match=True)))
-        exact = exp.In(this=r.copy(), expressions=[_str(p) for p in _PLACEHOLDER_SPELLINGS])
-        padded = exp.and_(exp.paren(exp.or_(starts.copy(), ends.copy())), exp.LTE(this=exp.Length(this=r.copy()), expression=_num(_SHORT)),
-                          exp.In(this=exp.Lower(this=exp.Trim(this=r.copy())), expressions=[_str(p) for p in PLACEHOLDERS]))
-        aggs[f"{key}:placeholder"] = _count_if(exp.or_(exact, exp.paren(padded)))
-        length = exp.Length(this=r.copy())
+        key = str(col.index)
+        kind = exp.column(f"k{col.index}", quoted=True)
+        length = exp.column(f"l{col.index}", quoted=True)
+        aggs[f"{key}:empty"] = _count_if(exp.EQ(this=length.copy(), expression=_num(0)))
+        aggs[f"{key}:whitespace"] = _count_if(exp.EQ(this=kind.copy(), expression=_str("w")))
+        aggs[f"{key}:placeholder"] = _count_if(exp.EQ(this=kind.copy(), expression=_str("p")))
+        aggs[f"{key}:padded"] = _count_if(exp.EQ(this=kind.copy(), expression=_str("s")))
         aggs[f"{key}:min_length"] = exp.Min(this=length.copy())
         aggs[f"{key}:max_length"] = exp.Max(this=length.copy())
         aggs[f"{key}:mean_length"] = exp.Avg(this=length.copy())
-        aggs[f"{key}:padded_or_blank"] = _count_if(exp.or_(starts.copy(), ends.copy()))
     return aggs
 
 
