@@ -114,6 +114,10 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
         return stats.get("text", "")
     if plan.kind == "drivers":
         return stats.get("text", "")
+    if plan.kind == "calculate":
+        from shuxi.ask.rows import describe
+
+        return describe(plan, table)
     if plan.kind == "lookup":
         if not rows:
             return f"没有符合条件的行{where}。" if zh else f"No rows match{where}."
