@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import os
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -471,6 +473,28 @@ def test_analyst_question(q: Q, datasets: dict[str, Any], truth: Any) -> None:
         assert CJK.search(answer.text), answer.text
     elif q.table in ("sales", "seed_en", "medals"):
         assert not CJK.search(answer.text), answer.text
+
+
+@pytest.fixture(scope="module")
+def spark_datasets(tables: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    pytest.importorskip("shuxi.ask", reason="the question planner (src/shuxi/ask) has not landed yet")
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs Java 17 or 21")
+    opened = {name: shuxi.open(str(t.path), engine="spark") for name, t in tables.items()}
+    yield opened
+    for ds in opened.values():
+        ds.close()
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.parametrize("q", QUESTIONS, ids=[_id(q) for q in QUESTIONS])
+def test_analyst_question_on_spark(q: Q, spark_datasets: dict[str, Any], truth: Any) -> None:
+    """The same questions on the Spark engine get the same answers (minutes: Spark local[2] runs each query)."""
+    answer = spark_datasets[q.table].ask(q.question)
+    problem = answer_problem(q, answer, truth)
+    assert problem is None, f"{q.question!r} on {q.table} (Spark): {problem}\nSQL: {answer.sql}"
 
 
 def test_suite_shape() -> None:
