@@ -17,6 +17,7 @@ from shuxi.errors import (
     DataError,
     EncodingError,
     EngineError,
+    LLMError,
     PlanError,
     QueryTimeoutError,
     ShuxiError,
@@ -26,6 +27,7 @@ from shuxi.errors import (
 
 if TYPE_CHECKING:
     from shuxi.config import Settings
+    from shuxi.ask.llm import LLM
     from shuxi.data.dataset import Dataset
     from shuxi.plan.ir import Plan
 
@@ -38,6 +40,8 @@ __all__ = [
     "Dataset",
     "EncodingError",
     "EngineError",
+    "LLM",
+    "LLMError",
     "Plan",
     "PlanError",
     "QueryTimeoutError",
@@ -58,6 +62,7 @@ def open(data: Any, **options: Any) -> Dataset:  # noqa: A001
 
 _LAZY = {
     "Dataset": ("shuxi.data.dataset", "Dataset"),
+    "LLM": ("shuxi.ask.llm", "LLM"),
     "Plan": ("shuxi.plan.ir", "Plan"),
     "Settings": ("shuxi.config", "Settings"),
     "load_settings": ("shuxi.config", "load_settings"),

@@ -141,6 +141,8 @@ class AnswerFormat(str, Enum):
 
 class PlannerChoice(str, Enum):
     builtin = "builtin"
+    llm = "llm"
+    both = "both"
 
 
 @app.command()
@@ -149,7 +151,12 @@ def ask(data: DataArg,
         format: Annotated[AnswerFormat, typer.Option("--format", "-f", help="text for people, json for programs.")] = AnswerFormat.text,
         chart: Annotated[Optional[Path], typer.Option("--chart", help="Also draw the answer's chart to this .png or .svg file.")] = None,
         overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --chart file.")] = False,
-        planner: Annotated[PlannerChoice, typer.Option("--planner", help="Who turns the question into a plan.")] = PlannerChoice.builtin,
+        planner: Annotated[PlannerChoice, typer.Option("--planner", help="Who turns the question into a plan: builtin (offline rules), llm (an OpenAI-compatible model) or both (run the two and compare).")] = PlannerChoice.builtin,
+        llm_base_url: Annotated[Optional[str], typer.Option("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (default: SHUXI_LLM_BASE_URL or OPENAI_BASE_URL).")] = None,
+        llm_model: Annotated[Optional[str], typer.Option("--llm-model", help="Model name (default: SHUXI_LLM_MODEL).")] = None,
+        show_prompt: Annotated[bool, typer.Option("--show-prompt", help="Print exactly what would be sent to the LLM, and send nothing.")] = False,
+        llm_narrate: Annotated[bool, typer.Option("--llm-narrate", help="Let the LLM phrase the answer (sends the result rows); numbers not in the result make shuxi keep its own text.")] = False,
+        no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the LLM again instead of reusing a cached reply.")] = False,
         engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
     """Answer a question about DATA: the answer, the numbers it comes from, the SQL that ran, and the statistics.
 
@@ -158,7 +165,19 @@ def ask(data: DataArg,
 
     def run() -> None:
         with _open(data, engine, encoding, sheet) as ds:
-            answer = ds.ask(question, planner=planner.value)
+            llm = None
+            if planner is not PlannerChoice.builtin or show_prompt or llm_narrate:
+                from shuxi.ask.llm import LLM
+
+                llm = LLM(base_url=llm_base_url, model=llm_model, cache=not no_cache, narrate=llm_narrate)
+            if show_prompt:
+                import json
+
+                from shuxi.ask.llm import request_body
+
+                _echo(json.dumps(request_body(ds, question, llm), ensure_ascii=False, indent=2))  # type: ignore[arg-type]
+                return
+            answer = ds.ask(question, planner=planner.value, llm=llm)
             written = answer.save_chart(chart, overwrite=overwrite) if chart is not None else None
             if format is AnswerFormat.json:
                 payload = answer.to_dict()
@@ -256,6 +275,9 @@ app.add_typer(_lm_app, name="lm")
 from shuxi.insight.cli import app as _stats_app  # noqa: E402
 
 app.add_typer(_stats_app, name="stats")
+from shuxi.ask.llm_cli import app as _llm_app  # noqa: E402
+
+app.add_typer(_llm_app, name="llm")
 
 
 def main() -> None:

@@ -42,6 +42,14 @@ class Settings:
     spark_master: str = "local[*]"
     #: Extra settings for a Spark session shuxi starts, as (key, value) pairs in the order given.
     spark_conf: tuple[tuple[str, str], ...] = ()
+    #: An OpenAI-compatible endpoint for ``planner="llm"`` (falls back to OPENAI_BASE_URL), its key and model.
+    llm_base_url: str | None = None
+    llm_api_key: str | None = dataclasses.field(default=None, repr=False)
+    llm_model: str | None = None
+    #: What leaves the machine: "schema" (names, types, aggregate facts) or "samples" (plus PII-masked top values).
+    llm_share: Literal["schema", "samples"] = "schema"
+    #: Seconds to wait for the model's reply.
+    llm_timeout: float = 60.0
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -56,7 +64,14 @@ _ENV = {
     "cache_dir": "SHUXI_CACHE_DIR",
     "spark_master": "SHUXI_SPARK_MASTER",
     "spark_conf": "SHUXI_SPARK_CONF",
+    "llm_base_url": "SHUXI_LLM_BASE_URL",
+    "llm_api_key": "SHUXI_LLM_API_KEY",
+    "llm_model": "SHUXI_LLM_MODEL",
+    "llm_share": "SHUXI_LLM_SHARE",
+    "llm_timeout": "SHUXI_LLM_TIMEOUT",
 }
+#: OpenAI's own variable names, read when the SHUXI_* one is not set.
+_ENV_FALLBACK = {"llm_base_url": "OPENAI_BASE_URL", "llm_api_key": "OPENAI_API_KEY"}
 
 # "k=v,k=v": a comma starts a new pair only where a key and "=" follow, so values such as
 # "spark.jars=a.jar,b.jar" keep their commas.
@@ -84,7 +99,17 @@ def _parse(field: str, value: Any, source: str) -> Any:
         if number < 1:
             raise bad("a positive whole number")
         return number
-    if field == "timeout":
+    if field in ("llm_base_url", "llm_api_key", "llm_model"):
+        text = str(value).strip()
+        if not text:
+            raise bad("a non-empty text")
+        return text
+    if field == "llm_share":
+        text = str(value).strip().lower()
+        if text not in ("schema", "samples"):
+            raise bad('"schema" (only names, types and aggregate facts are sent) or "samples"')
+        return text
+    if field in ("timeout", "llm_timeout"):
         try:
             seconds = float(value)
         except (TypeError, ValueError):
@@ -146,6 +171,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None, *, env: Mapping[st
             values[field] = _parse(field, given, f"The {field.replace('_', ' ')} setting")
         elif env.get(var, "").strip():
             values[field] = _parse(field, env[var], f"The environment variable {var}")
+        elif field in _ENV_FALLBACK and env.get(_ENV_FALLBACK[field], "").strip():
+            values[field] = _parse(field, env[_ENV_FALLBACK[field]], f"The environment variable {_ENV_FALLBACK[field]}")
     unknown = set(overrides or {}) - set(_ENV)
     if unknown:
         raise ConfigError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")

@@ -63,6 +63,10 @@ class UnsafeSQLError(ShuxiError):
         )
 
 
+class LLMError(ShuxiError):
+    """A language model could not be reached, or its reply could not be used (never executed: shuxi runs no model code)."""
+
+
 def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The candidates nearest to ``name`` (case-insensitive), best first."""
     pool = list(candidates)

@@ -13,6 +13,7 @@ from shuxi.plan.ir import Filter, Measure, Plan
 
 if TYPE_CHECKING:
     from shuxi.ask.linking import TableIndex
+    from shuxi.ask.llm import LLM
     from shuxi.data.dataset import Dataset
 
 HISTOGRAM_BINS = 20
@@ -37,12 +38,25 @@ def plan(ds: Dataset, question: str) -> Plan:
     return plan_question(question, table_index(ds))
 
 
-def ask(ds: Dataset, question: str, *, planner: str = "builtin") -> Answer:
-    """Answer ``question`` about ``ds``; see :class:`~shuxi.ask.answer.Answer`."""
+def ask(ds: Dataset, question: str, *, planner: str = "builtin", llm: LLM | None = None) -> Answer:
+    """Answer ``question`` about ``ds``; see :class:`~shuxi.ask.answer.Answer`.
+
+    ``planner``: "builtin" (offline rules), "llm" (an OpenAI-compatible model, see :class:`shuxi.LLM`) or
+    "both" (run the two and say whether they agree).
+    """
+    if planner in ("llm", "both"):
+        from shuxi.ask.llm import ask_both, ask_llm
+
+        return (ask_llm if planner == "llm" else ask_both)(ds, question, llm=llm)
     if planner != "builtin":
-        raise ConfigError(f"Unknown planner {planner!r}.", hint="Use planner='builtin'.")
+        raise ConfigError(f"Unknown planner {planner!r}.", hint="Use planner='builtin', 'llm' or 'both'.")
     the_plan = plan(ds, question)
-    return answer_plan(ds, question, the_plan)
+    answer = answer_plan(ds, question, the_plan)
+    if llm is not None and llm.narrate:
+        from shuxi.ask.llm import narrate_answer
+
+        return narrate_answer(answer, llm)
+    return answer
 
 
 def answer_plan(ds: Dataset, question: str, the_plan: Plan) -> Answer:

@@ -125,7 +125,7 @@ class Dataset:
 
         return self.engine.execute(compile_plan(plan, schema=self.schema), limit=limit)
 
-    def ask(self, question: str, *, planner: str = "builtin") -> Answer:
+    def ask(self, question: str, *, planner: str = "builtin", llm: Any = None) -> Answer:
         """Answer a question in Chinese or English about this table.
 
         The question becomes a Plan (``answer.plan``), compiled to SQL (``answer.sql``) and run; the text is
@@ -138,7 +138,7 @@ class Dataset:
         """
         from shuxi.ask.answering import ask
 
-        return ask(self, question, planner=planner)
+        return ask(self, question, planner=planner, llm=llm)  # planner="llm"|"both" with llm=shuxi.LLM(...)
 
     # -- profile and clean (shuxi.profile) -------------------------------------------------------
 
