@@ -222,7 +222,7 @@ def propose_plan(prof: Profile, *, ds: Dataset | None = None) -> CleaningPlan:
             strings = [v for v, _ in col.top_values if isinstance(v, str)]
             untidy = (col.padded or 0) > 0 or any(tidy_text(v) != v for v in strings) or any(tidy_text(v) != v for g in col.variants for v, _ in g)
             if untidy:
-                steps.append(TidyText(column=col.name, why=f"{col.padded or 0:,} cells have spaces around them or full-width characters"))
+                steps.append(TidyText(column=col.name, why=f"cells with spaces around them ({col.padded or 0:,}) or full-width characters"))
             if set(col.missing_by_kind) - {"null"}:
                 steps.append(NullifyMissing(column=col.name, why="missing cells written as " + ", ".join(k for k in col.missing_by_kind if k != "null")))
             if col.variants:

@@ -46,7 +46,7 @@ MAX_ASSOCIATED = 12
 ROBUST_Z = 3.5
 TOP_VALUES = 10
 #: Most distinct values whose patterns and kinds are read (the most common ones).
-PATTERN_VALUES = 5_000
+PATTERN_VALUES = 2_000
 
 Progress = Callable[[str], None]
 STEPS = ("overview", "value counts", "sample", "details", "histograms", "keys and duplicates", "alerts")
@@ -498,12 +498,18 @@ def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, sour
     if not rows:
         return
     names = [r.name for r in refs if r.physical != "other"]
-    row = ds.engine.execute(scans.duplicates_query(ds.raw_name, names, ds.engine.dialect), limit=1).to_pylist()[0]
+    # The column with the most distinct values and no NULLs narrows the search to rows whose value repeats.
+    pivots = sorted(((r.physical == "integer", c.distinct or 0, r.name) for r, c in zip(refs, prof.columns)
+                     if r.physical in ("integer", "text", "date", "timestamp", "float") and c.count == rows and not c.missing
+                     and (c.distinct or 0) >= rows * 0.5), reverse=True)
+    pivot = pivots[0][2] if pivots else None
+    dialect = ds.engine.dialect
+    row = ds.engine.execute(scans.duplicates_query(ds.raw_name, names, dialect, pivot=pivot), limit=1).to_pylist()[0]
     prof.duplicate_rows, prof.duplicate_groups = int(row["extra"] or 0), int(row["groups"] or 0)
     if prof.duplicate_rows:
         from shuxi.render import json_value
 
-        examples = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, ds.engine.dialect, limit=3), limit=3)
+        examples = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, dialect, limit=3, pivot=pivot), limit=3)
         prof.duplicate_examples = [json_value(r) for r in examples.to_pylist()]
         return  # with repeated rows no column can be a key
     shortlist = [r for r, c in zip(refs, prof.columns)

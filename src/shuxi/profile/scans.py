@@ -4,13 +4,16 @@ Each function builds one sqlglot query (identifiers quoted, values as literals, 
 the profiler runs it through the dataset's engine. The queries read the raw table once each and compute
 converted columns inline, so shuxi's own typed reading of "100元" is profiled next to the text it came from:
 
-1. :func:`overview_query`: counts, missing cells by kind, approximate distinct counts, min/max/mean/std,
-   skewness, approximate quantiles, zeros/negatives/infinities, text lengths and numeric correlations.
-2. :func:`value_counts_query`: exact value counts of every low-cardinality column in one pass (GROUPING SETS).
-3. :func:`sample_query`: a Bernoulli sample for patterns, semantic types, examples and associations.
-4. :func:`histogram_query`: histograms and outlier counts (IQR fences, robust z-scores) in one pass.
-5. :func:`duplicates_query` / :func:`distinct_query`: exact duplicate rows and exact distinct counts of
-   candidate keys.
+1. :func:`overview_aggregates`: counts, approximate distinct counts, min/max/mean/std/skewness, zeros,
+   negatives and infinities.
+2. :func:`value_counts_query`: exact value counts of every low-cardinality column in one pass (GROUPING SETS);
+   their text details (missing cells by kind, lengths, padding) are read from these counts.
+3. :func:`sample_query`: a Bernoulli sample for quantiles, correlations, patterns, semantic types and examples.
+4. :func:`text_aggregates` and :func:`outlier_aggregates` in one pass: text details of high-cardinality columns,
+   and counts outside IQR fences and robust z limits.
+5. :func:`histogram_query`: every numeric column's histogram in one pass (GROUPING SETS).
+6. :func:`duplicates_query` (a 64-bit hash per row) and :func:`distinct_query` (exact distinct counts of
+   candidate keys).
 """
 
 from __future__ import annotations
@@ -23,10 +26,8 @@ from sqlglot import exp
 
 from shuxi.profile.semantic import PLACEHOLDERS, WHITESPACE
 
-#: Quantiles the overview computes for numeric columns.
+#: Quantiles read for numeric columns (from the sample).
 QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
-#: Text cells longer than this are never a missing placeholder; the guard keeps the check cheap.
-_SHORT = 8
 #: The placeholders as they are usually written (exact match, cheap); other casings are caught when padded or
 #: in columns with exact value counts.
 _PLACEHOLDER_SPELLINGS = tuple(dict.fromkeys([*(v for p in PLACEHOLDERS for v in (p, p.upper(), p.title())), "NaN"]))
@@ -78,10 +79,6 @@ def _num(value: float | int) -> exp.Literal:
 
 def _count_if(condition: exp.Expression) -> exp.Expression:
     return exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=condition))
-
-
-def _filtered(aggregate: exp.Expression, condition: exp.Expression | None) -> exp.Expression:
-    return aggregate if condition is None else exp.Filter(this=aggregate, expression=exp.Where(this=condition))
 
 
 def _table(name: str) -> exp.Table:
@@ -280,20 +277,33 @@ def row_hash(names: Sequence[str], dialect: str) -> exp.Expression:
     return exp.Anonymous(this=_ROW_HASH.get(dialect, "HASH"), expressions=[exp.column(n, quoted=True) for n in names])
 
 
-def duplicates_query(raw_table: str, names: Sequence[str], dialect: str) -> exp.Select:
-    """How many rows repeat an earlier row exactly ("extra") and in how many groups, by a 64-bit hash of each row."""
-    groups = (exp.select(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True)).from_(_table(raw_table))
+def _repeated_rows(raw_table: str, pivot: str | None) -> exp.Expression:
+    """The raw table, or only its rows whose ``pivot`` value occurs more than once: two identical rows share every
+    value, so a high-cardinality column without NULLs narrows the rows worth hashing to a few."""
+    table = _table(raw_table)
+    if pivot is None:
+        return table
+    key = exp.column(pivot, quoted=True)
+    repeated = (exp.select(key.copy()).from_(_table(raw_table)).group_by(key.copy())
+                .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
+    return exp.select("*").from_(table).where(exp.In(this=key.copy(), query=repeated.subquery())).subquery("candidates")
+
+
+def duplicates_query(raw_table: str, names: Sequence[str], dialect: str, *, pivot: str | None = None) -> exp.Select:
+    """How many rows repeat an earlier row exactly ("extra") and in how many groups, by a 64-bit hash of each row
+    (see :func:`_repeated_rows` for ``pivot``)."""
+    groups = (exp.select(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True)).from_(_repeated_rows(raw_table, pivot))
               .group_by(row_hash(names, dialect)).having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
     n = exp.column("n", quoted=True)
     return exp.select(exp.alias_(exp.Sum(this=exp.Sub(this=n.copy(), expression=_num(1))), "extra", quoted=True),
                       exp.alias_(exp.Count(this=exp.Star()), "groups", quoted=True)).from_(groups.subquery("dups"))
 
 
-def duplicate_examples_query(raw_table: str, names: Sequence[str], dialect: str, *, limit: int) -> exp.Select:
+def duplicate_examples_query(raw_table: str, names: Sequence[str], dialect: str, *, limit: int, pivot: str | None = None) -> exp.Select:
     """A few rows that occur more than once, with how often each occurs (found through the row hash)."""
     cols = [exp.column(n, quoted=True) for n in names]
     h = exp.column("__h", quoted=True)
-    hashed = exp.select(*cols, exp.alias_(row_hash(names, dialect), "__h", quoted=True)).from_(_table(raw_table)).subquery("hashed")
+    hashed = exp.select(*cols, exp.alias_(row_hash(names, dialect), "__h", quoted=True)).from_(_repeated_rows(raw_table, pivot)).subquery("hashed")
     repeated = (exp.select(h.copy()).from_(hashed.copy()).group_by(h.copy())
                 .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))).limit(limit))
     count = exp.Count(this=exp.Star())
