@@ -31,7 +31,7 @@ ModelChoice = Literal["auto", "tfidf", "bilstm", "transformer"]
 FORMAT = "shuxi.text.classifier"
 FORMAT_VERSION = 1
 #: Seconds ``auto`` may spend when no budget is given.
-DEFAULT_AUTO_BUDGET = 300.0
+DEFAULT_AUTO_BUDGET = 600.0
 #: Validation accuracy a costlier ``auto`` candidate must gain over the chosen cheaper one: two averaged TF-IDF
 #: models (twice the cost, still thousands of texts a second) and anything with the BiLSTM (tens of times slower).
 SLOWER_MODEL_MARGIN = {1: 0.002, 2: 0.005}
@@ -191,7 +191,7 @@ def train(data: Any, *, text: str, label: str, model: ModelChoice = "auto", time
 
     ``model``: ``"tfidf"`` (TF-IDF n-grams + logistic regression), ``"bilstm"`` (BiLSTM-attention),
     ``"transformer"`` (small encoder) or ``"auto"`` (tries several on a validation split within ``time_budget``
-    seconds, default 300, and keeps the best model or ensemble). ``out`` saves the result there.
+    seconds, default 600, and keeps the best model or ensemble). ``out`` saves the result there.
 
     >>> clf = shuxi.text.train("reviews.csv", text="review", label="label", model="tfidf", out="model")
     """

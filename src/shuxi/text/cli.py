@@ -62,7 +62,7 @@ def _console() -> Any:
 def train(data: DataArg, text: TextCol, label: LabelCol,
           out: Annotated[Path, typer.Option("--out", help="Folder to save the classifier in.", show_default=False)],
           model: Annotated[ModelKind, typer.Option("--model", help="auto tries several models on a validation split and keeps the best (or an ensemble).")] = ModelKind.auto,
-          time_budget: Annotated[Optional[float], typer.Option("--time-budget", min=1, help="Seconds training may take (auto: default 300; neural models stop early with their best weights so far).")] = None,
+          time_budget: Annotated[Optional[float], typer.Option("--time-budget", min=1, help="Seconds training may take (auto: default 600; neural models stop early with their best weights so far).")] = None,
           seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 42,
           class_weight: Annotated[bool, typer.Option("--class-weight", help="Weight classes by inverse frequency (imbalanced labels).")] = False,
           overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the --out folder if it exists.")] = False) -> None:
