@@ -260,15 +260,19 @@ def _json_object(text: str) -> Any:
         return json.loads(stripped)
     except ValueError:
         pass
+    # A JSON object inside prose: the first "{", or one that starts a line (never an inner object of a broken one).
     decoder = json.JSONDecoder()
-    start = stripped.find("{")
-    while start != -1:
+    starts = [m.start() for m in re.finditer(r"(?m)^\s*\{", stripped)]
+    first = stripped.find("{")
+    problem = "the reply is not a JSON object"
+    for start in ([first] if first != -1 else []) + [s + len(stripped[s:]) - len(stripped[s:].lstrip()) for s in starts]:
         try:
             value, _ = decoder.raw_decode(stripped, start)
             return value
-        except ValueError:
-            start = stripped.find("{", start + 1)
-    raise _Unusable("the reply is not a JSON object")
+        except ValueError as error:
+            if start == first:
+                problem = f"the reply is not a valid JSON object ({error})"
+    raise _Unusable(problem)
 
 
 def parse_reply(text: str) -> dict[str, Any] | str:
