@@ -35,6 +35,7 @@ OWN_TESTS = {
     "## Language models": "tests/lm/test_readme_lm.py",
     "## Profile and clean": "tests/profile/test_readme_profile.py",
     "## Statistics and charts": "tests/insight/test_readme_insight.py",
+    "## Use your own LLM": "tests/ask/test_llm_cli.py",
 }
 
 
@@ -65,7 +66,8 @@ def test_console_example_runs(workdir: Path, command: str) -> None:
 
 def test_python_examples_run_in_order(workdir: Path) -> None:
     namespace: dict[str, object] = {}
-    for block in _blocks("python"):
+    # Sections in OWN_TESTS need their own data; their Python blocks run in their own test modules.
+    for block in re.findall(r"```python\n(.*?)```", _shared_part(), flags=re.S):
         exec(compile(block, str(README), "exec"), namespace)  # the README's own code, not user input
     rows = namespace["ds"].run(namespace["tiers"]).to_pylist()  # type: ignore[attr-defined]
     assert [r["mean_quantity"] for r in rows] == [1000, 800, 600]
