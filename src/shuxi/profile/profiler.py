@@ -315,10 +315,9 @@ def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] 
     else:
         text_values = {}
         if sample is not None:
-            from collections import Counter
-
-            column = sample.column(f"r{ref.index}" if ref.raw_text else f"v{ref.index}").to_pylist()
-            text_values = dict(Counter(column))
+            # Arrow counts the sample's values in C++; only the distinct ones come to Python.
+            counted = sample.column(f"r{ref.index}" if ref.raw_text else f"v{ref.index}").value_counts()
+            text_values = dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist()))
         col.top_values_sampled = True
     ordered = sorted(((v, c) for v, c in text_values.items() if v is not None and not (isinstance(v, str) and missing_kind(v))),
                      key=lambda vc: -vc[1])
