@@ -116,6 +116,14 @@ def test_constant_column_from_the_engine_is_undefined_not_nan() -> None:
     assert c.r is None and c.direction == "none" and "undefined" in c.warnings
 
 
+def test_faint_tendencies_are_not_overclaimed() -> None:
+    weak = correlation_test(0.35, 40)
+    assert "tends to rise only slightly" in weak.describe("en", x="price", y="sales")
+    assert "略有升高的趋势" in weak.describe("zh", x="价格", y="销量")
+    strong = correlation_test(-0.8, 40)
+    assert "tends to fall." in strong.describe("en") and "往往越低" in strong.describe("zh")
+
+
 def test_weak_result_says_not_significant() -> None:
     c = correlation_test(-0.2, 8)
     assert "not_significant" in c.warnings and not c.significant

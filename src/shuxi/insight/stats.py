@@ -174,9 +174,14 @@ def _describe_correlation_en(c: Correlation, x: str, y: str) -> str:
         claim = f"no {kind} relationship between {x} and {y} to speak of"
     else:
         article = "an" if c.strength[0] in "aeiou" else "a"
-        tends = "" if c.strength == "perfect" else "tends to "
-        verb = ("rise" if tends else "rises") if c.direction == "positive" else ("fall" if tends else "falls")
-        claim = f"{article} {c.strength} {c.direction} correlation — as {x} rises, {y} {tends}{verb}"
+        rise = c.direction == "positive"
+        if c.strength == "perfect":
+            trend = "rises" if rise else "falls"
+        elif c.strength in ("weak", "very weak"):  # do not overclaim a faint tendency
+            trend = f"tends to {'rise' if rise else 'fall'} only slightly"
+        else:
+            trend = f"tends to {'rise' if rise else 'fall'}"
+        claim = f"{article} {c.strength} {c.direction} correlation — as {x} rises, {y} {trend}"
     if c.n < 3:
         return (f"{head}: with only {c.n} point{'s' if c.n != 1 else ''} any two columns line up perfectly, "
                 f"so this says nothing about {x} and {y}.")
@@ -206,9 +211,14 @@ def _describe_correlation_zh(c: Correlation, x: str, y: str) -> str:
         claim = f"{x}与{y}之间几乎没有{kind}关系"
     else:
         sign = "正相关" if c.direction == "positive" else "负相关"
-        tends = "" if c.strength == "perfect" else "往往"
-        trend = "越高" if c.direction == "positive" else "越低"
-        claim = f"{_STRENGTH_ZH[c.strength]}{sign}：{x}越高，{y}{tends}{trend}"
+        rise = c.direction == "positive"
+        if c.strength == "perfect":
+            trend = "越高" if rise else "越低"
+        elif c.strength in ("weak", "very weak"):
+            trend = "略有升高的趋势" if rise else "略有降低的趋势"
+        else:
+            trend = "往往越高" if rise else "往往越低"
+        claim = f"{_STRENGTH_ZH[c.strength]}{sign}：{x}越高，{y}{trend}"
     parts = [f"{head}，{claim}。"]
     test = format_p_value(c.p_value, "zh")
     if c.ci_low is not None and c.ci_high is not None:
