@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import numpy as np
@@ -305,13 +305,9 @@ def table_contains(expected: pa.Table, got: pa.Table, *, ordered: bool, labels: 
     return "no choice of the answer's columns reproduces the expected rows"
 
 
-def values_match(expected: Iterable[Any], got: Iterable[Any], *, ordered: bool = True) -> bool:
+def values_match(expected: Iterable[Any], got: Iterable[Any]) -> bool:
     want, have = list(expected), list(got)
-    if len(want) != len(have):
-        return False
-    if not ordered:
-        want, have = sorted(want, key=lambda v: _sort_key([v])), sorted(have, key=lambda v: _sort_key([v]))
-    return all(cell_matches(e, g) for e, g in zip(want, have))
+    return len(want) == len(have) and all(cell_matches(e, g) for e, g in zip(want, have))
 
 
 def numbers_in(table: pa.Table) -> list[float]:
@@ -329,9 +325,9 @@ class Expect:
     """What a question's answer is checked against (see the module docstring of the suite)."""
 
     #: values: ``answer.values`` equals the truth's cells in order (one row or one column);
-    #: set: the same cells in any order; first: ``answer.values[0]`` equals the truth's first cell;
+    #: first: ``answer.values[0]`` equals the truth's first cell;
     #: rows: ``answer.table`` holds the truth's rows (any order); ordered: the same rows in order;
     #: numbers: every number of the truth appears among the answer table's numbers.
-    how: str = "values"
+    how: Literal["values", "first", "rows", "ordered", "numbers"] = "values"
     labels: bool = False
     stats: dict[str, Any] = field(default_factory=dict)

@@ -59,7 +59,7 @@ class Q:
         return "zh" if CJK.search(self.question) else "en"
 
 
-V, SET, FIRST = Expect("values"), Expect("set"), Expect("first")
+V, FIRST = Expect("values"), Expect("first")
 ROWS, ORDERED = Expect("rows"), Expect("ordered")
 TIERS = Expect("rows", labels=True)
 
@@ -460,9 +460,6 @@ def answer_problem(q: Q, answer: Any, truth: Any) -> str | None:
         flat = cells if expected.num_rows == 1 else expected.column(0).to_pylist()
         if not fx.values_match(flat, answer.values):
             return f"values {answer.values!r}, expected {flat!r}"
-    elif how == "set":
-        if not fx.values_match(expected.column(0).to_pylist(), answer.values, ordered=False):
-            return f"values {answer.values!r}, expected (any order) {expected.column(0).to_pylist()!r}"
     elif how == "first":
         if not answer.values or not fx.cell_matches(cells[0], answer.values[0]):
             return f"first value {answer.values[:1]!r}, expected {cells[0]!r}"
@@ -622,7 +619,7 @@ def test_to_dict_is_json_with_the_contract_keys(datasets: dict[str, Any]) -> Non
 
 
 QUESTIONS_FILE = Path(__file__).with_name("analyst_questions.md")
-_CHECKS = {"values": "values", "set": "values, any order", "first": "first value", "rows": "table rows",
+_CHECKS = {"values": "values", "first": "first value", "rows": "table rows",
            "ordered": "table rows in order", "numbers": "numbers in the table"}
 _PREAMBLE = """# Analyst suite: the questions
 
