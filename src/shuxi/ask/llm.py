@@ -130,8 +130,11 @@ class LLM:
                 return LLMError(f"The LLM server at {url} answered 404 for model {self.model!r}.",
                                 hint="Check the model name and that the URL ends in /v1; `shuxi llm check` "
                                      "lists the server's models.")
-            return LLMError(f"The LLM server at {url} failed with HTTP {status} after {self.max_retries} retries.",
-                            hint="Check the server's log; try again later.")
+            if status >= 500:
+                return LLMError(f"The LLM server at {url} failed with HTTP {status} after {self.max_retries} "
+                                "retries.", hint="Check the server's log; try again later.")
+            return LLMError(f"The LLM server at {url} refused the request with HTTP {status}: {error.message}",
+                            hint="Check the model name and the server's settings with `shuxi llm check`.")
         return LLMError(f"The LLM call to {url} failed: {error}")
 
     def request(self, messages: list[dict[str, str]], *, json_mode: bool = True) -> dict[str, Any]:
@@ -405,7 +408,8 @@ def answer_sql(ds: Dataset, question: str, tree: exp.Query) -> Answer:
 
 # -- checked narration ---------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(%|％|万|亿|千|k\b|K\b|M\b|million|billion)?")
+# Digits glued to Latin letters ("Qwen2", "H200") are names, not numbers; Chinese text has no spaces ("销量是15").
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(%|％|万|亿|千|k\b|K\b|M\b|million|billion)?")
 _SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "k": 1e3, "K": 1e3, "M": 1e6, "million": 1e6, "billion": 1e9}
 
 
@@ -450,8 +454,14 @@ def unverified_numbers(text: str, allowed: list[float]) -> list[str]:
         whole, frac, unit = m.group(1).replace(",", ""), m.group(2) or "", m.group(3)
         x = float(f"{whole}.{frac}" if frac else whole)
         scale = _SCALE.get(unit or "", 1.0)
-        # Rounding: half a unit of the last digit shown; trailing zeros of a whole number may be rounding too.
-        step = 10.0 ** -len(frac) if frac else 10.0 ** (len(whole) - len(whole.rstrip("0")) if whole != "0" else 0)
+        # Rounding: half a unit of the last digit shown. Trailing zeros of a whole number from 100 up may be
+        # rounding too, keeping two significant digits ("12,000" for 12,345, never "10,000").
+        if frac:
+            step = 10.0 ** -len(frac)
+        elif x >= 100:
+            step = 10.0 ** min(len(whole) - len(whole.rstrip("0")), int(math.log10(x)) - 1)
+        else:
+            step = 1.0
         candidates = [(x * scale, step * scale / 2)]
         if unit in ("%", "％"):
             candidates = [(x / 100, step / 200), (x, step / 2)]
