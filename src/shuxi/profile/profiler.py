@@ -235,7 +235,7 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     step("details")
     bins = _bins(refs, columns, sample)
     wide_text = [r for r in refs if r.raw_text and r.index not in counts]
-    aggs = {**scans.text_aggregates(wide_text), **scans.outlier_aggregates(bins, robust_z=ROBUST_Z)}
+    aggs = scans.text_aggregates(wide_text)
     details: dict[str, Any] = {}
     if aggs and rows:
         query, names = scans.aggregate_query(scans.with_text_flags(source, wide_text), aggs)
@@ -445,24 +445,31 @@ def _bins(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table 
 
 def _histograms(ds: Dataset, bins: list[scans.Bins], columns: list[ColumnProfile], source: exp.Expression,
                 details: dict[str, Any]) -> None:
+    """Histogram and outlier counts of every numeric column, from one grouped pass."""
     if not bins:
         return
-    table = ds.engine.execute(scans.histogram_query(source, bins), limit=sum(b.count + 2 for b in bins) + 10)
+    table = ds.engine.execute(scans.histogram_query(source, bins, robust_z=ROBUST_Z), limit=sum(8 * (b.count + 2) for b in bins) + 10)
     data = table.to_pydict()
     for b in bins:
         index = b.column.index
         col = columns[index]
         counts = [0] * b.count
+        iqr = far = robust = 0
         for j in range(table.num_rows):
-            if data[f"g{index}"][j] == 0 and data[f"b{index}"][j] is not None:
-                counts[max(0, min(b.count - 1, int(data[f"b{index}"][j])))] += data["n"][j]
+            if data[f"g{index}"][j] != 0:
+                continue
+            n, bucket, kind = data["n"][j], data[f"b{index}"][j], int(data[f"c{index}"][j] or 0)
+            if bucket is not None:
+                counts[max(0, min(b.count - 1, int(bucket)))] += n
+                iqr += n if kind & 3 else 0
+                far += n if kind & 3 == 2 else 0
+                robust += n if kind & 4 else 0
         col.histogram = {"edges": [b.start + b.width * k for k in range(b.count + 1)], "counts": counts}
         outliers: dict[str, Any] = {}
-        if f"{index}:iqr" in details:
-            outliers.update(iqr=details[f"{index}:iqr"], far=details[f"{index}:far"],
-                            fences=[b.low, b.high], far_fences=[b.far_low, b.far_high], log_scale=b.log_scale)
-        if f"{index}:rz" in details:
-            outliers.update(robust_z=details[f"{index}:rz"], median=b.median, mad=b.mad)
+        if b.low is not None:
+            outliers.update(iqr=iqr, far=far, fences=[b.low, b.high], far_fences=[b.far_low, b.far_high], log_scale=b.log_scale)
+        if b.median is not None and b.mad:
+            outliers.update(robust_z=robust, median=b.median, mad=b.mad)
         if outliers.get("far"):
             outliers["examples"] = _outlier_examples(ds, source, b)
         col.outliers = outliers or None

@@ -9,9 +9,9 @@ converted columns inline, so shuxi's own typed reading of "100元" is profiled n
 2. :func:`value_counts_query`: exact value counts of every low-cardinality column in one pass (GROUPING SETS);
    their text details (missing cells by kind, lengths, padding) are read from these counts.
 3. :func:`sample_query`: a Bernoulli sample for quantiles, correlations, patterns, semantic types and examples.
-4. :func:`text_aggregates` and :func:`outlier_aggregates` in one pass: text details of high-cardinality columns,
-   and counts outside IQR fences and robust z limits.
-5. :func:`histogram_query`: every numeric column's histogram in one pass (GROUPING SETS).
+4. :func:`text_aggregates`: text details of high-cardinality columns (missing cells by kind, lengths, padding).
+5. :func:`histogram_query`: every numeric column's histogram and outlier counts (IQR fences, robust z-scores)
+   in one pass (GROUPING SETS).
 6. :func:`duplicates_query` (a 64-bit hash per row) and :func:`distinct_query` (exact distinct counts of
    candidate keys).
 """
@@ -192,20 +192,6 @@ def text_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expression]:
     return aggs
 
 
-def outlier_aggregates(bins: Sequence[Bins], *, robust_z: float) -> dict[str, exp.Expression]:
-    """Counts of finite values outside the 1.5×IQR and 3×IQR fences and above the robust z limit, per column."""
-    aggs: dict[str, exp.Expression] = {}
-    for b in bins:
-        key, f = b.column.index, b.column.finite
-        if b.low is not None and b.high is not None:
-            aggs[f"{key}:iqr"] = _count_if(exp.or_(exp.LT(this=f.copy(), expression=_num(b.low)), exp.GT(this=f.copy(), expression=_num(b.high))))
-            aggs[f"{key}:far"] = _count_if(exp.or_(exp.LT(this=f.copy(), expression=_num(b.far_low)), exp.GT(this=f.copy(), expression=_num(b.far_high))))
-        if b.median is not None and b.mad:
-            z = exp.Div(this=exp.Abs(this=exp.Sub(this=f.copy(), expression=_num(b.median))), expression=_num(b.mad))
-            aggs[f"{key}:rz"] = _count_if(exp.GT(this=z, expression=_num(robust_z)))
-    return aggs
-
-
 def aggregate_query(source: exp.Expression, aggregates: Mapping[str, exp.Expression]) -> tuple[exp.Select, list[str]]:
     """One SELECT of all ``aggregates`` over ``source``; the keys in column order (columns are a0, a1…)."""
     names = list(aggregates)
@@ -250,20 +236,43 @@ class Bins:
     log_scale: bool = False
 
 
-def histogram_query(source: exp.Expression, bins: Sequence[Bins]) -> exp.Select:
-    """Bin counts of every column in one pass (GROUPING SETS, one set per column, count(*) only)."""
+def outlier_class(b: Bins, *, robust_z: float) -> exp.Expression:
+    """0 inside the 1.5×IQR fences, +1 beyond them, +1 more beyond 3×IQR, +4 when |robust z| exceeds the limit."""
+    f = b.column.finite
+    parts: list[exp.Expression] = []
+    if b.low is not None and b.high is not None:
+        for low, high in ((b.low, b.high), (b.far_low, b.far_high)):
+            beyond = exp.or_(exp.LT(this=f.copy(), expression=_num(low)), exp.GT(this=f.copy(), expression=_num(high)))
+            parts.append(exp.Case().when(beyond, _num(1)).else_(_num(0)))
+    if b.median is not None and b.mad:
+        z = exp.Div(this=exp.Abs(this=exp.Sub(this=f.copy(), expression=_num(b.median))), expression=_num(b.mad))
+        parts.append(exp.Case().when(exp.GT(this=z, expression=_num(robust_z)), _num(4)).else_(_num(0)))
+    if not parts:
+        return _num(0)
+    total = parts[0]
+    for part in parts[1:]:
+        total = exp.Add(this=total, expression=part)
+    return total
+
+
+def histogram_query(source: exp.Expression, bins: Sequence[Bins], *, robust_z: float) -> exp.Select:
+    """Bin counts and outlier counts of every numeric column in one pass: GROUPING SETS, one (bin, outlier class)
+    set per column, count(*) only, so each row costs a few comparisons per column and no filtered aggregates."""
     projections: list[exp.Expression] = []
     for b in bins:
         f = b.column.finite
         index = exp.Floor(this=exp.Div(this=exp.paren(exp.Sub(this=f.copy(), expression=_num(b.start))), expression=_num(b.width)))
         bounded = exp.Case().when(exp.GTE(this=index.copy(), expression=_num(b.count)), _num(b.count - 1)).else_(index)
         projections.append(exp.alias_(exp.Cast(this=bounded, to=exp.DataType.build("BIGINT")), f"b{b.column.index}", quoted=True))
+        projections.append(exp.alias_(outlier_class(b, robust_z=robust_z), f"c{b.column.index}", quoted=True))
     inner = exp.select(*projections).from_(source).subquery("binned")
-    sets = [exp.Tuple(expressions=[exp.column(f"b{b.column.index}", quoted=True)]) for b in bins]
+    sets = [exp.Tuple(expressions=[exp.column(f"b{b.column.index}", quoted=True), exp.column(f"c{b.column.index}", quoted=True)])
+            for b in bins]
     outputs: list[exp.Expression] = []
     for b in bins:
         key = b.column.index
         outputs.append(exp.column(f"b{key}", quoted=True))
+        outputs.append(exp.column(f"c{key}", quoted=True))
         outputs.append(exp.alias_(exp.Anonymous(this="GROUPING", expressions=[exp.column(f"b{key}", quoted=True)]), f"g{key}", quoted=True))
     outputs.append(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
     return exp.select(*outputs).from_(inner).group_by(exp.GroupingSets(expressions=sets))
