@@ -57,7 +57,8 @@ def load_set(name: str, data: Path) -> tuple[list[str], list[int], list[str], li
                 rows = list(csv.DictReader(fh))
             return [r["review"] for r in rows], [int(r["label"]) for r in rows]
 
-        return (*read_gz(data / "imdb" / "train.csv.gz"), *read_gz(data / "imdb" / "val.csv.gz"))  # type: ignore[return-value]
+        train, val = read_gz(data / "imdb" / "train.csv.gz"), read_gz(data / "imdb" / "val.csv.gz")
+        return (*train, *val)  # type: ignore[return-value]
     from sklearn.model_selection import train_test_split
 
     with (data / name / "train.csv").open(encoding="utf-8", newline="") as fh:

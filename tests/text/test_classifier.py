@@ -148,3 +148,15 @@ def test_train_reads_any_table_and_checks_columns(tmp_path: Path) -> None:
         shuxi.text.train(frame, text="评论", label="label", model="tfidf")
     with pytest.raises(DataError, match="no classifier.json"):
         load(tmp_path)
+
+
+def test_neural_models_take_any_tokenizer(tmp_path: Path, tiny: dict[str, object]) -> None:
+    import json
+
+    texts, labels = toy_texts("zh", 200, seed=4)
+    for kind in ("jieba", "bpe"):
+        clf = train_texts(texts, labels, model="bilstm", neural_overrides={**tiny, "tokenizer": kind})
+        folder = clf.save(tmp_path / kind)
+        saved = json.loads((folder / "0-bilstm" / "tokenizer.json").read_text(encoding="utf-8"))
+        assert saved["kind"] == kind
+        assert load(folder).predict(texts[:20]) == clf.predict(texts[:20])

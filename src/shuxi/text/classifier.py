@@ -186,19 +186,21 @@ def load(folder: str | Path) -> TextClassifier:
 
 def train(data: Any, *, text: str, label: str, model: ModelChoice = "auto", time_budget: float | None = None,
           out: str | Path | None = None, overwrite: bool = False, seed: int = 42, class_weight: bool = False,
-          progress: bool = False) -> TextClassifier:
+          tokenizer: Literal["char", "jieba", "word", "bpe"] | None = None, progress: bool = False) -> TextClassifier:
     """Train a classifier on the ``text`` and ``label`` columns of ``data`` (anything :func:`shuxi.open` reads).
 
     ``model``: ``"tfidf"`` (TF-IDF n-grams + logistic regression), ``"bilstm"`` (BiLSTM-attention),
     ``"transformer"`` (small encoder) or ``"auto"`` (tries several on a validation split within ``time_budget``
-    seconds, default 600, and keeps the best model or ensemble). ``out`` saves the result there.
+    seconds, default 600, and keeps the best model or ensemble). ``out`` saves the result there. ``tokenizer``
+    chooses the neural models' tokens (default: characters for Chinese, words otherwise); TF-IDF ignores it.
 
     >>> clf = shuxi.text.train("reviews.csv", text="review", label="label", model="tfidf", out="model")
     """
     texts, labels = read_columns(data, text=text, label=label)
     assert labels is not None
     clf = train_texts(texts, labels, model=model, time_budget=time_budget, seed=seed, class_weight=class_weight,
-                      progress=progress, label_name=label)
+                      progress=progress, label_name=label,
+                      neural_overrides={"tokenizer": tokenizer} if tokenizer else None)
     clf.info.update(text_column=text, label_column=label)
     if out is not None:
         clf.save(out, overwrite=overwrite)

@@ -30,6 +30,13 @@ class ModelKind(str, Enum):
     transformer = "transformer"
 
 
+class TokenizerKind(str, Enum):
+    char = "char"
+    jieba = "jieba"
+    word = "word"
+    bpe = "bpe"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -65,6 +72,7 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
           time_budget: Annotated[Optional[float], typer.Option("--time-budget", min=1, help="Seconds training may take (auto: default 600; neural models stop early with their best weights so far).")] = None,
           seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 42,
           class_weight: Annotated[bool, typer.Option("--class-weight", help="Weight classes by inverse frequency (imbalanced labels).")] = False,
+          tokenizer: Annotated[Optional[TokenizerKind], typer.Option("--tokenizer", help="Tokens for the neural models (default: characters for Chinese, words otherwise).")] = None,
           overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the --out folder if it exists.")] = False) -> None:
     """Train a text classifier on the TEXT and LABEL columns of DATA and save it to --out.
 
@@ -82,6 +90,7 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
                             hint="Choose another --out folder or pass --overwrite.")
         clf = train_classifier(data, text=text, label=label, model=model.value, time_budget=time_budget,
                                out=target, overwrite=overwrite, seed=seed, class_weight=class_weight,
+                               tokenizer=tokenizer.value if tokenizer else None,
                                progress=sys.stderr.isatty())
         info = clf.info
         lines = [f"Trained a {clf.kind} classifier on {info['train_rows']:,} texts in {info['seconds']:.1f} s; "

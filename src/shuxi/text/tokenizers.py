@@ -61,7 +61,8 @@ def _unknown_error(unknown: Iterable[str], what: str) -> DataError:
     names = sorted(set(unknown))
     shown = ", ".join(repr(t) for t in names[:20]) + (" …" if len(names) > 20 else "")
     return DataError(f"{len(names)} {what} not in the tokenizer's vocabulary: {shown}.",
-                     hint="Fit the tokenizer on texts that contain them, or create it with oov=True to map them to <unk>.")
+                     hint="Fit the tokenizer on texts that contain them, "
+                          "or create it with oov=True to map them to <unk>.")
 
 
 class VocabTokenizer:
