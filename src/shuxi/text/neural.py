@@ -153,9 +153,11 @@ class NeuralModel:
                 total = 0.0
                 out_of_time = False
                 for step, batch in enumerate(_batches(lengths, train.batch_size, rng)):
+                    if epoch == 0 and step == 0:
+                        first_step = time.perf_counter()
                     if epoch == 0 and step == 10 and train.min_epochs and train.time_budget is not None:
-                        epoch_seconds = (time.perf_counter() - started) / 10 * per_epoch
-                        if epoch_seconds * train.min_epochs > train.time_budget:
+                        epoch_seconds = (time.perf_counter() - first_step) / 10 * per_epoch
+                        if (first_step - started) + epoch_seconds * train.min_epochs > train.time_budget:
                             raise EpochsDoNotFit(epoch_seconds)
                     width = max(int(lengths[batch].max()), 1)
                     idx = torch.as_tensor(x[batch, :width])
