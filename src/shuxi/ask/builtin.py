@@ -274,6 +274,7 @@ def _nearest_column_before(ctx: Context, position: int, kinds: Sequence[str]) ->
 
 
 def _period_filters(ctx: Context) -> None:
+    _bare_years(ctx)
     if not ctx.periods:
         return
     dates = ctx.index.of_kind("date")
@@ -288,6 +289,21 @@ def _period_filters(ctx: Context) -> None:
         year_cols = [c for c in ctx.index.order if _is_year_column(ctx, c)]
         if year_cols and p.grain == "year" and p.end.year - p.start.year == 1:
             ctx.filters.append(Filter(column=year_cols[0], op="=", value=p.start.year))
+
+
+def _bare_years(ctx: Context) -> None:
+    """"each month of 2024": a year after of/for on a table with dates is that year, not the number 2024."""
+    if not ctx.index.of_kind("date"):
+        return
+    from shuxi.ask.numbers import PeriodMention
+
+    for i, n in enumerate(ctx.numbers):
+        if i in ctx.used_numbers or not _year_like(n) or not _before(ctx, n.start, ["of", "for", "in", "during"], 2):
+            continue
+        year = int(n.value)
+        ctx.periods.append(PeriodMention(start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1), grain="year",
+                                         span_start=n.start, span_end=n.end, text=n.text))
+        ctx.used_numbers.add(i)
 
 
 def _is_year_column(ctx: Context, column: str) -> bool:
@@ -442,7 +458,9 @@ def _dimensions(ctx: Context, *, require_group_word: bool = True) -> list[Dimens
         if column in filtered and ctx.kind_of(column) != "date":
             continue
         grouped = _before(ctx, m.span.start, lx.GROUP_WORDS, _window(ctx) + 4) or \
-            _after(ctx, m.span.end, ["分别", "分组", "来看", "划分"], 3)
+            _after(ctx, m.span.end, ["分别", "分组", "来看", "划分"], 3) or \
+            (_before(ctx, m.span.start, ["list", "show", "rank", "sort", "列出", "列举"], 6)
+             and _after(ctx, m.span.end, ["by", "按"], 2))
         if not grouped and dims:
             grouped = _before(ctx, m.span.start, ["和", "与", "及", "and", ","], 2)
         if m.strength == 0 and not grouped:
@@ -685,10 +703,15 @@ def _share(ctx: Context) -> Plan | None:
         share = measure.model_copy(update={"of_total": True, "alias": None})
         return _plan(ctx, "share", dimensions=dims[:1], measures=[measure, share],
                      order=[Order(by=share.name, desc=True)])
-    # "华东的销售额占比": the filtered part over the whole table.
-    filtered = [f for f in ctx.filters]
-    if filtered:
-        return _plan(ctx, "share", measures=[measure])
+    # "华东的销售额占比", "上海的订单占全部订单的比例": the filtered part over the whole table, in one query.
+    if ctx.filters:
+        from shuxi.plan.ir import Arithmetic, Calculation, ColumnRef
+
+        part = measure.model_copy(update={"where": list(ctx.filters), "alias": "part"})
+        whole = measure.model_copy(update={"alias": "total"})
+        share = Calculation(name="share", expr=Arithmetic(op="/", left=ColumnRef(name="part"), right=ColumnRef(name="total")))
+        return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language, filters=_summary_filters(ctx),
+                    measures=[part, whole], calculations=[share])
     return None
 
 
@@ -716,7 +739,7 @@ def _entity_column(ctx: Context, *, exclude: Sequence[str] = ()) -> str | None:
     if free:
         return free[0]
     if ctx.has(["when", "何时", "什么时候", "哪一年", "哪年", "which year", "what year"]):
-        years = [c for c in ctx.index.order if _is_year_column(ctx, c)] + ctx.index.of_kind("date")
+        years = year_columns + ctx.index.of_kind("date")
         if years:
             return years[0]
     labels = [c for c in ctx.index.of_kind("text") if c not in filtered and c not in exclude]
@@ -730,11 +753,17 @@ def _rank(ctx: Context) -> Plan | None:
     if top is None and direction is None:
         return None
     which = ctx.has(lx.WHICH_WORDS)
-    measures = _measures(ctx, ranking=True)
+    year_columns = [c for c in ctx.index.order if _is_year_column(ctx, c)]
+    # A year column is what the answer is, never the measure ("which year had the most singles").
+    measures = [m for m in _measures(ctx, ranking=True) if m.column not in year_columns[:1]]
     count_words = ctx.has(["次数", "最多次", "most often", "most times", "most frequent", "最常", "最频繁"])
     if not measures and not count_words and not ctx.has(["最多", "most"]):
         return None
     dims = _dimensions(ctx, require_group_word=False)
+    years = year_columns + ctx.index.of_kind("date")
+    if years and ctx.has(["which year", "what year", "哪一年", "哪年", "in which year", "in what year"]):
+        dims = [Dimension(column=years[0])]  # "in what year did they score the fewest goals": the year is the answer
+        which = True
     named_entity = bool(dims)
     if not named_entity and not which:
         return None  # "最大的一笔订单销售额", "the largest quantity": an aggregate, not a ranking
@@ -768,8 +797,11 @@ def _group(ctx: Context) -> Plan | None:
         distinct = _count_distinct_target(ctx, exclude=[d.column for d in dims])
         measures = [Measure(agg="count_distinct", column=distinct) if distinct else Measure(agg="count"), *measures]
     order = []
-    if ctx.has(lx.RANK_WORDS):
-        order = [Order(by=measures[-1].name, desc=not ctx.has(["升序", "ascending", "从低到高", "从小到大"]))]
+    ascending = ctx.has(["升序", "ascending", "从低到高", "从小到大", "smallest first", "lowest first", "fewest first"])
+    descending = ctx.has(["降序", "descending", "从高到低", "从大到小", "largest first", "highest first", "most first",
+                          "biggest first"])
+    if ctx.has(lx.RANK_WORDS) or ascending or descending:
+        order = [Order(by=measures[-1].name, desc=not ascending)]
     return _plan(ctx, "group", dimensions=dims, measures=_dedupe(measures), order=order)
 
 
@@ -830,7 +862,7 @@ def _missing_measure(ctx: Context) -> Plan | None:
     """"average profit by region" on a table without profit: say so, with the columns that could be meant."""
     words = [w for agg in ("mean", "sum", "median", "std", "var") for w in lx.AGGREGATE_WORDS[agg]]
     found = ctx.word_spans(words)
-    if not found or ctx.mentioned("number", free=False) or ctx.has(lx.AGGREGATE_WORDS["count"]):
+    if not found or ctx.mentioned("number", free=False) or ctx.has(lx.AGGREGATE_WORDS["count"]) or _measures(ctx):
         return None
     word, span = found[0]
     rest = ctx.q.text[span.end:].lstrip(" 的of")

@@ -36,7 +36,7 @@ COLUMN_SYNONYMS: list[list[str]] = [
     ["员工", "employee", "staff"],
     ["部门", "department", "dept"],
     ["工资", "薪资", "薪水", "salary", "wage", "pay"],
-    ["人口", "population"],
+    ["人口", "population", "people", "inhabitants", "residents"],
     ["面积", "area size", "size"],
 ]
 

@@ -145,10 +145,25 @@ def build_index(ds: Dataset) -> TableIndex:
             text = str(v).lower() if isinstance(v, bool) else str(v)
             if not text.strip() or len(text) > MAX_VALUE_LENGTH:
                 continue
-            key = phrase_tokens(text)
-            if key:
-                values.setdefault(key, []).append((c.name, v))
+            for variant in _value_variants(text):
+                key = phrase_tokens(variant)
+                if key and (c.name, v) not in values.get(key, []):
+                    values.setdefault(key, []).append((c.name, v))
     return TableIndex(table=ds.name, rows=rows, columns=columns, values=values, latest=latest, order=list(schema.names))
+
+
+_FOOTNOTE = re.compile(r"\s*(\[[^\]]{1,6}\]|[†‡*§¶#]+)\s*$")
+
+
+def _value_variants(text: str) -> list[str]:
+    """A cell and the shorter forms people use for it: without footnote marks ("Italy[3]", "Rome†"), without a
+    trailing parenthesis ("Butler CC (KS)" → "Butler CC") and before the first comma ("Paris, France")."""
+    out = [text]
+    base = _FOOTNOTE.sub("", text).strip()
+    for variant in (base, re.sub(r"\s*\([^)]*\)\s*$", "", base).strip(), base.split(",")[0].strip()):
+        if variant and variant not in out and len(variant) >= 3:
+            out.append(variant)
+    return out
 
 
 def _add_phrase(info: ColumnInfo, phrase: str, weight: int) -> None:

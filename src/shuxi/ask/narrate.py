@@ -114,6 +114,14 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
         return stats.get("text", "")
     if plan.kind == "drivers":
         return stats.get("text", "")
+    if plan.kind == "calculate" and [c.name for c in plan.calculations] == ["share"] and rows:
+        row = rows[0]
+        part = describe_filters(plan.measures[0].where, lang)
+        label = measure_label(plan.measures[1], lang)
+        if zh:
+            return f"{part}的{label}占全部的{format_percent(row['share'], lang)}（{cell(row['part'], lang)} / {cell(row['total'], lang)}）。"
+        return (f"Rows where {part} account for {format_percent(row['share'], lang)} of the {label} "
+                f"({cell(row['part'], lang)} of {cell(row['total'], lang)}).")
     if plan.kind == "calculate":
         from shuxi.ask.rows import describe
 
