@@ -381,10 +381,10 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
         skipped = f"bilstm skipped: {max(remaining, 0):.0f} s of the budget left"
     # The cheapest candidate wins unless a costlier one is better by its SLOWER_MODEL_MARGIN.
     chosen = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
-    for c in sorted(candidates, key=lambda c: c["speed"]):
-        margin = SLOWER_MODEL_MARGIN[c["speed"]] - 1e-9 if c["speed"] else 0.0
-        if c["speed"] > chosen["speed"] and c["accuracy"] >= chosen["accuracy"] + margin:
-            chosen = c
+    for speed in sorted({c["speed"] for c in candidates} - {0}):
+        best = max((c for c in candidates if c["speed"] == speed), key=lambda c: c["accuracy"])
+        if best["accuracy"] >= chosen["accuracy"] + SLOWER_MODEL_MARGIN[speed] - 1e-9:
+            chosen = best
     members: list[Member] = []
     refit = True
     for part, weight in chosen["parts"]:
