@@ -160,3 +160,16 @@ def test_neural_models_take_any_tokenizer(tmp_path: Path, tiny: dict[str, object
         saved = json.loads((folder / "0-bilstm" / "tokenizer.json").read_text(encoding="utf-8"))
         assert saved["kind"] == kind
         assert load(folder).predict(texts[:20]) == clf.predict(texts[:20])
+
+
+def test_auto_prefers_cheap_models_unless_a_costlier_one_clearly_wins() -> None:
+    from shuxi.text.classifier import choose_candidate
+
+    def pick(*pairs: tuple[int, float]) -> tuple[int, float]:
+        chosen = choose_candidate([{"speed": s, "accuracy": a} for s, a in pairs])
+        return chosen["speed"], chosen["accuracy"]
+
+    assert pick((0, 0.80), (0, 0.82), (1, 0.821), (2, 0.824)) == (0, 0.82)   # gains below the margins
+    assert pick((0, 0.80), (1, 0.803), (2, 0.806)) == (1, 0.803)             # 0.2 point buys the pair
+    # the best of the costliest class, not the first that clears the margin (SST-2's case)
+    assert pick((0, 0.7755), (1, 0.7823), (2, 0.7794), (2, 0.7909), (2, 0.8015), (2, 0.7996)) == (2, 0.8015)

@@ -309,6 +309,19 @@ def _accuracy(proba: np.ndarray, y: np.ndarray) -> float:
     return float((proba.argmax(axis=1) == y).mean())
 
 
+def choose_candidate(candidates: list[dict[str, Any]]) -> dict[str, Any]:
+    """The best cost-0 candidate, replaced by the best of each costlier class that beats it by that class's margin.
+
+    Each candidate has ``speed`` (0 one linear model, 1 two, 2 with the BiLSTM) and validation ``accuracy``.
+    """
+    chosen = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
+    for speed in sorted({c["speed"] for c in candidates} - {0}):
+        best = max((c for c in candidates if c["speed"] == speed), key=lambda c: c["accuracy"])
+        if best["accuracy"] >= chosen["accuracy"] + SLOWER_MODEL_MARGIN[speed] - 1e-9:
+            chosen = best
+    return chosen
+
+
 def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                 budget: float) -> tuple[list[Member], dict[str, Any]]:
     """Try TF-IDF variants, then (time permitting) the BiLSTM-attention model and ensembles; keep the best.
@@ -379,12 +392,7 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                                    "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
     else:
         skipped = f"bilstm skipped: {max(remaining, 0):.0f} s of the budget left"
-    # The cheapest candidate wins unless a costlier one is better by its SLOWER_MODEL_MARGIN.
-    chosen = max((c for c in candidates if c["speed"] == 0), key=lambda c: c["accuracy"])
-    for speed in sorted({c["speed"] for c in candidates} - {0}):
-        best = max((c for c in candidates if c["speed"] == speed), key=lambda c: c["accuracy"])
-        if best["accuracy"] >= chosen["accuracy"] + SLOWER_MODEL_MARGIN[speed] - 1e-9:
-            chosen = best
+    chosen = choose_candidate(candidates)
     members: list[Member] = []
     refit = True
     for part, weight in chosen["parts"]:
