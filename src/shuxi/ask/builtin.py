@@ -739,7 +739,7 @@ def _entity_column(ctx: Context, *, exclude: Sequence[str] = ()) -> str | None:
     if free:
         return free[0]
     if ctx.has(["when", "何时", "什么时候", "哪一年", "哪年", "which year", "what year"]):
-        years = year_columns + ctx.index.of_kind("date")
+        years = [c for c in ctx.index.order if _is_year_column(ctx, c)] + ctx.index.of_kind("date")
         if years:
             return years[0]
     labels = [c for c in ctx.index.of_kind("text") if c not in filtered and c not in exclude]
