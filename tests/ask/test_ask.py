@@ -131,3 +131,11 @@ def test_ask_on_spark_matches_duckdb(spark: Any, tmp_path: Path) -> None:
             a, b = local.ask(question), remote.ask(question)
         assert a.values == pytest.approx(b.values) if isinstance(a.values[0], float) else a.values == b.values
         assert a.text == b.text
+
+
+def test_year_questions_answer_with_the_year() -> None:
+    table = pa.table({"Year": [2001, 2002, 2002, 2003], "Title": ["a", "b", "c", "d"], "Sales": [5, 1, 2, 9]})
+    with shuxi.open(table, name="releases") as ds:
+        assert ds.ask("which year had the most releases?").values == [2002]
+        assert ds.ask("in what year were the sales highest?").values == [2003]
+        assert ds.ask("when was c released?").values == [2002]
