@@ -139,3 +139,17 @@ def test_year_questions_answer_with_the_year() -> None:
         assert ds.ask("which year had the most releases?").values == [2002]
         assert ds.ask("in what year were the sales highest?").values == [2003]
         assert ds.ask("when was c released?").values == [2002]
+
+
+def test_top_rows_of_free_text_are_rows_not_groups() -> None:
+    """After `shuxi lm score`: "困惑度最高的10条评论" lists the ten rows with the highest perplexity."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    scores = rng.random(6000) * 100
+    table = pa.table({"评论": [f"评论内容{i}" for i in range(6000)], "perplexity": scores})
+    with shuxi.open(table, name="scored") as ds:
+        answer = ds.ask("困惑度最高的10条评论")
+    expected = [f"评论内容{i}" for i in np.argsort(-scores)[:10]]
+    assert answer.values == expected
+    assert answer.text.startswith("perplexity最高的10条评论")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shuxi.ask import lexicon as lx
-from shuxi.ask.linking import ColumnMention, TableIndex, ValueMention, fuzzy_columns, link
+from shuxi.ask.linking import MAX_VALUES, ColumnMention, TableIndex, ValueMention, fuzzy_columns, link
 from shuxi.ask.text import Question, Span
 from shuxi.errors import PlanError
 from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
@@ -780,6 +780,11 @@ def _rank(ctx: Context) -> Plan | None:
     if top is not None and direction is not None and not _top_word_given(ctx):
         desc = direction
     lead = measures[0]
+    entity = ctx.index.columns[dims[0].column]
+    if entity.kind == "text" and ((entity.distinct or 0) > MAX_VALUES or entity.unique) and lead.column is not None:
+        # One row per entity (free text, ids): rank the rows themselves ("困惑度最高的10条评论").
+        return _plan(ctx, "lookup", select=[dims[0].column, lead.column], order=[Order(by=lead.column, desc=desc)],
+                     limit=k)
     return _plan(ctx, "rank", dimensions=dims[:1], measures=measures[:3],
                  order=[Order(by=lead.name, desc=desc)], limit=k)
 

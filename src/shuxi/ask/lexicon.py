@@ -37,6 +37,8 @@ COLUMN_SYNONYMS: list[list[str]] = [
     ["部门", "department", "dept"],
     ["工资", "薪资", "薪水", "salary", "wage", "pay"],
     ["人口", "population", "people", "inhabitants", "residents"],
+    ["困惑度", "perplexity", "ppl"],
+    ["标签", "预测标签", "类别标签", "label", "predicted label"],
     ["面积", "area size", "size"],
 ]
 

@@ -130,6 +130,14 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
         if not rows:
             return f"没有符合条件的行{where}。" if zh else f"No rows match{where}."
         column = plan.select[0]
+        if plan.order and plan.order[0].by in plan.select[1:] and plan.limit:
+            by, desc = plan.order[0].by, plan.order[0].desc
+            items = [f"{cell(r[column], lang)}（{cell(r[by], lang)}）" if zh else f"{cell(r[column], lang)} ({cell(r[by], lang)})"
+                     for r in rows[:MAX_ITEMS]]
+            if zh:
+                return f"{by}{'最高' if desc else '最低'}的{len(rows)}条{column}{where}：" + "；".join(items) + "。"
+            return (f"The {len(rows)} {column} with the {'highest' if desc else 'lowest'} {by}{where}: "
+                    + "; ".join(items) + ".")
         values = [cell(r[column], lang) for r in rows[:MAX_ITEMS]]
         more = len(rows) - len(values)
         listed = "、".join(values) if zh else ", ".join(values)
