@@ -20,15 +20,28 @@ Parquet included) and prints the time ratio.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
-from typing import Any
+
+if __name__ == "profile":
+    # Scripts run from bench/ have this folder first on sys.path, so `import profile` (cProfile does it, and pyspark
+    # imports cProfile) would find this file instead of the standard library's module: hand that module over.
+    import importlib.util
+    import sysconfig
+
+    _spec = importlib.util.spec_from_file_location("profile", sysconfig.get_paths()["stdlib"] + "/profile.py")
+    assert _spec is not None and _spec.loader is not None
+    _stdlib = importlib.util.module_from_spec(_spec)
+    sys.modules["profile"] = _stdlib  # what the import statement returns, once this file has run
+    _spec.loader.exec_module(_stdlib)
+
+import argparse  # noqa: E402 - after the shim above
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
