@@ -126,7 +126,8 @@ def test_ask_on_spark_matches_duckdb(spark: Any, tmp_path: Path) -> None:
 
     pq.write_table(pa.table({"region": ["华东", "华北", "华南", "华南"], "price": [100.0, 200.0, 300.0, 150.0],
                              "quantity": [10, 8, 2, 6]}), path)
-    for question in ("各地区的平均价格", "价格和销量的相关性", "按价格分成高中低三档，每档的平均销量"):
+    # Two questions keep the Spark part short: a grouping, and a correlation (Pearson, Spearman, TABLESAMPLE).
+    for question in ("各地区的平均价格", "价格和销量的相关性"):
         with shuxi.open(path, engine="duckdb") as local, shuxi.open(path, engine="spark") as remote:
             a, b = local.ask(question), remote.ask(question)
         assert a.values == pytest.approx(b.values) if isinstance(a.values[0], float) else a.values == b.values

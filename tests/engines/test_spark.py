@@ -179,7 +179,7 @@ def test_timeout_cancels_the_query_and_the_engine_stays_usable(spark: Any, tmp_p
     started = time.perf_counter()
     with pytest.raises(QueryTimeoutError, match="1 seconds"):
         eng.execute(LONG_QUERY)
-    assert time.perf_counter() - started < 15
+    assert time.perf_counter() - started < 45  # the query alone runs for minutes; a loaded CI machine is slow to cancel
     assert eng.execute("SELECT 41 + 1 AS x").column("x").to_pylist() == [42]
     eng.close()
 
