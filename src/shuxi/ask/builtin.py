@@ -923,8 +923,11 @@ def _unknown_column_word(ctx: Context) -> str | None:
 
 
 def examples(index: TableIndex, language: str = "en") -> list[str]:
-    """Three questions this table can answer, built from its own columns."""
-    nums = index.of_kind("number")
+    """Three questions this table can answer, built from its own columns (ids and row numbers are not measures)."""
+    import re
+
+    ident = re.compile(r"(^|[\s_])(id|no|#|number|rank|code)$|编号|序号|号$|^id", re.I)
+    nums = [c for c in index.of_kind("number") if not ident.search(c)] or index.of_kind("number")
     texts = [c for c in index.of_kind("text") if (index.columns[c].distinct or 0) <= 50] or index.of_kind("text")
     dates = index.of_kind("date")
     out = []
