@@ -16,14 +16,13 @@ import typer
 
 from shuxi.errors import ShuxiError
 
-app = typer.Typer(
-    name="shuxi",
-    help="shuxi (数析): ask questions about big tables in Chinese or English, with answers you can trust.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
+def command_group(name: str, help: str) -> typer.Typer:
+    """A Typer app with shuxi's conventions: the top-level app, and each layer's group (``shuxi text …``)."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False, rich_markup_mode="rich")
+
+
+app = command_group("shuxi", "shuxi (数析): ask questions about big tables in Chinese or English, with answers you can trust.")
 
 T = TypeVar("T")
 
@@ -34,7 +33,9 @@ class TableFormat(str, Enum):
     csv = "csv"
 
 
-class SchemaFormat(str, Enum):
+class TextOrJson(str, Enum):
+    """``--format`` of commands that print for people (text) or programs (json)."""
+
     text = "text"
     json = "json"
 
@@ -75,7 +76,7 @@ def _echo(text: str) -> None:
 
 
 @app.command()
-def schema(data: DataArg, format: Annotated[SchemaFormat, typer.Option("--format", "-f", help="Output format.")] = SchemaFormat.text,
+def schema(data: DataArg, format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
            engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
     """Show the table name SQL uses, its columns and the types shuxi inferred.
 
@@ -85,7 +86,7 @@ def schema(data: DataArg, format: Annotated[SchemaFormat, typer.Option("--format
     def run() -> None:
         with _open(data, engine, encoding, sheet) as ds:
             columns = ds.describe_schema()
-            if format is SchemaFormat.json:
+            if format is TextOrJson.json:
                 import json
 
                 _echo(json.dumps({"table": ds.name, "raw_table": ds.raw_name, "source": data,
@@ -134,11 +135,6 @@ def sql(data: DataArg,
     _guard(run)
 
 
-class AnswerFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 class PlannerChoice(str, Enum):
     builtin = "builtin"
     llm = "llm"
@@ -148,7 +144,7 @@ class PlannerChoice(str, Enum):
 @app.command()
 def ask(data: DataArg,
         question: Annotated[str, typer.Argument(help="A question in Chinese or English, e.g. \"各地区的总销售额\".", show_default=False)],
-        format: Annotated[AnswerFormat, typer.Option("--format", "-f", help="text for people, json for programs.")] = AnswerFormat.text,
+        format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text for people, json for programs.")] = TextOrJson.text,
         chart: Annotated[Optional[Path], typer.Option("--chart", help="Also draw the answer's chart to this .png or .svg file.")] = None,
         overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --chart file.")] = False,
         planner: Annotated[PlannerChoice, typer.Option("--planner", help="Who turns the question into a plan: builtin (offline rules), llm (an OpenAI-compatible model) or both (run the two and compare).")] = PlannerChoice.builtin,
@@ -179,7 +175,7 @@ def ask(data: DataArg,
                 return
             answer = ds.ask(question, planner=planner.value, llm=llm)
             written = answer.save_chart(chart, overwrite=overwrite) if chart is not None else None
-            if format is AnswerFormat.json:
+            if format is TextOrJson.json:
                 payload = answer.to_dict()
                 if written is not None:
                     payload["chart_file"] = str(written)

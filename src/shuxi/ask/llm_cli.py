@@ -6,16 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from shuxi.cli import _echo, _guard
+from shuxi.cli import _echo, _guard, command_group
 
-app = typer.Typer(
-    name="llm",
-    help="The LLM planner's endpoint: check that it answers and supports JSON output.\n\n"
-         "Example: shuxi llm check --llm-base-url http://localhost:11434/v1 --llm-model qwen2.5:7b",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+app = command_group(
+    "llm",
+    "The LLM planner's endpoint: check that it answers and supports JSON output.\n\n"
+    "Example: shuxi llm check --llm-base-url http://localhost:11434/v1 --llm-model qwen2.5:7b",
 )
 
 

@@ -13,22 +13,13 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from shuxi.cli import DataArg, EncodingOpt, EngineOpt, SheetOpt, _echo, _guard, _open
+from shuxi.cli import DataArg, EncodingOpt, EngineOpt, SheetOpt, TextOrJson, _echo, _guard, _open, command_group
 
-app = typer.Typer(
-    name="stats",
-    help="Statistics of columns: correlation (with its test), what drives a column, and distributions.\n\n"
-         "Example: shuxi stats corr sales.csv price quantity",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+app = command_group(
+    "stats",
+    "Statistics of columns: correlation (with its test), what drives a column, and distributions.\n\n"
+    "Example: shuxi stats corr sales.csv price quantity",
 )
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class Method(str, Enum):
@@ -42,7 +33,7 @@ class LanguageChoice(str, Enum):
     en = "en"
 
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for programs.")]
+FormatOpt = Annotated[TextOrJson, typer.Option("--format", "-f", help="text for people, json for programs.")]
 LangOpt = Annotated[LanguageChoice, typer.Option("--lang", help="Language of the sentences (auto: Chinese when a column name is).")]
 ChartOpt = Annotated[Optional[Path], typer.Option("--chart", help="Also draw the chart to this .png or .svg file.")]
 OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="Replace an existing --chart file.")]
@@ -82,7 +73,7 @@ def corr(data: DataArg,
          x: Annotated[str, typer.Argument(help="The first numeric column.", show_default=False)],
          y: Annotated[str, typer.Argument(help="The second numeric column.", show_default=False)],
          method: Annotated[Method, typer.Option("--method", help="pearson (linear) or spearman (rank, monotonic).")] = Method.pearson,
-         format: FormatOpt = OutputFormat.text, lang: LangOpt = LanguageChoice.auto,
+         format: FormatOpt = TextOrJson.text, lang: LangOpt = LanguageChoice.auto,
          chart: ChartOpt = None, overwrite: OverwriteOpt = False,
          engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
     """Correlate two columns: r (or ρ), n, p-value, 95% CI and the sign and strength in words.
@@ -107,7 +98,7 @@ def corr(data: DataArg,
                                  language=language)  # type: ignore[arg-type]
                 written = save_chart(spec, chart, overwrite=overwrite) if spec is not None else None
         text = result.describe(language, x=x, y=y)  # type: ignore[arg-type]
-        if format is OutputFormat.json:
+        if format is TextOrJson.json:
             _json({**result.to_dict(), "x": x, "y": y, "text": text,
                    "chart_file": str(written) if written is not None else None})
             return
@@ -122,7 +113,7 @@ def corr(data: DataArg,
 def drivers(data: DataArg,
             target: Annotated[str, typer.Argument(help="The numeric column to explain, e.g. sales.", show_default=False)],
             max_categories: Annotated[int, typer.Option("--max-categories", min=2, help="Text columns with more distinct values than this are skipped (ids, names).")] = 50,
-            format: FormatOpt = OutputFormat.text,
+            format: FormatOpt = TextOrJson.text,
             engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
     """Rank the other columns by how strongly they go with TARGET: |r| for numbers, η² for categories, with n and p.
 
@@ -136,7 +127,7 @@ def drivers(data: DataArg,
 
         with _open(data, engine, encoding, sheet) as ds:
             table = rank_drivers(ds, target, max_categories=max_categories)
-        if format is OutputFormat.json:
+        if format is TextOrJson.json:
             _json({"target": target, "drivers": table.to_pylist()})
             return
         from rich.console import Console
@@ -164,7 +155,7 @@ def drivers(data: DataArg,
 def hist(data: DataArg,
          column: Annotated[str, typer.Argument(help="The numeric column.", show_default=False)],
          bins: Annotated[int, typer.Option("--bins", min=1, max=200, help="About this many bins (edges are rounded to 1, 2 or 5 × 10^k).")] = 20,
-         format: FormatOpt = OutputFormat.text, lang: LangOpt = LanguageChoice.auto,
+         format: FormatOpt = TextOrJson.text, lang: LangOpt = LanguageChoice.auto,
          chart: ChartOpt = None, overwrite: OverwriteOpt = False,
          engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
     """Describe the distribution of COLUMN: n, mean, standard deviation, quartiles, and a histogram.
@@ -187,7 +178,7 @@ def hist(data: DataArg,
 
             spec = chart_for("distribution", counts, x=column, y=None, title=column, language=language)  # type: ignore[arg-type]
             written = save_chart(spec, chart, overwrite=overwrite) if spec is not None else None
-        if format is OutputFormat.json:
+        if format is TextOrJson.json:
             _json({"column": column, "summary": summary, "histogram": counts.to_pylist(),
                    "chart_file": str(written) if written is not None else None})
             return

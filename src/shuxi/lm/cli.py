@@ -11,17 +11,13 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from shuxi.cli import _echo, _guard
+from shuxi.cli import TextOrJson, _echo, _guard, command_group
 
-app = typer.Typer(
-    name="lm",
-    help="Language models of your own text: n-gram (Kneser–Ney) and GPT. Train, evaluate (perplexity), generate, "
-         "fine-tune, distil, and score table rows to find the unusual ones.\n\n"
-         "Example: shuxi lm train notes.txt --arch ngram --order 6 --out notes-lm",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+app = command_group(
+    "lm",
+    "Language models of your own text: n-gram (Kneser–Ney) and GPT. Train, evaluate (perplexity), generate, "
+    "fine-tune, distil, and score table rows to find the unusual ones.\n\n"
+    "Example: shuxi lm train notes.txt --arch ngram --order 6 --out notes-lm",
 )
 
 
@@ -38,11 +34,6 @@ class TokenizerKind(str, Enum):
 class Position(str, Enum):
     learned = "learned"
     sinusoidal = "sinusoidal"
-
-
-class EvalFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 CorpusArg = Annotated[str, typer.Argument(help="A text file, or a table (.csv/.parquet/…) with --text COLUMN.", show_default=False)]
@@ -117,7 +108,7 @@ def train(corpus: CorpusArg, out: OutDir,
 
 @app.command("eval")
 def evaluate(model: ModelDir, source: CorpusArg, text: TextCol = None,
-             format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.text) -> None:
+             format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text) -> None:
     """Measure how well a model predicts a text: loss in nats per token, perplexity, bits per character.
 
     Example: shuxi lm eval shakespeare-gpt sonnets.txt --format json
@@ -127,7 +118,7 @@ def evaluate(model: ModelDir, source: CorpusArg, text: TextCol = None,
         import shuxi.lm
 
         result = shuxi.lm.evaluate(model, source, text=text)
-        if format is EvalFormat.json:
+        if format is TextOrJson.json:
             _echo(json.dumps(result, ensure_ascii=False))
         else:
             _echo(f"loss {result['loss']:.4f} nats/token, perplexity {result['perplexity']:.3f}, "

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from shuxi.cli import DataArg, EncodingOpt, EngineOpt, SheetOpt, _echo, _guard, _open
-
-
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
+from shuxi.cli import DataArg, EncodingOpt, EngineOpt, SheetOpt, TextOrJson, _echo, _guard, _open
 
 
 OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")]
 
 
 def profile(data: DataArg,
-            format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text: tables in the terminal; json: the whole profile.")] = ReportFormat.text,
+            format: Annotated[TextOrJson, typer.Option("--format", "-f", help="text: tables in the terminal; json: the whole profile.")] = TextOrJson.text,
             html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report (charts inline, opens offline).")] = None,
             overwrite: OverwriteOpt = False,
             engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
@@ -39,10 +33,10 @@ def profile(data: DataArg,
         with _open(data, engine, encoding, sheet) as ds:
             if html is not None:
                 _check_target(html, overwrite)
-            result = _with_progress(lambda step: ds.profile(progress=step), enabled=format is ReportFormat.text)
+            result = _with_progress(lambda step: ds.profile(progress=step), enabled=format is TextOrJson.text)
             if html is not None:
                 _write_text(html, result.to_html())
-            if format is ReportFormat.json:
+            if format is TextOrJson.json:
                 _echo(result.to_json())
                 return
             from rich.console import Console
@@ -61,7 +55,7 @@ def clean(data: DataArg,
           save_plan: Annotated[Optional[Path], typer.Option("--save-plan", help="Save the plan as JSON, to edit or reuse on the next file.")] = None,
           sql: Annotated[bool, typer.Option("--sql", help="Print the cleaning as one SQL query.")] = False,
           yes: Annotated[bool, typer.Option("--yes", "-y", help="Accept every proposed step without asking.")] = False,
-          format: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the preview.")] = ReportFormat.text,
+          format: Annotated[TextOrJson, typer.Option("--format", "-f", help="How to print the preview.")] = TextOrJson.text,
           overwrite: OverwriteOpt = False,
           engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
     """Propose a cleaning plan from the profile of DATA, preview each step (rows changed, before → after) and write a new file.
@@ -81,7 +75,7 @@ def clean(data: DataArg,
                 _check_target(out, overwrite)
             if save_plan is not None:
                 _check_target(save_plan, overwrite)
-            cleaning = _with_progress(lambda step: _cleaning(ds, plan, step), enabled=format is ReportFormat.text)
+            cleaning = _with_progress(lambda step: _cleaning(ds, plan, step), enabled=format is TextOrJson.text)
             proposed = plan is None
             if proposed and not yes and out is not None and sys.stdin.isatty():
                 for step in cleaning.plan.steps:
@@ -89,7 +83,7 @@ def clean(data: DataArg,
                         label = f"{step.op} {getattr(step, 'column', '') or ''}".strip()
                         step.enabled = typer.confirm(f"Apply {label}? ({step.why})", default=True)
             previews = cleaning.preview()
-            if format is ReportFormat.json:
+            if format is TextOrJson.json:
                 import json
 
                 payload: dict[str, Any] = {"plan": cleaning.plan.model_dump(mode="json"), "preview": [p.to_dict() for p in previews]}

@@ -10,16 +10,12 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from shuxi.cli import DataArg, _echo, _guard
+from shuxi.cli import DataArg, TextOrJson, _echo, _guard, command_group
 
-app = typer.Typer(
-    name="text",
-    help="Text classification: train a classifier on a labelled text column, evaluate it, label big tables with it "
-         "and explain its predictions.\n\nExample: shuxi text train reviews.csv --text review --label label --out model",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+app = command_group(
+    "text",
+    "Text classification: train a classifier on a labelled text column, evaluate it, label big tables with it "
+    "and explain its predictions.\n\nExample: shuxi text train reviews.csv --text review --label label --out model",
 )
 
 
@@ -41,11 +37,6 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     html = "html"
-
-
-class EvalFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class Method(str, Enum):
@@ -107,7 +98,7 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
 
 @app.command("eval")
 def evaluate(model_dir: ModelDir, data: DataArg, text: TextCol, label: LabelCol,
-             format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.text) -> None:
+             format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text) -> None:
     """Evaluate a saved classifier on labelled DATA: accuracy, macro-F1, per-class precision/recall, confusion matrix.
 
     Example: shuxi text eval model test.csv --text review --label label --format json
@@ -118,7 +109,7 @@ def evaluate(model_dir: ModelDir, data: DataArg, text: TextCol, label: LabelCol,
         from shuxi.text.predict import evaluate as evaluate_classifier
 
         report = evaluate_classifier(load(model_dir), data, text=text, label=label)
-        if format is EvalFormat.json:
+        if format is TextOrJson.json:
             _echo(json.dumps(report, ensure_ascii=False, indent=2))
             return
         from rich.table import Table
