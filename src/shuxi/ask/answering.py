@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from shuxi.ask.llm import LLM
     from shuxi.data.dataset import Dataset
 
-HISTOGRAM_BINS = 20
-SAMPLE_POINTS = 2000
 
 
 def table_index(ds: Dataset) -> TableIndex:
@@ -84,7 +82,7 @@ def answer_plan(ds: Dataset, question: str, the_plan: Plan) -> Answer:
         _drivers(ds, the_plan, stats, extra_sql)
         table = stats.pop("table")
     elif kind == "distribution" and not the_plan.dimensions:
-        _histogram(ds, the_plan, query, stats, extra_sql)
+        _histogram(ds, query, the_plan.measures[1].column or "", stats)
 
     empty = table.num_rows == 0 or (kind == "aggregate" and the_plan.measures[0].agg in ("count", "count_distinct")
                                     and table.num_rows == 1 and table.column(0)[0].as_py() == 0)
@@ -136,6 +134,7 @@ def _where_of(query: exp.Select) -> exp.Expression | None:
 
 def _correlation_stats(ds: Dataset, the_plan: Plan, table: pa.Table, query: exp.Select, stats: dict[str, Any],
                        extra_sql: list[str]) -> None:
+    from shuxi.insight.sampling import SAMPLE_POINTS, sample_pairs_query
     from shuxi.insight.spearman import spearman_query
     from shuxi.insight.stats import correlation_test
 
@@ -154,13 +153,8 @@ def _correlation_stats(ds: Dataset, the_plan: Plan, table: pa.Table, query: exp.
 
         text += (f" 斯皮尔曼秩相关 ρ = {format_coefficient(spearman.r)}。" if lang == "zh"
                  else f" Spearman's rank correlation ρ = {format_coefficient(spearman.r)}.")
-    # Points for the scatter chart: a bounded sample (taken before the conditions, so at most SAMPLE_POINTS).
-    table_ref = exp.Table(this=exp.to_identifier(ds.name, quoted=True),
-                          sample=exp.TableSample(size=exp.Literal.number(SAMPLE_POINTS)))
-    sample = exp.select(exp.column(x, quoted=True), exp.column(y, quoted=True)).from_(table_ref)
-    condition = _where_of(query)
-    if condition is not None:
-        sample = sample.where(condition.copy())
+    # Points for the scatter chart: a bounded random sample of the pairs the coefficient was computed from.
+    sample = sample_pairs_query(ds.name, x, y, where=_where_of(query))
     extra_sql.append(ds.engine.render(sample, pretty=True))
     stats["points"] = ds.engine.execute(sample, limit=SAMPLE_POINTS)
     stats.update({"r": pearson.r, "n": pearson.n, "p_value": pearson.p_value, "ci_low": pearson.ci_low,
@@ -219,32 +213,11 @@ def _drivers(ds: Dataset, the_plan: Plan, stats: dict[str, Any], extra_sql: list
     stats.update({"text": text, "table": table, "target": target})
 
 
-def _histogram(ds: Dataset, the_plan: Plan, query: exp.Select, stats: dict[str, Any], extra_sql: list[str]) -> None:
-    """Equal-width bins between the min and max the plan computed, counted by the engine."""
-    measure = the_plan.measures[1]
-    column = measure.column or ""
-    row = ds.engine.execute(query, limit=1).to_pylist()[0]
-    low, high = row.get(f"min_{column}"), row.get(f"max_{column}")
-    if low is None or high is None:
-        return
-    low, high = float(low), float(high)
-    width = (high - low) / HISTOGRAM_BINS or 1.0
-    col = exp.column(column, quoted=True)
-    offset = exp.paren(exp.Sub(this=exp.cast(col, exp.DataType.Type.DOUBLE), expression=exp.Literal.number(repr(low))))
-    bin_expr = exp.Least(this=exp.Floor(this=exp.Div(this=offset, expression=exp.Literal.number(repr(width)))),
-                         expressions=[exp.Literal.number(HISTOGRAM_BINS - 1)])
-    hq = (exp.select(exp.alias_(exp.cast(bin_expr, exp.DataType.Type.INT), "bin", quoted=True),
-                     exp.alias_(exp.Count(this=exp.Star()), "count", quoted=True))
-          .from_(exp.Table(this=exp.to_identifier(ds.name, quoted=True)))
-          .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
-          .group_by(exp.Literal.number(1)).order_by(exp.Literal.number(1)))
-    where = _where_of(query)
-    if where is not None:
-        hq = hq.where(where.copy())
-    extra_sql.append(ds.engine.render(hq, pretty=True))
-    counts = {r["bin"]: r["count"] for r in ds.engine.execute(hq).to_pylist()}
-    stats["histogram"] = [{"bin_start": low + i * width, "bin_end": low + (i + 1) * width, "count": counts.get(i, 0)}
-                          for i in range(HISTOGRAM_BINS)]
+def _histogram(ds: Dataset, query: exp.Select, column: str, stats: dict[str, Any]) -> None:
+    """Equal-width bins of ``column`` under the plan's conditions, counted by the engine."""
+    from shuxi.insight.distribution import histogram
+
+    stats["histogram"] = histogram(ds, column, where=_where_of(query)).to_pylist()
 
 
 def _emptying_filter(ds: Dataset, the_plan: Plan) -> Filter | None:

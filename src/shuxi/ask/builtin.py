@@ -11,8 +11,10 @@ example questions for this table.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from shuxi.ask import lexicon as lx
@@ -95,7 +97,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     periods = [p for p in find_periods(q.text, latest=index.latest) if not _overlaps((p.span_start, p.span_end), taken)]
     taken_chars = [(s.start, s.end) for s in taken] + [(p.span_start, p.span_end) for p in periods]
     numbers = [n for n in find_numbers(q.text, exclude=taken_chars)]
-    stop = set(_all_keywords())
+    stop = _all_keywords()
     fuzzy = fuzzy_columns(q, index, taken, stop)
     columns = sorted(columns + fuzzy, key=lambda m: m.span.start)
     ctx = Context(q, index, columns, values, numbers, periods)
@@ -118,7 +120,8 @@ def _overlaps(span: tuple[int, int], taken: Sequence[Span]) -> bool:
     return any(not (span[1] <= s.start or span[0] >= s.end) for s in taken)
 
 
-def _all_keywords() -> list[str]:
+@lru_cache(maxsize=1)
+def _all_keywords() -> frozenset[str]:
     words: list[str] = []
     for group in (lx.HIGH_WORDS, lx.LOW_WORDS, lx.GROUP_WORDS, lx.SHARE_WORDS, lx.TREND_WORDS, lx.CORRELATE_WORDS,
                   lx.DRIVER_WORDS, lx.DISTRIBUTION_WORDS, lx.COMPARE_WORDS, lx.TIER_WORDS, lx.RANK_WORDS, lx.LIST_WORDS,
@@ -128,8 +131,8 @@ def _all_keywords() -> list[str]:
         words += group
     for group in lx.GRAIN_WORDS.values():
         words += group
-    return [w for w in words] + ["的", "是", "有", "和", "与", "在", "中", "里", "了", "吗", "呢", "请", "什么",
-                                 "the", "of", "and", "for", "what", "with", "that", "this", "from", "have", "has"]
+    return frozenset(words + ["的", "是", "有", "和", "与", "在", "中", "里", "了", "吗", "呢", "请", "什么",
+                              "the", "of", "and", "for", "what", "with", "that", "this", "from", "have", "has"])
 
 
 # -- linking clean-up and filters ----------------------------------------------------------------
@@ -202,8 +205,6 @@ def _value_filters(ctx: Context) -> None:
             ctx.filters.append(Filter(column=column, op="!=", value=vals[0]) if len(vals) == 1
                                else Filter(column=column, op="not_in", values=vals))
     # "names with 'Pro' in them", "带“电脑”的": a quoted text that is no cell value is searched for.
-    import re
-
     contained = {f.value for f in ctx.filters if f.op in ("contains", "not_contains")}
     for match in re.finditer(r"[\"'“‘「]([^\"'”’」]{1,40})[\"'”’」]", ctx.q.text):
         if any(not (match.end() <= v.span.start or match.start() >= v.span.end) for v in ctx.values):
@@ -217,8 +218,6 @@ def _value_filters(ctx: Context) -> None:
         if word == "like" or word == "including":
             continue
         rest = ctx.q.text[span.end:].strip()
-        import re
-
         match = re.match(r"[\"'“‘「]([^\"'”’」]+)[\"'”’」]", rest) or re.match(r"(\S+)", rest)
         if not match:
             continue
@@ -605,7 +604,6 @@ def _tiers(ctx: Context) -> Plan | None:
             and (labelled or _before(ctx, n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below",
                                                     "under", "above", "over", "between", "to", "and", "-", "–"], 3))]
     cuts_values = sorted({float(v) for v, _ in cuts})
-    labels_words = lx.TIER_NAMES["zh" if ctx.zh else "en"]
     n_tiers = None
     for i, n in enumerate(ctx.numbers):
         if i in ctx.used_numbers:
@@ -618,9 +616,8 @@ def _tiers(ctx: Context) -> Plan | None:
     if cuts_values and len(cuts_values) >= 1 and not n_tiers:
         bucket = Bucket(method="cuts", cuts=cuts_values, labels=_cut_labels(ctx, len(cuts_values) + 1))
     else:
-        if n_tiers is None:
-            n_tiers = 3 if ctx.has(labels_words) or ctx.has(["高中低", "低中高", "high", "low"]) else 3
-        bucket = Bucket(method="quantiles", n=max(2, min(n_tiers, 10)), distinct=_per_entity(ctx, bucket_col))
+        # Without a count ("分成高中低", "into tiers") three tiers, as people mean by high/middle/low.
+        bucket = Bucket(method="quantiles", n=max(2, min(n_tiers or 3, 10)), distinct=_per_entity(ctx, bucket_col))
     measures = [Measure(agg="count")]
     for _, column, m in nums:
         if column == bucket_col:
@@ -858,9 +855,7 @@ def _lookup(ctx: Context, quiet: bool = False) -> Plan | None:
         asked = [entity] if entity else []
     if not asked:
         return None
-    order = []
-    first_last = ctx.word_spans(["first", "last", "第一个", "最后一个", "最早", "最晚", "earliest", "latest"])
-    return _plan(ctx, "lookup", select=_unique(asked)[:3], order=order, limit=None if not first_last else None)
+    return _plan(ctx, "lookup", select=_unique(asked)[:3])
 
 
 def _missing_measure(ctx: Context) -> Plan | None:
@@ -871,8 +866,6 @@ def _missing_measure(ctx: Context) -> Plan | None:
         return None
     word, span = found[0]
     rest = ctx.q.text[span.end:].lstrip(" 的of")
-    import re
-
     match = re.match(r"[a-z_]+|[\u4e00-\u9fff]{1,4}?(?=是|为|的|有|多少|$|[?？。,，])", rest)
     unknown = match.group(0) if match else rest[:8]
     numbers = ctx.index.of_kind("number")
@@ -914,8 +907,6 @@ def not_understood(ctx: Context) -> PlanError:
 
 
 def _unknown_column_word(ctx: Context) -> str | None:
-    import re
-
     match = re.search(r"(?:of|average|total|sum of|mean of|highest|lowest|by)\s+([a-z_]{4,})", ctx.q.text)
     if match and match.group(1) not in _all_keywords():
         return match.group(1)
@@ -924,8 +915,6 @@ def _unknown_column_word(ctx: Context) -> str | None:
 
 def examples(index: TableIndex, language: str = "en") -> list[str]:
     """Three questions this table can answer, built from its own columns (ids and row numbers are not measures)."""
-    import re
-
     ident = re.compile(r"(^|[\s_])(id|no|#|number|rank|code)$|编号|序号|号$|^id", re.I)
     nums = [c for c in index.of_kind("number") if not ident.search(c)] or index.of_kind("number")
     texts = [c for c in index.of_kind("text") if (index.columns[c].distinct or 0) <= 50] or index.of_kind("text")

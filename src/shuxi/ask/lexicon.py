@@ -88,11 +88,6 @@ COMPARE_WORDS = ["比较", "对比", "相比", "差异", "区别", "差别", "co
                  "difference between", "compared"]
 TIER_WORDS = ["档", "档次", "分档", "等级", "层级", "级别", "tier", "tiers", "bucket", "buckets", "band", "bands", "bin",
               "bins", "bracket", "brackets", "level", "levels"]
-TIER_NAMES: dict[str, list[str]] = {
-    "zh": ["高中低", "低中高", "高、中、低", "低、中、高", "高,中,低", "低,中,高"],
-    "en": ["high, medium and low", "low, medium and high", "high medium low", "low medium high", "high/medium/low",
-           "low/medium/high"],
-}
 RANK_WORDS = ["排名", "排序", "排行", "rank", "ranking", "sort", "sorted", "order by"]
 LIST_WORDS = ["列出", "列举", "显示", "哪些", "有哪些", "list", "show", "which", "what are"]
 

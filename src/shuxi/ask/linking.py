@@ -282,7 +282,10 @@ def _segment(question: Question, index: TableIndex) -> list[tuple[int, int, str]
     if question.language == "zh":
         tokenizer = _jieba()
         for name in index.columns:
-            tokenizer.add_word(normalize(name), freq=50000)
+            word = normalize(name)
+            if word not in _ADDED:  # the dictionary is process-wide: add each column name once, not per question
+                tokenizer.add_word(word, freq=50000)
+                _ADDED.add(word)
         out, pos = [], 0
         for word in tokenizer.cut(text, HMM=False):
             out.append((pos, pos + len(word), word))
@@ -292,6 +295,7 @@ def _segment(question: Question, index: TableIndex) -> list[tuple[int, int, str]
 
 
 _TOKENIZER: Any = None
+_ADDED: set[str] = set()
 
 
 def _jieba() -> Any:
