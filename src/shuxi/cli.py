@@ -49,6 +49,7 @@ DataArg = Annotated[str, typer.Argument(help="A .csv/.tsv/.json/.jsonl/.parquet/
 EngineOpt = Annotated[Optional[EngineChoice], typer.Option("--engine", help="Query engine (default: SHUXI_ENGINE or duckdb).")]
 EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of CSV/JSON files (detected when omitted), e.g. gb18030.")]
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Excel sheet, by name or 0-based number (default: the first).")]
+RenameOpt = Annotated[bool, typer.Option("--rename-duplicates", help="Number repeated column names (Score, Score_1) instead of refusing the file.")]
 
 
 def _fail(error: ShuxiError) -> None:
@@ -64,11 +65,13 @@ def _guard(action: Callable[[], T]) -> T:
         raise  # unreachable: _fail always exits
 
 
-def _open(data: str, engine: EngineChoice | None, encoding: str | None = None, sheet: str | None = None) -> Any:
+def _open(data: str, engine: EngineChoice | None, encoding: str | None = None, sheet: str | None = None,
+          rename_duplicates: bool = False) -> Any:
     import shuxi
 
     sheet_value: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-    return shuxi.open(data, engine=engine.value if engine else None, encoding=encoding, sheet=sheet_value)
+    return shuxi.open(data, engine=engine.value if engine else None, encoding=encoding, sheet=sheet_value,
+                      duplicate_columns="rename" if rename_duplicates else "error")
 
 
 def _echo(text: str) -> None:
@@ -77,14 +80,15 @@ def _echo(text: str) -> None:
 
 @app.command()
 def schema(data: DataArg, format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
-           engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
+           engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None,
+        rename_duplicates: RenameOpt = False) -> None:
     """Show the table name SQL uses, its columns and the types shuxi inferred.
 
     Example: shuxi schema sales.csv --format json
     """
 
     def run() -> None:
-        with _open(data, engine, encoding, sheet) as ds:
+        with _open(data, engine, encoding, sheet, rename_duplicates) as ds:
             columns = ds.describe_schema()
             if format is TextOrJson.json:
                 import json
@@ -112,7 +116,8 @@ def sql(data: DataArg,
         query: Annotated[str, typer.Argument(help="One read-only SELECT; the table is named after the file (see `shuxi schema`).", show_default=False)],
         format: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.text,
         limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Most rows to return (default: SHUXI_ROW_LIMIT or 10000).")] = None,
-        engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
+        engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None,
+        rename_duplicates: RenameOpt = False) -> None:
     """Run one read-only SQL query over DATA (checked first: no writes, no file access).
 
     Example: shuxi sql sales.parquet "SELECT region, sum(revenue) AS revenue FROM sales GROUP BY region"
@@ -121,7 +126,7 @@ def sql(data: DataArg,
     def run() -> None:
         from shuxi.render import rich_table, table_to_csv, table_to_json
 
-        with _open(data, engine, encoding, sheet) as ds:
+        with _open(data, engine, encoding, sheet, rename_duplicates) as ds:
             result = ds.sql(query, limit=limit)
             if format is TableFormat.json:
                 _echo(table_to_json(result))
@@ -153,14 +158,15 @@ def ask(data: DataArg,
         show_prompt: Annotated[bool, typer.Option("--show-prompt", help="Print exactly what would be sent to the LLM, and send nothing.")] = False,
         llm_narrate: Annotated[bool, typer.Option("--llm-narrate", help="Let the LLM phrase the answer (sends the result rows); numbers not in the result make shuxi keep its own text.")] = False,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Ask the LLM again instead of reusing a cached reply.")] = False,
-        engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None) -> None:
+        engine: EngineOpt = None, encoding: EncodingOpt = None, sheet: SheetOpt = None,
+        rename_duplicates: RenameOpt = False) -> None:
     """Answer a question about DATA: the answer, the numbers it comes from, the SQL that ran, and the statistics.
 
     Example: shuxi ask sales.csv "哪个地区的销售额最高"
     """
 
     def run() -> None:
-        with _open(data, engine, encoding, sheet) as ds:
+        with _open(data, engine, encoding, sheet, rename_duplicates) as ds:
             llm = None
             if planner is not PlannerChoice.builtin or show_prompt or llm_narrate:
                 from shuxi.ask.llm import LLM

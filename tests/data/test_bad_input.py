@@ -260,3 +260,66 @@ def test_unknown_column_suggests_close_matches(tmp_path: Path) -> None:
     with pytest.raises(ColumnNotFoundError) as info:
         ds.sql("SELECT sum(销售) FROM sales")
     assert info.value.candidates == ["销售额"]
+
+
+# -- repeated column names, numbered on request ----------------------------------------------------------------
+
+
+def test_duplicate_columns_rename_numbers_the_repeats_in_a_csv(tmp_path: Path) -> None:
+    path = write(tmp_path, "medals.csv", "Nation,Gold,Gold,gold\nItaly,1,2,3\nChina,4,5,6\n")
+    before = snapshot(tmp_path)
+    ds = shuxi.open(path, duplicate_columns="rename")
+    assert ds.columns == ["Nation", "Gold", "Gold_1", "gold_2"]
+    # Each numbered column holds its own position's cells: nothing was merged or dropped.
+    assert ds.sql('SELECT "Gold", "Gold_1", "gold_2" FROM medals WHERE "Nation" = \'China\'').to_pylist() == [
+        {"Gold": 4, "Gold_1": 5, "gold_2": 6}]
+    assert snapshot(tmp_path) == before
+
+
+def test_duplicate_columns_rename_in_excel_and_frames(tmp_path: Path) -> None:
+    def build(book: object) -> None:
+        book.active.append(["x", "X", "y"])  # type: ignore[attr-defined]
+        book.active.append([1, 2, 3])  # type: ignore[attr-defined]
+
+    assert shuxi.open(_workbook(tmp_path / "dup.xlsx", build), duplicate_columns="rename").columns == ["x", "X_1", "y"]
+    arrow = shuxi.open(pa.table([[1], [2]], names=["a", "a"]), duplicate_columns="rename")
+    assert arrow.columns == ["a", "a_1"] and arrow.sql("SELECT a_1 FROM data").to_pylist() == [{"a_1": 2}]
+    pd = pytest.importorskip("pandas")
+    assert shuxi.open(pd.DataFrame([[1, 2]], columns=["a", "a"]), duplicate_columns="rename").columns == ["a", "a_1"]
+
+
+def test_numbering_skips_names_already_taken() -> None:
+    from shuxi.data.opening import unique_column_names
+
+    assert unique_column_names(["a", "a_1", "a", "A"]) == ["a", "a_1", "a_2", "A_3"]
+    assert unique_column_names(["地区", "金额", "金额"]) == ["地区", "金额", "金额_1"]
+
+
+def test_duplicate_columns_takes_only_its_two_choices(tmp_path: Path) -> None:
+    from shuxi.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="duplicate_columns"):
+        shuxi.open(write(tmp_path, "a.csv", "a\n1\n"), duplicate_columns="keep")  # type: ignore[arg-type]
+
+
+def test_duplicate_columns_rename_on_spark_matches_duckdb(tmp_path: Path, spark: object) -> None:
+    path = write(tmp_path, "medals.csv", "Nation,Gold,Gold,gold\nItaly,1,2,3\nChina,4,5,6\n")
+    ds = shuxi.open(path, duplicate_columns="rename", engine="spark")
+    try:
+        assert ds.columns == ["Nation", "Gold", "Gold_1", "gold_2"]
+        assert ds.sql("SELECT Gold_1 FROM medals WHERE Nation = 'China'").to_pylist() == [{"Gold_1": 5}]
+    finally:
+        ds.close()
+
+
+def test_cli_rename_duplicates(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from shuxi.cli import app
+
+    path = write(tmp_path, "medals.csv", "Nation,Gold,Gold\nItaly,1,2\n")
+    refused_run = CliRunner().invoke(app, ["sql", str(path), "SELECT * FROM medals"])
+    assert refused_run.exit_code == 2 and "--rename-duplicates" in refused_run.output
+    result = CliRunner().invoke(app, ["sql", str(path), "SELECT Gold_1 FROM medals", "--rename-duplicates", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["Gold_1", "2"]

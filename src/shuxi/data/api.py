@@ -28,6 +28,7 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
     delimiter: str | None = None,
     header: bool | None = None,
     infer_types: bool = True,
+    duplicate_columns: Literal["error", "rename"] = "error",
     synonyms: Mapping[str, Any] | None = None,
     settings: Settings | None = None,
 ) -> Dataset:
@@ -36,7 +37,8 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
     ``data`` is a path (.csv/.tsv/.json/.jsonl/.parquet/.xlsx), a folder or glob of Parquet files, a
     pandas or Polars DataFrame, or an Arrow table. Encodings (UTF-8 with or without BOM, GBK/GB18030,
     UTF-16) are detected; text cells such as "7,169", "¥3.5万", "12.5%" or "2024年1月2日" become
-    numbers and dates (``infer_types=False`` keeps the engine's own types).
+    numbers and dates (``infer_types=False`` keeps the engine's own types). A header that repeats a
+    column name is refused; ``duplicate_columns="rename"`` numbers the repeats instead (Score, Score_1).
 
     On the Spark engine ``data`` may also be a Spark DataFrame (which opens on Spark unless
     ``engine="duckdb"`` is asked for, which is refused) or a URI Spark reads (``hdfs://…``, ``s3a://…``).
@@ -48,6 +50,9 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
     from shuxi.data.opening import resolve_source, table_name_for
     from shuxi.engines import create_engine
 
+    if duplicate_columns not in ("error", "rename"):
+        raise ConfigError(f"duplicate_columns={duplicate_columns!r} is not a choice.",
+                          hint='Pass "error" (the default: refuse repeated column names) or "rename".')
     settings = settings or load_settings()
     if engine is not None:
         settings = settings.replace(engine=load_settings({"engine": engine}, env={}).engine)
@@ -66,7 +71,7 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
         source = source_for_uri(data, delimiter=delimiter, header=header, encoding=encoding)
     else:
         source = resolve_source(data, sheet=sheet, encoding=encoding, delimiter=delimiter, header=header,
-                                cache_dir=settings.cache_dir)
+                                cache_dir=settings.cache_dir, rename_duplicates=duplicate_columns == "rename")
     table_name = name or (table_name_for(source.origin) if source.kind != "arrow" or source.paths or
                           source.origin.endswith((".xlsx", ".xlsm")) else "data")
     if not table_name.isidentifier() or table_name.endswith(RAW_SUFFIX):

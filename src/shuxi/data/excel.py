@@ -11,8 +11,10 @@ import pyarrow as pa
 from shuxi.errors import DataError
 
 
-def read_excel(path: Path, *, sheet: str | int | None = None) -> pa.Table:
+def read_excel(path: Path, *, sheet: str | int | None = None, rename_duplicates: bool = False) -> pa.Table:
     """The first sheet (or ``sheet`` by name or 0-based index) as an Arrow table.
+
+    A repeated column name is refused, or numbered (Score, Score_1) with ``rename_duplicates``.
 
     The first non-blank row is the header. A header with no rows below it gives an empty table.
     """
@@ -24,7 +26,7 @@ def read_excel(path: Path, *, sheet: str | int | None = None) -> pa.Table:
         raise DataError(f"{path} is not a readable .xlsx workbook ({type(error).__name__}: {error}).", path=str(path),
                         hint="Open and re-save it in Excel or LibreOffice (remove any password), or export the sheet as CSV.") from None
     try:
-        return _read_sheet(book, path, sheet)
+        return _read_sheet(book, path, sheet, rename_duplicates)
     except DataError:
         raise
     except Exception as error:  # a damaged sheet part, found only while reading its rows
@@ -34,7 +36,7 @@ def read_excel(path: Path, *, sheet: str | int | None = None) -> pa.Table:
         book.close()
 
 
-def _read_sheet(book: Any, path: Path, sheet: str | int | None) -> pa.Table:
+def _read_sheet(book: Any, path: Path, sheet: str | int | None, rename_duplicates: bool) -> pa.Table:
     # Chart sheets hold no cells; only worksheets can be read as tables.
     names = [ws.title for ws in book.worksheets]
     if not names:
@@ -70,9 +72,14 @@ def _read_sheet(book: Any, path: Path, sheet: str | int | None) -> pa.Table:
     for c in columns:
         seen[c.lower()] = seen.get(c.lower(), 0) + 1
     duplicates = sorted({c for c in columns if seen[c.lower()] > 1})
+    if duplicates and rename_duplicates:
+        from shuxi.data.opening import unique_column_names
+
+        columns, duplicates = unique_column_names(columns), []
     if duplicates:
         raise DataError(f"Sheet {chosen!r} of {path} repeats column names: {', '.join(map(repr, duplicates))}.",
-                        path=str(path), hint="Rename the columns so each name is used once (names are compared ignoring case).")
+                        path=str(path), hint="Rename the columns so each name is used once (names are compared ignoring case), "
+                        'or pass duplicate_columns="rename" to number the repeats (Score, Score_1).')
     data: list[list[Any]] = [[] for _ in columns]
     for row in rows:
         if row is None or all(v is None for v in row[:width]):

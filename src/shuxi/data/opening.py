@@ -64,14 +64,20 @@ def resolve_source(
     delimiter: str | None = None,
     header: bool | None = None,
     cache_dir: Path,
+    rename_duplicates: bool = False,
 ) -> Source:
-    """Resolve ``data`` to a Source; raises :class:`DataError` with a fix for anything unreadable."""
+    """Resolve ``data`` to a Source; raises :class:`DataError` with a fix for anything unreadable.
+
+    A header that repeats a column name is refused unless ``rename_duplicates`` is set: then the second
+    ``Score`` becomes ``Score_1`` (see :func:`unique_column_names`).
+    """
     if isinstance(data, os.PathLike):
         data = os.fspath(data)
     if not isinstance(data, str):
         from shuxi.data.frames import frame_to_arrow
 
-        return Source(kind="arrow", origin=type(data).__name__, table=frame_to_arrow(data))
+        return Source(kind="arrow", origin=type(data).__name__,
+                      table=frame_to_arrow(data, rename_duplicates=rename_duplicates))
     origin = data
     if not data.strip():
         raise DataError("No data was given: the path is empty.", hint="Pass a file, folder or glob such as data/*.parquet.")
@@ -82,7 +88,8 @@ def resolve_source(
         if not matches:
             raise DataError(f"The pattern {origin!r} matches no files.", path=origin,
                             hint="Check the folder and the pattern (for example data/*.parquet).")
-        return _files_source(origin, [Path(p) for p in matches], sheet, encoding, delimiter, header, cache_dir)
+        return _files_source(origin, [Path(p) for p in matches], sheet, encoding, delimiter, header, cache_dir,
+                             rename_duplicates)
     path = Path(os.path.expanduser(data))
     if not path.exists():
         raise DataError(f"{origin} does not exist.", path=origin,
@@ -99,7 +106,7 @@ def resolve_source(
             raise DataError(f"The folder {origin} holds no Parquet files.", path=origin, hint=hint)
         hive = any("=" in part for p in files for part in p.relative_to(path).parts[:-1])
         return Source(kind="parquet", origin=origin, paths=tuple(str(p.resolve()) for p in files), hive_partitioning=hive)
-    return _files_source(origin, [path], sheet, encoding, delimiter, header, cache_dir)
+    return _files_source(origin, [path], sheet, encoding, delimiter, header, cache_dir, rename_duplicates)
 
 
 def _files_source(
@@ -110,6 +117,7 @@ def _files_source(
     delimiter: str | None,
     header: bool | None,
     cache_dir: Path,
+    rename_duplicates: bool,
 ) -> Source:
     suffixes = {p.suffix.lower() for p in files}
     if len(suffixes) > 1:
@@ -128,7 +136,8 @@ def _files_source(
             raise DataError(f"{origin} matches several Excel files.", path=origin, hint="Open one workbook at a time.")
         from shuxi.data.excel import read_excel
 
-        return Source(kind="arrow", origin=origin, table=read_excel(files[0], sheet=sheet))
+        return Source(kind="arrow", origin=origin, table=read_excel(files[0], sheet=sheet,
+                                                                  rename_duplicates=rename_duplicates))
     if suffix == ".xls":
         raise DataError(f"{origin} is an old-style .xls workbook.", path=origin,
                         hint="Save it as .xlsx (or export CSV) from Excel or LibreOffice and open that.")
@@ -147,18 +156,21 @@ def _files_source(
             return Source(kind="json", origin=origin, paths=tuple(paths), json_format=JSON_SUFFIXES[suffix], encoding=original)
         sep = delimiter if delimiter is not None else CSV_SUFFIXES[suffix]
         for utf8_path, original_path in zip(paths, files, strict=True):
-            sep = scan_csv(Path(utf8_path), str(original_path), delimiter=sep, header=header)
+            sep = scan_csv(Path(utf8_path), str(original_path), delimiter=sep, header=header,
+                           rename_duplicates=rename_duplicates)
         return Source(kind="csv", origin=origin, paths=tuple(paths), delimiter=sep, header=header, encoding=original)
     raise DataError(f"{origin} has an extension shuxi does not read ({suffix or 'none'}).", path=origin,
                     hint="Supported: " + ", ".join(SUPPORTED) + ", a folder of Parquet files, or a glob.")
 
 
-def scan_csv(path: Path, origin: str, *, delimiter: str | None, header: bool | None) -> str | None:
+def scan_csv(path: Path, origin: str, *, delimiter: str | None, header: bool | None,
+             rename_duplicates: bool = False) -> str | None:
     """Check the first rows of the UTF-8 CSV at ``path`` and return its delimiter (None: one column).
 
     Raises :class:`DataError` when the file holds only blank lines, when a row has more or fewer fields
-    than the others (naming its line), or when the header repeats a column name. DuckDB would otherwise
-    read such a file as a single text column, or rename the repeated column to ``name_1``.
+    than the others (naming its line), or when the header repeats a column name (unless
+    ``rename_duplicates``: DuckDB then renames the repeated column to ``name_1``, as
+    :func:`unique_column_names` does for other sources).
     """
     parts: list[str] = []
     lines = size = 0
@@ -188,7 +200,7 @@ def scan_csv(path: Path, origin: str, *, delimiter: str | None, header: bool | N
                         f"(fields separated by {shown}).", path=origin,
                         hint="Fix that line (a missing or extra separator, or an unclosed quote), or pass "
                         "delimiter=… if the fields are separated by another character.")
-    if header is not False:
+    if header is not False and not rename_duplicates:
         _check_header(origin, next((r for _, r in rows if len(r) == width), []))
     return delimiter
 
@@ -263,4 +275,29 @@ def _check_header(origin: str, names: list[str]) -> None:
         listed = "; ".join(f"{names[v[0] - 1].strip()!r} (columns {', '.join(map(str, v))})" for k, v in repeated.items())
         raise DataError(f"{origin} repeats column names: {listed}.", path=origin,
                         hint="Rename the columns so each name is used once (names are compared ignoring case), "
+                        'pass duplicate_columns="rename" (on the command line --rename-duplicates) to number the '
+                        "repeats (Score, Score_1), "
                         "or pass header=False if the first line is data.")
+
+
+def unique_column_names(names: list[str]) -> list[str]:
+    """``names`` with repeats numbered as DuckDB's CSV reader numbers them: Score, Score_1, score_2.
+
+    Names are compared ignoring case (SQL identifiers are); a number already taken is skipped.
+    """
+    taken = {n.lower() for n in names}
+    counts: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        key = name.lower()
+        if key not in counts:
+            counts[key] = 0
+            out.append(name)
+            continue
+        candidate = name
+        while candidate.lower() in taken:
+            counts[key] += 1
+            candidate = f"{name}_{counts[key]}"
+        taken.add(candidate.lower())
+        out.append(candidate)
+    return out

@@ -84,6 +84,17 @@ def _read_csv(spark: SparkSession, source: Source, paths: list[str]) -> DataFram
         schema = StructType([StructField(f.name, StringType(), True) if f.name in padded else f
                              for f in frame.schema.fields])
         frame = spark.read.options(**options).schema(schema).csv(paths)
+    if options["header"] == "true" and local:
+        # Only a header the data layer let through with duplicate_columns="rename" repeats a name. Spark
+        # numbers repeats by position (Score2); number them as DuckDB does (Score_1), so names match.
+        from shuxi.data.opening import unique_column_names
+
+        header = next(csv.reader(io.StringIO(_head(local[0])), delimiter=delimiter), [])
+        if len(header) == len(frame.columns):
+            # Blank names keep Spark's own (_c3); the others are the header's, with repeats numbered.
+            names = [h.lstrip("\ufeff").strip() or own for h, own in zip(header, frame.columns, strict=True)]
+            if len({n.lower() for n in names}) < len(names):
+                frame = frame.toDF(*unique_column_names(names))
     return frame
 
 
