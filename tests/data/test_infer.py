@@ -333,6 +333,22 @@ def test_conversions_render_for_spark_without_duckdb_functions() -> None:
      ("%m/%d/%Y %I:%M %p", "M/d/yyyy h:mm a"), ("%d-%b-%Y", "d-MMM-yyyy")],
 )
 def test_strptime_formats_become_java_patterns(fmt: str, pattern: str) -> None:
-    from shuxi.plan.dialects import _java_pattern
+    from shuxi.plan.dialect_spark import _java_pattern
 
     assert _java_pattern(fmt) == pattern
+
+
+def test_python_examples_trim_and_drop_placeholders_as_the_engine_does() -> None:
+    # The propose step trims and filters its examples in Python; the checks after it run in the engine.
+    # Both must agree on every cell, so compare the Python twin with the engine's own expressions.
+    from sqlglot import exp
+
+    cells = ["12", " 12", "12\u3000", "\u00a013 ", "\f14", "N/A", " n/a ", "—", "无", "", "   ", "null ", "nullable",
+             "x" * 64, " " + "y" * 64, "z" * 65, "NaN", "-", "--", "-5", "是"]
+    ds = shuxi.open(pa.table({"c": pa.array(cells, pa.string())}))
+    text = infer.cell_text("c", trim=True)
+    query = exp.select(exp.alias_(text, "t"), exp.alias_(infer.present(text), "p")).from_(ds.raw_name)
+    rows = ds.engine.execute(query).to_pylist()
+    engine_kept = list(dict.fromkeys(r["t"] for r in rows if r["p"] and len(r["t"]) <= infer.MAX_CELL))
+    assert infer._examples(cells) == engine_kept
+    assert "12" in engine_kept and "N/A" not in engine_kept and "z" * 65 not in engine_kept
