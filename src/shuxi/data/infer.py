@@ -52,6 +52,10 @@ EXAMPLES = 300
 SKELETONS = 64
 #: Cells longer than this are free text: such a column is never converted.
 MAX_CELL = 64
+#: What the propose step collects per column before trimming: distinct cells of at most this many
+#: characters (spaces around a short value included), and at most this many of them.
+_RAW_EXAMPLE_CHARS = 4 * MAX_CELL
+_RAW_EXAMPLES = 4 * EXAMPLES
 
 _WHITESPACE = " \t\r\n\u00a0\u3000"
 #: RE2's \s spelled out: Java's \s also matches a vertical tab.
@@ -61,6 +65,8 @@ _SPACE_CLASS = r"[\t\n\f\r \x{a0}\x{3000}]"
 _PADDED = rf"\A{_SPACE_CLASS}|{_SPACE_CLASS}\z"
 #: Cell texts (trimmed, compared case-insensitively) that mean "no value".
 MISSING = ("", "na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "—", "——", "无")
+#: The characters of _SPACE_CLASS, for the same checks in Python.
+_PADDING = "\t\n\f\r \u00a0\u3000"
 _MISSING = rf"(?i){_SPACE_CLASS}*(?:{'|'.join(re.escape(m) for m in MISSING if m)})?{_SPACE_CLASS}*"
 _TRUE = ("是", "对", "yes", "y", "true", "1", "√", "✓")
 _FALSE = ("否", "错", "no", "n", "false", "0", "×", "✗")
@@ -526,30 +532,54 @@ def _col(prefix: str, i: int) -> exp.Column:
     return exp.column(f"{prefix}{i}", quoted=True)
 
 
+def _first_rows(table: exp.Table, columns: dict[int, str], rows: int) -> exp.Subquery:
+    """The first ``rows`` rows of ``columns`` as r<i> (raw text)."""
+    return (exp.select(*(exp.alias_(exp.column(c, quoted=True), f"r{i}", quoted=True) for i, c in columns.items()))
+            .from_(table.copy()).limit(rows).subquery("first_rows"))
+
+
+def _examples(cells: list[str]) -> list[str]:
+    """Up to EXAMPLES distinct trimmed cells of at most MAX_CELL characters that hold a value.
+
+    The Python twin of ``_trim`` and ``present`` on the engine: the same characters trimmed (only when the
+    cell starts or ends with a space of _SPACE_CLASS), the same placeholders dropped (compared ignoring case).
+    """
+    found: dict[str, None] = {}
+    for cell in cells:
+        text = cell.strip(_WHITESPACE) if cell[:1] in _PADDING or cell[-1:] in _PADDING else cell
+        if len(text) <= MAX_CELL and text.strip(_PADDING).lower() not in MISSING:
+            found.setdefault(text)
+            if len(found) == EXAMPLES:
+                break
+    return list(found)
+
+
 def _sample(table: exp.Table, columns: dict[int, str], rows: int) -> exp.Subquery:
     """The first ``rows`` rows of ``columns`` as r<i> (raw text), t<i> (trimmed) and p<i> (present).
 
     The nested projections compute the trimmed text and the presence flag once per cell instead of once
     per aggregate that uses them.
     """
-    first = (exp.select(*(exp.alias_(exp.column(c, quoted=True), f"r{i}", quoted=True) for i, c in columns.items()))
-             .from_(table.copy()).limit(rows).subquery("first_rows"))
+    first = _first_rows(table, columns, rows)
     trimmed = exp.select(*(e for i in columns for e in (_col("r", i), exp.alias_(_trim(_col("r", i)), f"t{i}", quoted=True))))
     flagged = exp.select(*(e for i in columns for e in (_col("r", i), _col("t", i), exp.alias_(present(_col("t", i)), f"p{i}", quoted=True))))
     return flagged.from_(trimmed.from_(first).subquery("trimmed")).subquery("cells")
 
 
 def _infer(engine: Engine, table: exp.Table, columns: list[str]) -> list[_Candidate]:
-    # 1. propose: distinct short examples from the first rows suggest a kind for each column.
+    # 1. propose: distinct short examples from the first rows suggest a kind for each column. The engine
+    # only collects the distinct short cells; trimming them and dropping placeholders happens here, on a
+    # few hundred values per column rather than on every cell of the first rows.
     aggs: dict[str, exp.Expression] = {}
     for i in range(len(columns)):
-        text, here = _col("t", i), _col("p", i)
-        short = exp.LTE(this=exp.Length(this=text.copy()), expression=_int(MAX_CELL))
-        examples = exp.Filter(this=exp.ArrayAgg(this=exp.Distinct(expressions=[text.copy()])),
-                              expression=exp.Where(this=exp.and_(here.copy(), short)))
-        aggs[str(i)] = _first(examples, EXAMPLES)
-    found = _aggregate(engine, _sample(table, dict(enumerate(columns)), EXAMPLE_ROWS), aggs)
-    candidates = {i: c for i, name in enumerate(columns) if found[str(i)] and (c := _propose(name, found[str(i)]))}
+        raw = _col("r", i)
+        short = exp.LTE(this=exp.Length(this=raw.copy()), expression=_int(_RAW_EXAMPLE_CHARS))
+        examples = exp.Filter(this=exp.ArrayAgg(this=exp.Distinct(expressions=[raw.copy()])),
+                              expression=exp.Where(this=short))
+        aggs[str(i)] = _first(examples, _RAW_EXAMPLES)
+    found = _aggregate(engine, _first_rows(table, dict(enumerate(columns)), EXAMPLE_ROWS), aggs)
+    candidates = {i: c for i, name in enumerate(columns)
+                  if (examples := _examples(found[str(i)] or [])) and (c := _propose(name, examples))}
     if not candidates:
         return []
 

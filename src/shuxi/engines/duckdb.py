@@ -58,6 +58,8 @@ class DuckDBEngine:
         self._allowed_paths: list[str] = []
         self._allowed_dirs: list[str] = []
         self._sealed = False
+        #: Each registered table's and view's Arrow schema, found once (sources and views do not change).
+        self._schemas: dict[str, pa.Schema] = {}
         config: dict[str, str | int | bool] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         if settings.threads:
             config["threads"] = settings.threads
@@ -80,6 +82,7 @@ class DuckDBEngine:
         if self._sealed:
             raise EngineError("This engine is sealed: no new sources can be registered.")
         target = _identifier(name)
+        self._schemas.pop(name, None)
         if source.kind == "arrow":
             assert source.table is not None
             with self._lock:
@@ -89,8 +92,8 @@ class DuckDBEngine:
             reader = f"read_parquet({_path_list(source.paths)}, hive_partitioning = {str(source.hive_partitioning).lower()}, union_by_name = true)"
             self._allowed_paths.extend(source.paths)
             self._run_source(source, f"CREATE VIEW {target} AS SELECT * FROM {reader}")
-            # Surface a truncated or corrupt file now, not at the first question.
-            self._run_source(source, f"SELECT * FROM {target} LIMIT 0")
+            # Surface a truncated or corrupt file now, not at the first question; its schema is the answer.
+            self._schemas[name] = self._schema_of(target, source)
             return
         if source.kind == "csv":
             options = ["auto_detect = true", "strict_mode = true", "max_line_size = 16777216"]
@@ -117,6 +120,15 @@ class DuckDBEngine:
             return
         raise EngineError(f"DuckDB cannot read sources of kind {source.kind!r}.")
 
+    def _schema_of(self, target: str, source: Source | None = None) -> pa.Schema:
+        """The Arrow schema of the table or view ``target`` (a quoted identifier), from an empty result."""
+        sql = f"SELECT * FROM {target} LIMIT 0"
+        try:
+            with self._lock:
+                return self._conn.sql(sql).to_arrow_table().schema.remove_metadata()
+        except duckdb.Error as error:
+            raise (_source_error(source, error) if source is not None else _query_error(error, sql)) from None
+
     def _run_source(self, source: Source, sql: str) -> None:
         try:
             with self._lock:
@@ -125,6 +137,7 @@ class DuckDBEngine:
             raise _source_error(source, error) from None
 
     def create_view(self, name: str, query: exp.Query) -> None:
+        self._schemas.pop(name, None)
         sql = f"CREATE OR REPLACE VIEW {_identifier(name)} AS {self.render(query)}"
         with self._lock:
             try:
@@ -150,7 +163,9 @@ class DuckDBEngine:
         return render(query, self.dialect, pretty=pretty)
 
     def schema(self, name: str) -> pa.Schema:
-        return self.execute(exp.select("*").from_(exp.Table(this=exp.to_identifier(name, quoted=True))).limit(0), limit=0).schema.remove_metadata()
+        if name not in self._schemas:
+            self._schemas[name] = self._schema_of(_identifier(name))
+        return self._schemas[name]
 
     def execute(self, sql: str | exp.Expression, *, limit: int | None = None) -> pa.Table:
         text = sql if isinstance(sql, str) else self.render(sql)
