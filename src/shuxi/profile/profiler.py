@@ -1,8 +1,10 @@
-"""``profile(ds)``: a data-quality profile of one table, computed by a handful of scans in the engine.
+"""``profile(ds)``: a data-quality profile of one table, computed by four scans in the engine.
 
 The profile is plain data (dataclasses that turn into JSON); :mod:`shuxi.profile.alerts` reads it to raise
 alerts and :mod:`shuxi.profile.report` shows it. Nothing here pulls the table into Python: the scans in
-:mod:`shuxi.profile.scans` return one row of aggregates, bounded value counts and a bounded sample.
+:mod:`shuxi.profile.scans` return one row of aggregates, bounded value counts and a bounded sample;
+:mod:`shuxi.profile.counts` reads columns with few values from their counts, and
+:mod:`shuxi.profile.histograms` bins numeric columns and counts their outliers.
 """
 
 from __future__ import annotations
@@ -10,15 +12,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlglot import exp
-
+from shuxi.engines.base import is_truncated
 from shuxi.profile import scans
+from shuxi.profile.counts import describe_from_counts, text_stats, text_stats_from_counts, typed_counts
+from shuxi.profile.histograms import BINS, ROBUST_Z, bins_for, candidate_fences, classify, set_histogram
 from shuxi.profile.scans import ColumnRef
 from shuxi.profile.semantic import (
-    WHITESPACE,
     category_clusters,
     kind_shares,
     missing_kind,
@@ -36,20 +38,16 @@ if TYPE_CHECKING:
 EXACT_DISTINCT = 1_000
 #: Rows in the sample that patterns, semantic types, examples and category associations are read from.
 SAMPLE_ROWS = 50_000
-#: Histogram bins of a numeric column.
-BINS = 20
 #: Most numeric columns whose pairwise correlations are computed (the first ones in table order).
 MAX_CORRELATED = 16
 #: Most category columns whose pairwise Cramér's V is computed.
 MAX_ASSOCIATED = 12
-#: |robust z| above this is an outlier (Iglewicz and Hoaglin's 3.5).
-ROBUST_Z = 3.5
 TOP_VALUES = 10
 #: Most distinct values whose patterns and kinds are read (the most common ones).
 PATTERN_VALUES = 2_000
 
 Progress = Callable[[str], None]
-STEPS = ("overview", "value counts", "sample", "details", "histograms", "keys and duplicates", "alerts")
+STEPS = ("sample", "overview", "value counts and histograms", "keys and duplicates", "alerts")
 
 
 @dataclass
@@ -192,9 +190,12 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
             progress: Progress | None = None) -> Profile:
     """Profile ``ds``: per-column statistics, duplicates, keys, correlations and alerts.
 
-    Every statistic is computed in the engine (a few scans of the table); patterns, semantic types,
-    associations and examples of high-cardinality columns are read from a Bernoulli sample of about
-    ``sample_rows`` rows, and the profile says so. ``progress`` is called with the name of each step.
+    Every count covers every row, in four scans of the table whatever its width (:mod:`shuxi.profile.scans`):
+    a sample; an overview of the columns with many values; exact value counts of the columns with few values
+    (everything else about them is read from those counts) together with the histograms of the others; and
+    duplicates. Quantiles, outlier fences, patterns, semantic types, correlations, associations and the examples of
+    high-cardinality columns come from the Bernoulli sample of about ``sample_rows`` rows, and the profile says so.
+    ``progress`` is called with the name of each step (:data:`STEPS`).
 
     >>> p = shuxi.open("sales.csv").profile()
     >>> [a.code for a in p.alerts]
@@ -203,61 +204,70 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     step = progress or (lambda name: None)
     engine = ds.engine
     refs = _refs(ds)
-    source = scans.cells(ds.raw_name, refs)
-
-    step("overview")
-    query, names = scans.aggregate_query(source, scans.overview_aggregates(refs))
-    row = engine.execute(query, limit=1).to_pylist()[0]
-    stats = {n: row[f"a{i}"] for i, n in enumerate(names)}
-    rows = int(stats["rows"])
-    columns = [_column_overview(ds, ref, stats, rows) for ref in refs]
-
-    step("value counts")
-    counted = [r for r, c in zip(refs, columns) if r.physical != "other" and (c.distinct or 0) <= exact_distinct * 1.1]
-    counts: dict[int, dict[Any, int]] = {}
-    if counted and rows:
-        table = engine.execute(scans.value_counts_query(source, counted), limit=len(counted) * (exact_distinct * 2 + 10))
-        data = table.to_pydict()
-        for ref in counted:
-            mask = data[f"g{ref.index}"]
-            values = data[f"k{ref.index}"]
-            counts[ref.index] = {values[j]: data["n"][j] for j in range(table.num_rows) if mask[j] == 0}
-    for ref, col in zip(refs, columns):
-        if ref.raw_text and ref.index in counts:
-            _text_stats_from_counts(col, counts[ref.index])
 
     step("sample")
+    rows = int(engine.execute(scans.row_count_query(ds.raw_name), limit=1).column("n")[0].as_py() or 0)
     percent = None if rows <= sample_rows else min(100.0, sample_rows / rows * 110.0)
     sample = engine.execute(scans.sample_query(ds.raw_name, refs, percent=percent, rows=sample_rows), limit=sample_rows) if rows else None
     sample_size = sample.num_rows if sample is not None else 0
-    _quantiles(refs, columns, sample)
+    quantiles = _quantiles(refs, sample)
+    # Columns with few values in the sample are counted exactly (one GROUPING SETS pass) instead of aggregated;
+    # when the sample is the whole table this is exact, otherwise the count pass checks it (see _count).
+    few = exact_distinct if percent is not None else exact_distinct * 1.1
+    narrow = [r for r in refs if r.physical != "other" and sample is not None and _distinct_estimate(sample, _key(r), whole=percent is None) <= few]
+    wide = [r for r in refs if r not in narrow]
+    columns = [_column(ds, ref) for ref in refs]
+    for ref, col in zip(refs, columns):
+        col.quantiles = quantiles.get(ref.index, {})
 
-    step("details")
-    bins = _bins(refs, columns, sample)
-    wide_text = [r for r in refs if r.raw_text and r.index not in counts]
-    aggs = scans.text_aggregates(wide_text)
-    details: dict[str, Any] = {}
-    if aggs and rows:
-        query, names = scans.aggregate_query(scans.with_text_flags(source, wide_text), aggs)
-        row = engine.execute(query, limit=1).to_pylist()[0]
-        details = {n: row[f"a{i}"] for i, n in enumerate(names)}
-    for ref in wide_text:
-        _text_stats(columns[ref.index], details, str(ref.index))
+    step("overview")
+    mads = {ref.index: _mad(sample, ref, columns[ref.index]) for ref in refs if ref.numeric}
+    outliers: dict[int, dict[str, Any]] = {}
+    rows = _overview(ds, wide, columns, mads, outliers)
+
+    step("value counts and histograms")
+    bins = {ref.index: bins_for(ref, columns[ref.index], mad=mads[ref.index]) for ref in wide if ref.numeric}
+    counts, tallies, spilled = _count(ds, narrow, [b for b in bins.values() if b is not None], exact_distinct)
+    if spilled:  # the sample hid how many values these have: aggregate them as the overview does, and bin them
+        rows = _overview(ds, spilled, columns, mads, outliers)
+        more = {ref.index: bins_for(ref, columns[ref.index], mad=mads[ref.index]) for ref in spilled if ref.numeric}
+        tallies.update(_count(ds, [], [b for b in more.values() if b is not None], exact_distinct)[1])
+        bins.update(more)
+        wide += spilled
+    for ref in refs:
+        col = columns[ref.index]
+        if ref.index in counts:
+            values = typed_counts(ds, ref, counts[ref.index])
+            describe_from_counts(ref, col, counts[ref.index], values, rows)
+            if ref.raw_text:
+                text_stats_from_counts(col, counts[ref.index])
+            b = bins_for(ref, col, mad=mads.get(ref.index))
+            if b is not None:
+                finite = [(v, n) for v, n in values if v is not None and math.isfinite(v)]
+                classes = [(classify(b, v), n) for v, n in finite]
+                set_histogram(col, b, [(c[0], n) for c, n in classes], iqr=sum(n for c, n in classes if c[1]),
+                              far=sum(n for c, n in classes if c[2]), robust=sum(n for c, n in classes if c[3]),
+                              candidates=[v for v, _ in finite])
+        elif bins.get(ref.index) is not None:
+            b = bins[ref.index]
+            found = outliers.get(ref.index, {})
+            scale = "log" if b.log_scale else "linear"
+            candidates = _sample_values(sample, ref) + [v for v in (col.min, col.max) if v is not None]
+            set_histogram(col, b, tallies.get(ref.index, []), iqr=found.get(f"iqr_{scale}") or 0,  # type: ignore[arg-type]
+                          far=found.get(f"far_{scale}") or 0, robust=found.get("robust") or 0, candidates=candidates)
     for ref, col in zip(refs, columns):
         _describe_values(ref, col, counts.get(ref.index), sample, rows, exact_distinct)
 
-    step("histograms")
-    _histograms(ds, bins, columns, source, details)
-
     step("keys and duplicates")
     prof = Profile(table=ds.name, source=ds.source.origin, engine=engine.name, rows=rows, columns=columns, sample_rows=sample_size)
-    _keys_and_duplicates(ds, refs, prof, source)
+    _keys_and_duplicates(ds, refs, prof)
     prof.correlations = _correlations([r for r in refs if r.numeric][:MAX_CORRELATED], sample)
     prof.associations = _associations(refs, columns, sample)
     if percent is not None:
-        prof.notes.append(f"Quantiles, correlations, patterns, semantic types, associations and the examples of columns with "
-                          f"more than {exact_distinct:,} distinct values come from a random sample of {sample_size:,} rows; "
-                          "counts, missing values, min/max/mean/std, histograms, outliers and duplicates cover every row.")
+        prof.notes.append(f"Quantiles, outlier fences, correlations, patterns, semantic types, associations and the examples of "
+                          f"columns with more than {exact_distinct:,} distinct values come from a random sample of {sample_size:,} rows; "
+                          "counts, missing values, min/max/mean/std/skewness, zeros, infinities, histograms, the number of values "
+                          "beyond the outlier fences and duplicates cover every row.")
     prof.notes.append(f"Distinct counts are exact up to {exact_distinct:,} values (and for candidate keys); "
                       "above that they are HyperLogLog estimates (typically within a few per cent), marked ≈.")
 
@@ -269,34 +279,121 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     return prof
 
 
-def _column_overview(ds: Dataset, ref: ColumnRef, stats: dict[str, Any], rows: int) -> ColumnProfile:
-    key = str(ref.index)
+def _key(ref: ColumnRef) -> str:
+    """The sample column a column is counted by: its raw text when it has one, else its value."""
+    return f"r{ref.index}" if ref.raw_text else f"v{ref.index}"
+
+
+def _distinct_estimate(sample: pa.Table, name: str, *, whole: bool) -> float:
+    """Distinct values of a sample column, and when the sample is not the whole table, Chao's lower-bound estimate
+    of the table's (d + f1² / 2·f2, from the values seen once and twice): a column whose sample values are mostly
+    singletons has many more values than the sample shows."""
+    import pyarrow.compute as pc
+
+    counts = sample.column(name).drop_null().value_counts().field("counts")
+    distinct = len(counts)
+    if whole or not distinct:
+        return distinct
+    once = int(pc.sum(pc.equal(counts, 1)).as_py() or 0)
+    twice = int(pc.sum(pc.equal(counts, 2)).as_py() or 0)
+    return distinct + (once * once / (2 * twice) if twice else once * (once - 1) / 2)
+
+
+def _column(ds: Dataset, ref: ColumnRef) -> ColumnProfile:
     conversion = ds.conversions.get(ref.name)
-    col = ColumnProfile(name=ref.name, physical_type=ref.physical if ref.physical != "other" else str(ds.schema.field(ref.name).type),
-                        raw_type=str(ds.raw_schema.field(ref.name).type),
-                        conversion=f"{conversion.kind}: {conversion.detail}" if conversion is not None else None)
-    col.count = int(stats[f"{key}:count"])
-    if ref.raw_text:
-        nulls = rows - int(stats[f"{key}:raw_count"])
+    return ColumnProfile(name=ref.name, physical_type=ref.physical if ref.physical != "other" else str(ds.schema.field(ref.name).type),
+                         raw_type=str(ds.raw_schema.field(ref.name).type),
+                         conversion=f"{conversion.kind}: {conversion.detail}" if conversion is not None else None)
+
+
+def _overview(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile], mads: dict[int, float | None],
+              outliers: dict[int, dict[str, Any]]) -> int:
+    """One aggregate scan over ``refs`` (columns with many values): counts, distinct estimates, ranges, moments,
+    zeros, infinities and text details, written into ``columns``, and the values beyond each candidate set of
+    outlier fences, written into ``outliers``; returns the number of rows."""
+    shifts = {ref.index: columns[ref.index].quantiles["0.5"] for ref in refs if "0.5" in columns[ref.index].quantiles}
+    text = [r for r in refs if r.raw_text]
+    scanned = scans.with_centred(scans.cells(ds.raw_name, refs), refs, shifts)
+    if text:
+        scanned = scans.with_text_flags(scanned, text)
+    aggregates = {**scans.overview_aggregates(refs), **scans.text_aggregates(text)}
+    for ref in refs:
+        if ref.numeric:
+            quantiles = columns[ref.index].quantiles
+            aggregates.update(scans.outlier_aggregates(ref, candidate_fences(quantiles), median=quantiles.get("0.5"),
+                                                       mad=mads.get(ref.index), robust_z=ROBUST_Z))
+    query, names = scans.aggregate_query(scanned, aggregates)
+    row = ds.engine.execute(query, limit=1).to_pylist()[0]
+    stats = {n: row[f"a{i}"] for i, n in enumerate(names)}
+    rows = int(stats["rows"])
+    for ref in refs:
+        col, key = columns[ref.index], str(ref.index)
+        col.count = int(stats[f"{key}:count"])
+        nulls = rows - int(stats[f"{key}:raw_count"]) if ref.raw_text else rows - col.count
         col.missing_by_kind = {"null": nulls} if nulls else {}
         col.missing = nulls
-    else:
-        col.missing = rows - col.count
-        if col.missing:
-            col.missing_by_kind = {"null": col.missing}
-    if f"{key}:approx_distinct" in stats:
-        col.distinct = int(stats[f"{key}:approx_distinct"] or 0)
-    for name in ("min", "max", "mean", "std", "skewness", "zeros", "negative", "infinite", "nan"):
-        if f"{key}:{name}" in stats:
-            setattr(col, name, stats[f"{key}:{name}"])
-    if col.skewness is not None and not math.isfinite(col.skewness):
-        col.skewness = None
-    if f"{key}:true" in stats:
-        col.true_count = stats[f"{key}:true"]
-    quantiles = stats.get(f"{key}:quantiles")
-    if quantiles:
-        col.quantiles = {f"{q:g}": v for q, v in zip(scans.QUANTILES, quantiles)}
-    return col
+        if f"{key}:approx_distinct" in stats:
+            col.distinct = int(stats[f"{key}:approx_distinct"] or 0)
+        for name in ("min", "max", "zeros", "negative", "infinite", "nan", "true"):
+            if f"{key}:{name}" in stats:
+                setattr(col, "true_count" if name == "true" else name, stats[f"{key}:{name}"])
+        if ref.numeric:
+            col.mean, col.std, col.skewness = scans.moments(stats[f"{key}:n"], stats[f"{key}:s1"], stats[f"{key}:s2"],
+                                                            stats[f"{key}:s3"], shifts.get(ref.index, 0.0))
+            outliers[ref.index] = {n.split(":", 1)[1]: v for n, v in stats.items()
+                                   if n.startswith(f"{key}:") and n.split(":", 1)[1].startswith(("iqr_", "far_", "robust"))}
+        if ref.raw_text:
+            text_stats(col, stats, key)
+    return rows
+
+
+def _count(ds: Dataset, narrow: list[ColumnRef], bins: list[scans.Bins],
+           exact_distinct: int) -> tuple[dict[int, dict[Any, int]], dict[int, list[tuple[Any, int]]], list[ColumnRef]]:
+    """Exact value counts of ``narrow`` columns and (bin, count) histograms of ``bins``, in one pass.
+
+    A column the sample showed as narrow but that has more than about ``exact_distinct`` values comes back in the
+    third list instead (a result cut at the row limit proves at least one such column, so the loop ends)."""
+    counts: dict[int, dict[Any, int]] = {}
+    tallies: dict[int, list[tuple[Any, int]]] = {}
+    spilled: list[ColumnRef] = []
+    most = int(exact_distinct * 1.1) + 1
+    while narrow or bins:
+        # Narrow text columns are keyed by their raw text: no typed conversion runs on every row.
+        keyed = [replace(r, typed=None, physical="text") if r.raw_text else r for r in narrow]
+        source = scans.cells(ds.raw_name, keyed + [b.column for b in bins])
+        limit = len(narrow) * most + sum(b.count + 2 for b in bins) + 10
+        table = ds.engine.execute(scans.counts_query(source, keyed, bins), limit=limit)
+        data = table.to_pydict()
+        for b in bins:
+            index = b.column.index
+            mask, buckets = data[f"gb{index}"], data[f"b{index}"]
+            tallies[index] = [(buckets[j], data["n"][j]) for j in range(table.num_rows) if mask[j] == 0]
+        over = []
+        for ref in narrow:
+            mask, values = data[f"gk{ref.index}"], data[f"k{ref.index}"]
+            found = {values[j]: data["n"][j] for j in range(table.num_rows) if mask[j] == 0}
+            if len(found) > most:
+                over.append(ref)
+            else:
+                counts[ref.index] = found
+        spilled += over
+        if not is_truncated(table):
+            break
+        narrow, bins = [r for r in narrow if r not in over], []
+        for ref in narrow:
+            counts.pop(ref.index, None)
+    return counts, tallies, spilled
+
+
+def _mad(sample: pa.Table | None, ref: ColumnRef, col: ColumnProfile) -> float | None:
+    """The sample's median absolute deviation around the median, scaled to the standard deviation of a normal."""
+    import numpy as np
+
+    median = col.quantiles.get("0.5")
+    if sample is None or median is None:
+        return None
+    values = _finite(sample, ref)
+    return float(np.median(np.abs(values - float(median)))) * 1.4826 if values.size else None
 
 
 def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] | None, sample: pa.Table | None,
@@ -308,8 +405,9 @@ def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] 
         if ref.raw_text:
             # Distinct typed values: placeholders are missing, not values.
             present_values = {v: c for v, c in present_values.items() if missing_kind(v) is None}
-        col.distinct = len(present_values) if not ref.raw_text or ref.typed is None else col.distinct
-        col.distinct_exact = not ref.raw_text or ref.typed is None
+        if ref.typed is None:  # a converted column's distinct typed values were counted by describe_from_counts
+            col.distinct = len(present_values)
+        col.distinct_exact = True
         text_values = counts
         col.top_values_sampled = False
     else:
@@ -337,30 +435,39 @@ def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] 
         conversion_detail=col.conversion or "")
 
 
-def _text_stats(col: ColumnProfile, stats: dict[str, Any], key: str) -> None:
-    """Missing cells by kind, lengths and padding of a raw text column, from the details scan."""
-    kinds = {k: int(stats.get(f"{key}:{k}") or 0) for k in ("empty", "whitespace", "placeholder")}
-    _set_missing(col, kinds)
-    col.min_length, col.max_length = stats.get(f"{key}:min_length"), stats.get(f"{key}:max_length")
-    mean = stats.get(f"{key}:mean_length")
-    col.mean_length = round(mean, 3) if mean is not None else None
-    col.padded = int(stats.get(f"{key}:padded") or 0)
-
-
-def _quantiles(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> None:
+def _quantiles(refs: list[ColumnRef], sample: pa.Table | None) -> dict[int, dict[str, float]]:
     """Quantiles of every numeric column from the sample (exact on the sample; min and max stay exact on the table)."""
     import numpy as np
 
+    out: dict[int, dict[str, float]] = {}
     if sample is None:
-        return
-    for ref, col in zip(refs, columns):
+        return out
+    for ref in refs:
         if not ref.numeric:
             continue
-        values = np.asarray(sample.column(f"v{ref.index}").drop_null().to_numpy(zero_copy_only=False), dtype=float)
-        values = values[np.isfinite(values)]
+        values = _finite(sample, ref)
         if values.size:
             points = np.quantile(values, scans.QUANTILES)
-            col.quantiles = {f"{q:g}": float(v) for q, v in zip(scans.QUANTILES, points)}
+            out[ref.index] = {f"{q:g}": float(v) for q, v in zip(scans.QUANTILES, points)}
+    return out
+
+
+def _finite(sample: pa.Table, ref: ColumnRef) -> Any:
+    """The sample's finite values of a numeric column, as a float array."""
+    import numpy as np
+
+    values = np.asarray(sample.column(f"v{ref.index}").drop_null().to_numpy(zero_copy_only=False), dtype=float)
+    return values[np.isfinite(values)]
+
+
+def _sample_values(sample: pa.Table | None, ref: ColumnRef) -> list[Any]:
+    """The distinct finite values of a numeric column in the sample (candidates for outlier examples)."""
+    if sample is None:
+        return []
+    import pyarrow.compute as pc
+
+    unique = pc.unique(sample.column(f"v{ref.index}").drop_null()).to_pylist()
+    return [v for v in unique if math.isfinite(v)]
 
 
 def _correlations(numeric: list[ColumnRef], sample: pa.Table | None) -> list[list[Any]]:
@@ -386,119 +493,7 @@ def _correlations(numeric: list[ColumnRef], sample: pa.Table | None) -> list[lis
     return out
 
 
-def _text_stats_from_counts(col: ColumnProfile, counts: dict[Any, int]) -> None:
-    """The same statistics as :func:`_text_stats`, read from a column's exact value counts."""
-    kinds = {"empty": 0, "whitespace": 0, "placeholder": 0}
-    lengths: list[tuple[int, int]] = []
-    padded = 0
-    for value, count in counts.items():
-        if not isinstance(value, str):
-            continue
-        kind = missing_kind(value)
-        if kind is not None:
-            kinds[kind] += count
-        lengths.append((len(value), count))
-        stripped = value.strip(WHITESPACE)
-        if stripped and stripped != value:
-            padded += count
-    _set_missing(col, kinds)
-    if lengths:
-        col.min_length = min(n for n, _ in lengths)
-        col.max_length = max(n for n, _ in lengths)
-        col.mean_length = round(sum(n * c for n, c in lengths) / sum(c for _, c in lengths), 3)
-    col.padded = padded
-
-
-def _set_missing(col: ColumnProfile, kinds: dict[str, int]) -> None:
-    col.missing_by_kind.update({k: v for k, v in kinds.items() if v})
-    col.missing = sum(col.missing_by_kind.values())
-
-
-def _bins(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> list[scans.Bins]:
-    """Histogram bins and outlier fences of every numeric column, from its range, quartiles and the sample's MAD."""
-    import numpy as np
-
-    bins: list[scans.Bins] = []
-    for ref, col in zip(refs, columns):
-        if not ref.numeric or col.min is None or col.max is None:
-            continue
-        lo, hi = float(col.min), float(col.max)
-        if ref.physical == "integer" and hi - lo < BINS:
-            start, width, count = lo - 0.5, 1.0, int(hi - lo) + 1
-        else:
-            start, width, count = lo, (hi - lo) / BINS or 1.0, BINS
-        q1, q3 = col.quantiles.get("0.25"), col.quantiles.get("0.75")
-        fences: dict[str, float | None] = {}
-        if q1 is not None and q3 is not None and q3 > q1:
-            fences = _fences(float(q1), float(q3), log=lo > 0 and (col.skewness or 0) > 1)
-        median, mad = col.quantiles.get("0.5"), None
-        if sample is not None and median is not None:
-            values = np.array([v for v in sample.column(f"v{ref.index}").to_pylist() if v is not None], dtype=float)
-            values = values[np.isfinite(values)]
-            if values.size:
-                mad = float(np.median(np.abs(values - float(median)))) * 1.4826
-        log_scale = bool(fences.pop("log", False))
-        bins.append(scans.Bins(column=ref, start=start, width=width, count=count, median=float(median) if median is not None else None,
-                               mad=mad or None, log_scale=log_scale, **fences))  # type: ignore[arg-type]
-    return bins
-
-
-def _histograms(ds: Dataset, bins: list[scans.Bins], columns: list[ColumnProfile], source: exp.Expression,
-                details: dict[str, Any]) -> None:
-    """Histogram and outlier counts of every numeric column, from one grouped pass."""
-    if not bins:
-        return
-    table = ds.engine.execute(scans.histogram_query(source, bins, robust_z=ROBUST_Z), limit=sum(8 * (b.count + 2) for b in bins) + 10)
-    data = table.to_pydict()
-    for b in bins:
-        index = b.column.index
-        col = columns[index]
-        counts = [0] * b.count
-        iqr = far = robust = 0
-        for j in range(table.num_rows):
-            if data[f"g{index}"][j] != 0:
-                continue
-            n, bucket, kind = data["n"][j], data[f"b{index}"][j], int(data[f"c{index}"][j] or 0)
-            if bucket is not None:
-                counts[max(0, min(b.count - 1, int(bucket)))] += n
-                iqr += n if kind & 3 else 0
-                far += n if kind & 3 == 2 else 0
-                robust += n if kind & 4 else 0
-        col.histogram = {"edges": [b.start + b.width * k for k in range(b.count + 1)], "counts": counts}
-        outliers: dict[str, Any] = {}
-        if b.low is not None:
-            outliers.update(iqr=iqr, far=far, fences=[b.low, b.high], far_fences=[b.far_low, b.far_high], log_scale=b.log_scale)
-        if b.median is not None and b.mad:
-            outliers.update(robust_z=robust, median=b.median, mad=b.mad)
-        if outliers.get("far"):
-            outliers["examples"] = _outlier_examples(ds, source, b)
-        col.outliers = outliers or None
-
-
-def _fences(q1: float, q3: float, *, log: bool) -> dict[str, float | None]:
-    """Tukey's fences at 1.5×IQR and 3×IQR; on the log scale for positive right-skewed data (prices, revenue), whose
-    long natural tail would otherwise be all "outliers". Quantiles commute with log, so no further scan is needed."""
-    import math
-
-    if log:
-        a, b = math.log(q1), math.log(q3)
-        iqr = b - a
-        return {"low": math.exp(a - 1.5 * iqr), "high": math.exp(b + 1.5 * iqr),
-                "far_low": math.exp(a - 3 * iqr), "far_high": math.exp(b + 3 * iqr), "log": True}  # type: ignore[dict-item]
-    iqr = q3 - q1
-    return {"low": q1 - 1.5 * iqr, "high": q3 + 1.5 * iqr, "far_low": q1 - 3 * iqr, "far_high": q3 + 3 * iqr}
-
-
-def _outlier_examples(ds: Dataset, source: exp.Expression, b: scans.Bins) -> list[Any]:
-    """A few of the most extreme values beyond the 3×IQR fences."""
-    v = b.column.finite
-    beyond = exp.or_(exp.LT(this=v.copy(), expression=exp.Literal.number(b.far_low)),
-                     exp.GT(this=v.copy(), expression=exp.Literal.number(b.far_high)))
-    table = ds.engine.execute(scans.examples_query(source, beyond, v.copy(), limit=5), limit=5)
-    return sorted(table.column("x").to_pylist(), key=lambda x: -abs(x - (b.median or 0)))
-
-
-def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, source: exp.Expression) -> None:
+def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile) -> None:
     """Exact duplicate rows (by a 64-bit hash of each row) and then, only if there are none, candidate keys."""
     rows = prof.rows
     if not rows:
@@ -510,20 +505,25 @@ def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, sour
                      and (c.distinct or 0) >= rows * 0.5), reverse=True)
     pivot = pivots[0][2] if pivots else None
     dialect = ds.engine.dialect
-    row = ds.engine.execute(scans.duplicates_query(ds.raw_name, names, dialect, pivot=pivot), limit=1).to_pylist()[0]
-    prof.duplicate_rows, prof.duplicate_groups = int(row["extra"] or 0), int(row["groups"] or 0)
+    # With a pivot the candidates are few, so one query counts the repeated rows and returns examples; without one,
+    # every row is a candidate, and taking each group's values would cost more than a second, filtered pass.
+    examples = 3 if pivot is not None else 0
+    found = ds.engine.execute(scans.duplicates_query(ds.raw_name, names, dialect, pivot=pivot, examples=examples), limit=max(1, examples)).to_pylist()
+    totals = found[0] if found else {}
+    prof.duplicate_rows, prof.duplicate_groups = int(totals.get("__extra") or 0), int(totals.get("__groups") or 0)
     if prof.duplicate_rows:
         from shuxi.render import json_value
 
-        examples = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, dialect, limit=3, pivot=pivot), limit=3)
-        prof.duplicate_examples = [json_value(r) for r in examples.to_pylist()]
+        if not examples:
+            found = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, dialect, limit=3), limit=3).to_pylist()
+        prof.duplicate_examples = [json_value({k: v for k, v in r.items() if k not in ("__extra", "__groups")}) for r in found]
         return  # with repeated rows no column can be a key
     shortlist = [r for r, c in zip(refs, prof.columns)
                  if r.physical in ("integer", "text", "date", "timestamp") and c.missing == 0 and c.count == rows
                  and (c.distinct or 0) >= rows * 0.95][:8]
     if not shortlist:
         return
-    row = ds.engine.execute(scans.distinct_query(source, shortlist), limit=1).to_pylist()[0]
+    row = ds.engine.execute(scans.distinct_query(scans.cells(ds.raw_name, shortlist), shortlist), limit=1).to_pylist()[0]
     for ref in shortlist:
         col = prof.columns[ref.index]
         col.distinct, col.distinct_exact = int(row[f"d{ref.index}"]), True

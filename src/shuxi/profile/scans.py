@@ -1,19 +1,20 @@
 """The SQL behind a profile: a few scans that compute every column's statistics at once.
 
 Each function builds one sqlglot query (identifiers quoted, values as literals, never string formatting) and
-the profiler runs it through the dataset's engine. The queries read the raw table once each and compute
-converted columns inline, so shuxi's own typed reading of "100元" is profiled next to the text it came from:
+the profiler runs it through the dataset's engine. The queries read the raw table and compute converted columns
+inline, so shuxi's own typed reading of "100元" is profiled next to the text it came from. A profile reads the
+table four times, whatever its width:
 
-1. :func:`overview_aggregates`: counts, approximate distinct counts, min/max/mean/std/skewness, zeros,
-   negatives and infinities.
-2. :func:`value_counts_query`: exact value counts of every low-cardinality column in one pass (GROUPING SETS);
-   their text details (missing cells by kind, lengths, padding) are read from these counts.
-3. :func:`sample_query`: a Bernoulli sample for quantiles, correlations, patterns, semantic types and examples.
-4. :func:`text_aggregates`: text details of high-cardinality columns (missing cells by kind, lengths, padding).
-5. :func:`histogram_query`: every numeric column's histogram and outlier counts (IQR fences, robust z-scores)
-   in one pass (GROUPING SETS).
-6. :func:`duplicates_query` (a 64-bit hash per row) and :func:`distinct_query` (exact distinct counts of
-   candidate keys).
+1. :func:`sample_query`: a Bernoulli sample for quantiles, outlier fences, correlations, patterns, semantic
+   types and examples (after :func:`row_count_query`, which engines answer from file metadata).
+2. :func:`overview_aggregates`: counts, approximate distinct counts, min/max, moments (sums centred on the
+   sample's median, so one pass is numerically safe), zeros, negatives, infinities and, with
+   :func:`text_aggregates`, the text details of the columns the sample shows to have many distinct values.
+   Every typed conversion of a text column is computed here, once per row.
+3. :func:`counts_query`: exact value counts of every low-cardinality column and the histogram and outlier
+   counts of every other numeric column, in one pass (GROUPING SETS).
+4. :func:`duplicates_query` (a 64-bit hash per row, with examples) and, when no row repeats,
+   :func:`distinct_query` (exact distinct counts of candidate keys).
 """
 
 from __future__ import annotations
@@ -78,7 +79,14 @@ def _num(value: float | int) -> exp.Literal:
 
 
 def _count_if(condition: exp.Expression) -> exp.Expression:
-    return exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=condition))
+    # COUNT_IF: half the cost of COUNT(*) FILTER (WHERE …) in DuckDB, and the same in Spark.
+    return exp.CountIf(this=condition)
+
+
+def any_of(value: exp.Expression, options: Sequence[exp.Expression]) -> exp.Expression:
+    """``value = a OR value = b …``: the same as ``value IN (a, b, …)``, but DuckDB turns a long IN list into a
+    join that evaluates ``value`` on every row, even inside a CASE branch that only a few rows reach."""
+    return exp.or_(*(exp.EQ(this=value.copy(), expression=o.copy()) for o in options))
 
 
 def _table(name: str) -> exp.Table:
@@ -93,6 +101,8 @@ def cells(raw_table: str, columns: Sequence[ColumnRef], *, sample_percent: float
         projections.append(exp.alias_(col.typed.copy() if col.typed is not None else source.copy(), f"v{col.index}", quoted=True))
         if col.raw_text:
             projections.append(exp.alias_(source.copy(), f"r{col.index}", quoted=True))
+    if not projections:  # only the rows are counted
+        projections.append(exp.alias_(_num(1), "__row", quoted=True))
     table = _table(raw_table)
     if sample_percent is not None:
         table.set("sample", exp.TableSample(method="BERNOULLI", percent=_num(round(sample_percent, 6))))
@@ -117,11 +127,23 @@ def infinite(value: exp.Expression) -> exp.Expression:
     return exp.EQ(this=exp.Abs(this=value.copy()), expression=infinity)
 
 
+def with_centred(source: exp.Expression, columns: Sequence[ColumnRef], shifts: Mapping[int, float]) -> exp.Subquery:
+    """``source`` plus d<i>: each numeric column's finite value minus ``shifts[i]`` (a value near its centre, such as
+    the sample's median), as DOUBLE. Sums of d, d² and d³ give the mean, variance and skewness in one pass without
+    the cancellation that raw power sums suffer when values are large and close together."""
+    projections: list[exp.Expression] = [exp.Star()]
+    for col in columns:
+        if col.numeric:
+            centred = exp.Sub(this=exp.Cast(this=col.finite, to=exp.DataType.build("DOUBLE")), expression=_num(shifts.get(col.index, 0.0)))
+            projections.append(exp.alias_(centred, f"d{col.index}", quoted=True))
+    return exp.select(*projections).from_(source).subquery("centred")
+
+
 def overview_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expression]:
-    """Aggregates of the first scan, keyed "<index>:<statistic>" (and "rows"): counts, approximate distinct counts,
-    exact numeric moments and ranges. Quantiles and correlations are read from the sample (t-digest quantiles and
-    pairwise correlations of every numeric column cost more than the rest of the scan together); text details come
-    from exact value counts or, for columns with many distinct values, :func:`text_aggregates`."""
+    """Aggregates of the overview scan, keyed "<index>:<statistic>" (and "rows"): counts, approximate distinct
+    counts, exact ranges, zeros, negatives, infinities and the centred power sums "n", "s1", "s2", "s3" of
+    :func:`with_centred` (see :func:`moments`). Quantiles and correlations are read from the sample; text details
+    come from exact value counts or :func:`text_aggregates`."""
     aggs: dict[str, exp.Expression] = {"rows": exp.Count(this=exp.Star())}
     for col in columns:
         key, v = str(col.index), col.value
@@ -131,12 +153,13 @@ def overview_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expressio
         if col.raw_text:
             aggs[f"{key}:raw_count"] = exp.Count(this=col.raw.copy())
         if col.numeric:
-            f = col.finite
+            f, d = col.finite, exp.column(f"d{col.index}", quoted=True)
             aggs[f"{key}:min"] = exp.Min(this=f.copy())
             aggs[f"{key}:max"] = exp.Max(this=f.copy())
-            aggs[f"{key}:mean"] = exp.Avg(this=f.copy())
-            aggs[f"{key}:std"] = exp.StddevSamp(this=f.copy())
-            aggs[f"{key}:skewness"] = exp.Skewness(this=exp.Cast(this=f.copy(), to=exp.DataType.build("DOUBLE")))
+            aggs[f"{key}:n"] = exp.Count(this=d.copy())
+            aggs[f"{key}:s1"] = exp.Sum(this=d.copy())
+            aggs[f"{key}:s2"] = exp.Sum(this=exp.Mul(this=d.copy(), expression=d.copy()))
+            aggs[f"{key}:s3"] = exp.Sum(this=exp.Mul(this=exp.Mul(this=d.copy(), expression=d.copy()), expression=d.copy()))
             aggs[f"{key}:zeros"] = _count_if(exp.EQ(this=v.copy(), expression=_num(0)))
             aggs[f"{key}:negative"] = _count_if(exp.LT(this=v.copy(), expression=_num(0)))
             if col.physical == "float":
@@ -148,6 +171,29 @@ def overview_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expressio
         elif col.physical == "boolean":
             aggs[f"{key}:true"] = _count_if(v.copy())
     return aggs
+
+
+def moments(n: int | None, s1: float | None, s2: float | None, s3: float | None, shift: float) -> tuple[float | None, float | None, float | None]:
+    """Mean, sample standard deviation and skewness from the centred sums of :func:`overview_aggregates`.
+
+    The skewness is the adjusted Fisher–Pearson coefficient G1 (what DuckDB's SKEWNESS and pandas' skew return);
+    None where it is undefined (fewer than three values, or no spread)."""
+    import math
+
+    if not n or s1 is None or s2 is None:
+        return None, None, None
+    m1 = s1 / n
+    mean = shift + m1
+    m2 = max(0.0, s2 / n - m1 * m1)
+    std = math.sqrt(m2 * n / (n - 1)) if n > 1 else None
+    skewness = None
+    if n > 2 and s3 is not None and m2 > 0:
+        m3 = s3 / n - 3 * m1 * s2 / n + 2 * m1 ** 3
+        g1 = m3 / m2 ** 1.5
+        skewness = g1 * math.sqrt(n * (n - 1)) / (n - 2)
+        if not math.isfinite(skewness) or abs(m2) < 1e-12 * max(1.0, abs(mean)) ** 2:
+            skewness = None
+    return mean, std, skewness
 
 
 def with_text_flags(source: exp.Subquery, columns: Sequence[ColumnRef]) -> exp.Subquery:
@@ -164,10 +210,10 @@ def with_text_flags(source: exp.Subquery, columns: Sequence[ColumnRef]) -> exp.S
         r = col.raw
         first = exp.Unicode(this=r.copy())
         ends = exp.or_(*(exp.EndsWith(this=r.copy(), expression=_str(ch)) for ch in (" ", "\u3000")))
-        suspect = exp.or_(exp.In(this=first, expressions=[_num(c) for c in starters]), ends)
+        suspect = exp.or_(any_of(first, [_num(c) for c in starters]), ends)
         kind = (exp.Case()
                 .when(exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY), full_match=True), _str("w"))
-                .when(exp.In(this=exp.Lower(this=exp.Trim(this=r.copy())), expressions=[_str(p) for p in PLACEHOLDERS]), _str("p"))
+                .when(any_of(exp.Lower(this=exp.Trim(this=r.copy())), [_str(p) for p in PLACEHOLDERS]), _str("p"))
                 .when(exp.RegexpLike(this=r.copy(), expression=_str(_PADDED), full_match=False), _str("s")))
         flags.append(exp.alias_(exp.Length(this=r.copy()), f"l{col.index}", quoted=True))
         flags.append(exp.alias_(exp.Case().when(suspect, kind), f"k{col.index}", quoted=True))
@@ -199,16 +245,55 @@ def aggregate_query(source: exp.Expression, aggregates: Mapping[str, exp.Express
     return query, names
 
 
-def value_counts_query(source: exp.Expression, columns: Sequence[ColumnRef]) -> exp.Select:
-    """Exact value counts of ``columns`` in one pass: for each, rows where g<i> = 0 hold its values (k<i>) and counts."""
-    keys = [exp.alias_(c.raw.copy() if c.raw_text else c.value.copy(), f"k{c.index}", quoted=True) for c in columns]
-    inner = exp.select(*keys).from_(source)
-    groupings = [exp.alias_(exp.Anonymous(this="GROUPING", expressions=[exp.column(f"k{c.index}", quoted=True)]), f"g{c.index}", quoted=True)
-                 for c in columns]
-    sets = exp.GroupingSets(expressions=[exp.Tuple(expressions=[exp.column(f"k{c.index}", quoted=True)]) for c in columns])
-    return (exp.select(*(exp.column(f"k{c.index}", quoted=True) for c in columns), *groupings,
-                       exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
-            .from_(inner.subquery("keyed")).group_by(sets))
+def counts_query(source: exp.Expression, counted: Sequence[ColumnRef], bins: Sequence[Bins]) -> exp.Select:
+    """One pass (GROUPING SETS, count(*) only) for two things: exact value counts of the ``counted`` columns (rows
+    where gk<i> = 0 hold a value k<i> and its count n), and the histograms of the numeric columns in ``bins`` (rows
+    where gb<i> = 0 hold a bin b<i> and its count). Each row costs a hash per set and no filtered aggregates."""
+    projections: list[exp.Expression] = [exp.alias_(c.raw.copy() if c.raw_text else c.value.copy(), f"k{c.index}", quoted=True)
+                                         for c in counted]
+    for b in bins:
+        index = exp.Floor(this=exp.Div(this=exp.paren(exp.Sub(this=b.column.finite, expression=_num(b.start))), expression=_num(b.width)))
+        bounded = exp.Least(this=index, expressions=[_num(b.count - 1)])
+        projections.append(exp.alias_(exp.Cast(this=bounded, to=exp.DataType.build("BIGINT")), f"b{b.column.index}", quoted=True))
+    keyed = exp.select(*projections).from_(source).subquery("keyed")
+    keys = [exp.column(f"k{c.index}", quoted=True) for c in counted] + [exp.column(f"b{b.column.index}", quoted=True) for b in bins]
+    names = [f"gk{c.index}" for c in counted] + [f"gb{b.column.index}" for b in bins]
+    outputs: list[exp.Expression] = []
+    for key, name in zip(keys, names):
+        outputs += [key, exp.alias_(exp.Anonymous(this="GROUPING", expressions=[key.copy()]), name, quoted=True)]
+    outputs.append(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
+    sets = exp.GroupingSets(expressions=[exp.Tuple(expressions=[key.copy()]) for key in keys])
+    return exp.select(*outputs).from_(keyed).group_by(sets)
+
+
+def outlier_aggregates(column: ColumnRef, fences: Mapping[str, Mapping[str, float]], *, median: float | None,
+                       mad: float | None, robust_z: float) -> dict[str, exp.Expression]:
+    """Values beyond each scale's fences ("<index>:iqr_<scale>", "<index>:far_<scale>": 1.5×IQR and 3×IQR) and
+    beyond the robust z limit ("<index>:robust"), for the overview scan."""
+    f, key = column.finite, str(column.index)
+    aggs: dict[str, exp.Expression] = {}
+
+    def beyond(low: float, high: float) -> exp.Expression:
+        return _count_if(exp.or_(exp.LT(this=f.copy(), expression=_num(low)), exp.GT(this=f.copy(), expression=_num(high))))
+
+    for scale, fence in fences.items():
+        aggs[f"{key}:iqr_{scale}"] = beyond(fence["low"], fence["high"])
+        aggs[f"{key}:far_{scale}"] = beyond(fence["far_low"], fence["far_high"])
+    if median is not None and mad:
+        distance = exp.Abs(this=exp.Sub(this=f.copy(), expression=_num(median)))
+        aggs[f"{key}:robust"] = _count_if(exp.GT(this=distance, expression=_num(robust_z * mad)))
+    return aggs
+
+
+def typed_values_query(column: ColumnRef, raw_values: Sequence[str]) -> exp.Select:
+    """shuxi's typed reading of a few raw text values of a converted column (r, v), computed by the engine with the
+    same expression the typed view uses: low-cardinality columns are counted by raw text, and this turns their
+    counts into typed values without a second pass over the table."""
+    if column.typed is None:
+        raise ValueError(f"{column.name} is not converted: its raw values are its values")
+    values = exp.values([(v,) for v in raw_values], alias="raw_values", columns=[column.name])
+    return exp.select(exp.alias_(exp.column(column.name, quoted=True), "r", quoted=True),
+                      exp.alias_(column.typed.copy(), "v", quoted=True)).from_(values)
 
 
 def sample_query(raw_table: str, columns: Sequence[ColumnRef], *, percent: float | None, rows: int) -> exp.Select:
@@ -236,48 +321,6 @@ class Bins:
     log_scale: bool = False
 
 
-def outlier_class(b: Bins, *, robust_z: float) -> exp.Expression:
-    """0 inside the 1.5×IQR fences, +1 beyond them, +1 more beyond 3×IQR, +4 when |robust z| exceeds the limit."""
-    f = b.column.finite
-    parts: list[exp.Expression] = []
-    if b.low is not None and b.high is not None:
-        for low, high in ((b.low, b.high), (b.far_low, b.far_high)):
-            beyond = exp.or_(exp.LT(this=f.copy(), expression=_num(low)), exp.GT(this=f.copy(), expression=_num(high)))
-            parts.append(exp.Case().when(beyond, _num(1)).else_(_num(0)))
-    if b.median is not None and b.mad:
-        z = exp.Div(this=exp.Abs(this=exp.Sub(this=f.copy(), expression=_num(b.median))), expression=_num(b.mad))
-        parts.append(exp.Case().when(exp.GT(this=z, expression=_num(robust_z)), _num(4)).else_(_num(0)))
-    if not parts:
-        return _num(0)
-    total = parts[0]
-    for part in parts[1:]:
-        total = exp.Add(this=total, expression=part)
-    return total
-
-
-def histogram_query(source: exp.Expression, bins: Sequence[Bins], *, robust_z: float) -> exp.Select:
-    """Bin counts and outlier counts of every numeric column in one pass: GROUPING SETS, one (bin, outlier class)
-    set per column, count(*) only, so each row costs a few comparisons per column and no filtered aggregates."""
-    projections: list[exp.Expression] = []
-    for b in bins:
-        f = b.column.finite
-        index = exp.Floor(this=exp.Div(this=exp.paren(exp.Sub(this=f.copy(), expression=_num(b.start))), expression=_num(b.width)))
-        bounded = exp.Case().when(exp.GTE(this=index.copy(), expression=_num(b.count)), _num(b.count - 1)).else_(index)
-        projections.append(exp.alias_(exp.Cast(this=bounded, to=exp.DataType.build("BIGINT")), f"b{b.column.index}", quoted=True))
-        projections.append(exp.alias_(outlier_class(b, robust_z=robust_z), f"c{b.column.index}", quoted=True))
-    inner = exp.select(*projections).from_(source).subquery("binned")
-    sets = [exp.Tuple(expressions=[exp.column(f"b{b.column.index}", quoted=True), exp.column(f"c{b.column.index}", quoted=True)])
-            for b in bins]
-    outputs: list[exp.Expression] = []
-    for b in bins:
-        key = b.column.index
-        outputs.append(exp.column(f"b{key}", quoted=True))
-        outputs.append(exp.column(f"c{key}", quoted=True))
-        outputs.append(exp.alias_(exp.Anonymous(this="GROUPING", expressions=[exp.column(f"b{key}", quoted=True)]), f"g{key}", quoted=True))
-    outputs.append(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
-    return exp.select(*outputs).from_(inner).group_by(exp.GroupingSets(expressions=sets))
-
-
 #: The 64-bit row hash each engine has (a collision among 10M distinct rows has a chance of about 3 in a million).
 _ROW_HASH = {"duckdb": "HASH", "spark": "XXHASH64"}
 
@@ -298,14 +341,29 @@ def _repeated_rows(raw_table: str, pivot: str | None) -> exp.Expression:
     return exp.select("*").from_(table).where(exp.In(this=key.copy(), query=repeated.subquery())).subquery("candidates")
 
 
-def duplicates_query(raw_table: str, names: Sequence[str], dialect: str, *, pivot: str | None = None) -> exp.Select:
-    """How many rows repeat an earlier row exactly ("extra") and in how many groups, by a 64-bit hash of each row
-    (see :func:`_repeated_rows` for ``pivot``)."""
-    groups = (exp.select(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True)).from_(_repeated_rows(raw_table, pivot))
+def row_count_query(raw_table: str) -> exp.Select:
+    """The number of rows (file metadata for Parquet on DuckDB: no scan)."""
+    return exp.select(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True)).from_(_table(raw_table))
+
+
+def duplicates_query(raw_table: str, names: Sequence[str], dialect: str, *, pivot: str | None = None,
+                     examples: int = 0) -> exp.Select:
+    """How many rows repeat an earlier row exactly (__extra) and in how many groups (__groups), by a 64-bit hash of
+    each row (see :func:`_repeated_rows` for ``pivot``). With ``examples``, the result also holds that many of the
+    most repeated rows (their values and __copies), so the count and the examples take one pass; without, one row
+    of totals (the examples then cost :func:`duplicate_examples_query`, cheaper when every row is a candidate)."""
+    n = exp.column("__copies", quoted=True)
+    cols = [exp.alias_(exp.Min(this=exp.column(c, quoted=True)), c, quoted=True) for c in names] if examples else []
+    groups = (exp.select(exp.alias_(exp.Count(this=exp.Star()), "__copies", quoted=True), *cols).from_(_repeated_rows(raw_table, pivot))
               .group_by(row_hash(names, dialect)).having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
-    n = exp.column("n", quoted=True)
-    return exp.select(exp.alias_(exp.Sum(this=exp.Sub(this=n.copy(), expression=_num(1))), "extra", quoted=True),
-                      exp.alias_(exp.Count(this=exp.Star()), "groups", quoted=True)).from_(groups.subquery("dups"))
+    extra = exp.Sum(this=exp.Sub(this=n.copy(), expression=_num(1)))
+    if not examples:
+        return exp.select(exp.alias_(extra, "__extra", quoted=True),
+                          exp.alias_(exp.Count(this=exp.Star()), "__groups", quoted=True)).from_(groups.subquery("dups"))
+    order = [exp.Ordered(this=n.copy(), desc=True)] + [exp.Ordered(this=exp.column(c, quoted=True)) for c in names[:1]]
+    return (exp.select(exp.Star(), exp.alias_(exp.Window(this=extra, over="OVER"), "__extra", quoted=True),
+                       exp.alias_(exp.Window(this=exp.Count(this=exp.Star()), over="OVER"), "__groups", quoted=True))
+            .from_(groups.subquery("dups")).order_by(*order).limit(examples))
 
 
 def duplicate_examples_query(raw_table: str, names: Sequence[str], dialect: str, *, limit: int, pivot: str | None = None) -> exp.Select:
