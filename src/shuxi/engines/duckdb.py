@@ -73,6 +73,10 @@ class DuckDBEngine:
             pass  # DuckDB then keeps everything in memory; not worth failing over.
         try:
             self._conn = duckdb.connect(":memory:", config=config)
+            # Every query binds the view over read_parquet, which reads the files' footers again; keep them
+            # (DuckDB re-reads a file whose modification time changed). Set after connecting: as a connect
+            # option it needs the parquet extension loaded first.
+            self._conn.execute("SET parquet_metadata_cache = true")
         except duckdb.Error as error:
             raise EngineError(f"DuckDB could not start: {error}") from None
 
