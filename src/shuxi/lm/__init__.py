@@ -1,7 +1,8 @@
 """Language models users train on their own text: n-gram (modified Kneser–Ney) and GPT.
 
-The functions mirror ``shuxi lm …``: :func:`train` (``init_from=`` fine-tunes), :func:`distill`,
-:func:`evaluate`, :func:`generate`, :func:`score`, :func:`load`. Importing this package stays light;
+The functions mirror ``shuxi lm …``: :func:`train` (``init_from=`` fine-tunes, ``mix_ngram=`` adds an
+n-gram and mixes the two), :func:`distill`, :func:`mix`, :func:`evaluate`, :func:`generate`, :func:`score`,
+:func:`load`. Importing this package stays light;
 NumPy and PyTorch load when a function runs.
 
 >>> import shuxi.lm
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from shuxi.lm.model import LanguageModel
 
-__all__ = ["train", "distill", "evaluate", "generate", "score", "load"]
+__all__ = ["train", "distill", "mix", "evaluate", "generate", "score", "load"]
 
 
 def train(corpus: Any, **options: Any) -> LanguageModel:
@@ -32,6 +33,14 @@ def distill(teacher: str | Path | LanguageModel, corpus: Any, **options: Any) ->
     from shuxi.lm.api import distill as run
 
     return run(teacher, corpus, **options)
+
+
+def mix(gpt: str | Path | LanguageModel, ngram: str | Path | LanguageModel, *, out: str | Path,
+        **options: Any) -> LanguageModel:
+    """Interpolate a GPT and an n-gram model of one vocabulary, the weight fitted on held-out text; see :func:`shuxi.lm.mixture.mix`."""
+    from shuxi.lm.mixture import mix as run
+
+    return run(gpt, ngram, out=out, **options)
 
 
 def evaluate(model: str | Path | LanguageModel, source: Any, *, text: str | None = None) -> dict[str, Any]:

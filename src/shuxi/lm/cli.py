@@ -31,6 +31,16 @@ class TokenizerKind(str, Enum):
     bpe = "bpe"
 
 
+class Precision(str, Enum):
+    fp32 = "fp32"
+    bf16 = "bf16"
+
+
+class Clock(str, Enum):
+    wall = "wall"
+    cpu = "cpu"
+
+
 class Position(str, Enum):
     learned = "learned"
     sinusoidal = "sinusoidal"
@@ -58,8 +68,15 @@ Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 def _summary(lm: Any, out: Path) -> None:
     info = lm.info
-    parts = [f"Saved a {lm.arch} model to {out}"]
-    if lm.arch == "gpt":
+    parts = [f"Saved a {'GPT + n-gram mixture' if lm.arch == 'mix' else lm.arch} model to {out}"]
+    if lm.arch == "mix":
+        from shuxi.lm.mixture import summary
+
+        parts.append(summary(lm))
+        for name in ("gpt_val_loss", "ngram_val_loss"):
+            if info.get(name) is not None:
+                parts.append(f"{name.split('_')[0].replace('gpt', 'GPT')} alone {info[name]:.4f}")
+    elif lm.arch == "gpt":
         parts.append(f"{lm.num_params:,} parameters, {info.get('iters', 0):,} steps, "
                      f"{info.get('tokens_per_s', 0):,.0f} tokens/s")
     else:
@@ -86,8 +103,14 @@ def train(corpus: CorpusArg, out: OutDir,
           resume: Annotated[bool, typer.Option("--resume", help="Continue the training run saved in --out.")] = False,
           overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the model already in --out.")] = False,
           eval_interval: EvalInterval = 250, grad_accum: GradAccum = 1, seed: Seed = 1337, threads: Threads = None,
+          precision: Annotated[Precision, typer.Option("--precision", help="bf16: bfloat16 autocast, about 2× faster on CPUs with AMX (GPT only).")] = Precision.fp32,
+          budget_clock: Annotated[Clock, typer.Option("--budget-clock", help="What --time-budget counts: wall seconds, or CPU seconds of this process (fair on a shared machine).")] = Clock.wall,
+          mix_ngram: Annotated[Optional[int], typer.Option("--mix-ngram", min=1, help="Also fit an n-gram of this order and save the GPT + n-gram mixture (weight fitted on held-out training text).")] = None,
           quiet: Quiet = False) -> None:
     """Train a language model on a text file or a table's text column; the last 10% is held out for validation.
+
+    With --mix-ngram N the folder holds a GPT, an order-N n-gram and their mixture weight; eval, generate and
+    score then use the mixture.
 
     Example: shuxi lm train shakespeare.txt --arch gpt --max-iters 2000 --out shakespeare-gpt
     """
@@ -100,7 +123,30 @@ def train(corpus: CorpusArg, out: OutDir,
                             block_size=block_size or 64, batch_size=batch_size, max_iters=max_iters, lr=lr,
                             dropout=dropout, position=position.value, time_budget=time_budget, init_from=init_from,
                             resume=resume, overwrite=overwrite, eval_interval=eval_interval, grad_accum=grad_accum,
-                            seed=seed, threads=threads, progress=not quiet)
+                            seed=seed, threads=threads, progress=not quiet, precision=precision.value,
+                            mix_ngram=mix_ngram, budget_clock=budget_clock.value)
+        _summary(lm, out)
+
+    _guard(run)
+
+
+@app.command()
+def mix(gpt: Annotated[Path, typer.Argument(help="A GPT model folder.", show_default=False)],
+        ngram: Annotated[Path, typer.Argument(help="An n-gram model folder with the same vocabulary.", show_default=False)],
+        out: OutDir,
+        fit: Annotated[Optional[str], typer.Option("--fit", help="Held-out text (a file, or a table with --text) neither model trained on; the weight is fitted there.")] = None,
+        text: TextCol = None,
+        weight: Annotated[Optional[float], typer.Option("--weight", min=0.0, max=1.0, help="Use this weight on the GPT instead of fitting one.")] = None,
+        overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the model folder already in --out.")] = False) -> None:
+    """Combine a GPT and an n-gram model into one: every next-token distribution is λ·GPT + (1−λ)·n-gram.
+
+    Example: shuxi lm mix shakespeare-gpt shakespeare-7gram --fit heldout.txt --out shakespeare-mix
+    """
+
+    def run() -> None:
+        import shuxi.lm
+
+        lm = shuxi.lm.mix(gpt, ngram, out=out, fit=fit, text=text, weight=weight, overwrite=overwrite)
         _summary(lm, out)
 
     _guard(run)

@@ -3,7 +3,8 @@
 A model folder holds ``lm.json`` (format, architecture, its config, what it was trained on and how well
 it did), ``tokenizer.json``, and the weights: ``model.safetensors`` for a GPT (the best checkpoint seen
 during training; ``state.safetensors`` + ``state.json`` hold the last step, optimizer and random state
-for resuming) or ``ngram.npz`` for an n-gram model. Nothing is ever pickled.
+for resuming) or ``ngram.npz`` for an n-gram model; a mixture (``arch: "mix"``, see ``mixture.py``) holds
+the two parts as model folders ``gpt/`` and ``ngram/``. Nothing is ever pickled.
 """
 
 from __future__ import annotations
@@ -35,18 +36,18 @@ def write_json_atomic(path: Path, state: dict[str, Any]) -> None:
 
 
 class LanguageModel:
-    """A language model over a tokenizer's ids; ``arch`` is ``"ngram"`` or ``"gpt"``.
+    """A language model over a tokenizer's ids; ``arch`` is ``"ngram"``, ``"gpt"`` or ``"mix"`` (both, interpolated).
 
     >>> lm = shuxi.lm.load("shakespeare-lm")
     >>> lm.evaluate("To be, or not to be")["perplexity"]
     >>> print(lm.generate("ROMEO:", max_new_tokens=100, seed=1))
     """
 
-    def __init__(self, *, arch: Literal["ngram", "gpt"], tokenizer: Any, net: Any,
+    def __init__(self, *, arch: Literal["ngram", "gpt", "mix"], tokenizer: Any, net: Any,
                  info: dict[str, Any] | None = None) -> None:
         self.arch = arch
         self.tokenizer = tokenizer
-        self.net = net  # KneserNeyLM or GPT
+        self.net = net  # KneserNeyLM, GPT or MixtureNet
         self.info: dict[str, Any] = dict(info or {})
 
     # -- text ↔ ids ------------------------------------------------------------------------------
@@ -83,6 +84,8 @@ class LanguageModel:
     def num_params(self) -> int:
         if self.arch == "gpt":
             return int(self.net.num_params())
+        if self.arch == "mix":
+            return self.net.gpt.num_params
         return int(sum(len(k) for k in self.net.keys_))
 
     # -- probabilities ---------------------------------------------------------------------------
@@ -93,13 +96,19 @@ class LanguageModel:
 
         if self.arch == "ngram":
             return [-self.net.token_log_probs(np.asarray(s, dtype=np.int64))[1:] for s in sequences]
+        if self.arch == "mix":
+            from shuxi.lm.mixture import mixture_nll
+
+            gpt = self.net.gpt.sequence_nll(sequences, batch_size=batch_size)
+            ngram = self.net.ngram.sequence_nll(sequences)
+            return [mixture_nll(g, n, self.net.weight) for g, n in zip(gpt, ngram)]
         return _gpt_nll(self.net, sequences, batch_size=batch_size)
 
     def evaluate(self, text: str) -> dict[str, Any]:
         """Loss (mean nats per token), perplexity and bits per character of ``text``, every token after the first.
 
         GPT models read the text in consecutive windows of ``block_size`` tokens (nanoGPT's validation loss);
-        n-gram models condition on their full order throughout.
+        n-gram models condition on their full order throughout; a mixture mixes the two per token.
         """
         if not text:
             raise DataError("The text to evaluate is empty.", hint="Give a file with some text in it.")
@@ -119,7 +128,7 @@ class LanguageModel:
                top_k: int | None = None, top_p: float | None = None, seed: int | None = None,
                stop: Sequence[str] = (), use_cache: bool = True) -> Iterator[str]:
         """Generate text after ``prompt`` piece by piece (for printing as it comes); stops at any ``stop`` string."""
-        from shuxi.lm.sampling import SamplingOptions, gpt_tokens, ngram_tokens
+        from shuxi.lm.sampling import SamplingOptions, gpt_tokens, mixture_tokens, ngram_tokens
 
         if max_new_tokens < 0:
             raise ConfigError(f"max_new_tokens must be 0 or more, not {max_new_tokens}.")
@@ -130,6 +139,9 @@ class LanguageModel:
         if self.arch == "gpt":
             tokens = gpt_tokens(self.net, context, max_new_tokens=max_new_tokens, options=options, seed=seed,
                                 use_cache=use_cache)
+        elif self.arch == "mix":
+            tokens = mixture_tokens(self.net.gpt.net, self.net.ngram.net, self.net.weight, context,
+                                    max_new_tokens=max_new_tokens, options=options, seed=seed, use_cache=use_cache)
         else:
             tokens = ngram_tokens(self.net, context, max_new_tokens=max_new_tokens, options=options, seed=seed)
         new: list[int] = []
@@ -163,6 +175,10 @@ class LanguageModel:
         if self.arch == "gpt":
             save_gpt_weights(self.net, out / "model.safetensors")
             config = self.net.config.to_dict()
+        elif self.arch == "mix":
+            self.net.gpt.save(out / "gpt")
+            self.net.ngram.save(out / "ngram")
+            config = self.net.to_config()
         else:
             self.net.save(out)
             config = self.net.to_config()
@@ -172,6 +188,9 @@ class LanguageModel:
         return out
 
     def __repr__(self) -> str:
+        if self.arch == "mix":
+            return (f"<shuxi.lm.LanguageModel mix, {self.net.weight:.3f}·{self.net.gpt!r} + "
+                    f"{1 - self.net.weight:.3f}·{self.net.ngram!r}>")
         return f"<shuxi.lm.LanguageModel {self.arch}, {self.num_params:,} {'parameters' if self.arch == 'gpt' else 'n-grams'}>"
 
 
@@ -204,7 +223,7 @@ def read_info(folder: str | Path) -> dict[str, Any]:
         info = json.loads(meta.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise DataError(f"{meta} is damaged ({error}).", path=str(meta), hint="Train the model again.") from None
-    if info.get("format") != FORMAT or info.get("arch") not in ("ngram", "gpt"):
+    if info.get("format") != FORMAT or info.get("arch") not in ("ngram", "gpt", "mix"):
         raise DataError(f"{meta} was not written by shuxi.lm.", path=str(meta))
     if int(info.get("version", 0)) > VERSION:
         raise DataError(f"{path} was saved by a newer shuxi (format {info['version']}).", hint="Upgrade shuxi.")
@@ -231,6 +250,17 @@ def load(folder: str | Path) -> LanguageModel:
         net: Any = GPT(GPTConfig.from_dict(config))
         load_gpt_weights(net, weights)
         net.eval()
+    elif arch == "mix":
+        from shuxi.lm.mixture import MixtureNet, check_parts
+
+        parts = config.get("parts", {})
+        gpt, ngram = load(path / parts.get("gpt", "gpt")), load(path / parts.get("ngram", "ngram"))
+        check_parts(gpt, ngram)
+        weight = float(config["weight"])
+        if not 0.0 <= weight <= 1.0:
+            raise DataError(f"{path / 'lm.json'} has a mixture weight {weight} outside [0, 1].", path=str(path),
+                            hint="Run `shuxi lm mix` again.")
+        net = MixtureNet(gpt=gpt, ngram=ngram, weight=weight)
     else:
         from shuxi.lm.ngram import KneserNeyLM
 

@@ -55,35 +55,75 @@ def filter_logits(logits: torch.Tensor, options: SamplingOptions) -> torch.Tenso
     return logits
 
 
+class GPTSteps:
+    """Next-token logits of a GPT for a growing id list, reusing keys and values between calls.
+
+    With ``use_cache`` each call feeds only the newest token. When the context reaches the block size the
+    cache is rebuilt from the last half block (so a step then costs one half-block forward pass); without
+    the cache every call re-reads the last ``block_size`` tokens, as in nanoGPT.
+    """
+
+    def __init__(self, model: GPT, *, use_cache: bool = True) -> None:
+        self.model = model
+        self.use_cache = use_cache
+        self.past: Any = None
+        model.eval()
+
+    def logits(self, ids: list[int]) -> torch.Tensor:
+        """Logits (V,) of the token after ``ids`` (which must not be empty)."""
+        import torch
+
+        block = self.model.config.block_size
+        with torch.no_grad():
+            if not self.use_cache:
+                logits, _ = self.model(torch.tensor([ids[-block:]]))
+            elif self.past is None or self.past[0][0].size(2) >= block:
+                context = ids[-(block // 2 or 1):] if self.past is not None else ids[-block:]
+                logits, _, self.past = self.model(torch.tensor([context]), use_cache=True)
+            else:
+                logits, _, self.past = self.model(torch.tensor([ids[-1:]]), past=self.past, use_cache=True)
+        return logits[0, -1]
+
+
 def gpt_tokens(model: GPT, prompt: list[int], *, max_new_tokens: int, options: SamplingOptions,
                seed: int | None, use_cache: bool = True) -> Iterator[int]:
-    """Yield ``max_new_tokens`` new ids after ``prompt`` (which must not be empty).
-
-    With ``use_cache`` each step feeds only the newest token and reuses the keys and values of the ones
-    before. When the context reaches the block size the cache is rebuilt from the last half block (so
-    a step then costs one half-block forward pass); without the cache every step re-reads the last
-    ``block_size`` tokens, as in nanoGPT.
-    """
+    """Yield ``max_new_tokens`` new ids after ``prompt`` (which must not be empty); see :class:`GPTSteps`."""
     import torch
 
-    block = model.config.block_size
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     ids = list(prompt)
-    past: Any = None
-    model.eval()
-    with torch.no_grad():
-        for _ in range(max_new_tokens):
-            if not use_cache:
-                logits, _ = model(torch.tensor([ids[-block:]]))
-            else:
-                if past is None or past[0][0].size(2) >= block:
-                    context = ids[-(block // 2 or 1):] if past is not None else ids[-block:]
-                    logits, _, past = model(torch.tensor([context]), use_cache=True)
-                else:
-                    logits, _, past = model(torch.tensor([ids[-1:]]), past=past, use_cache=True)
-            next_id = _choose(logits[0, -1], options, generator)
-            ids.append(next_id)
-            yield next_id
+    steps = GPTSteps(model, use_cache=use_cache)
+    for _ in range(max_new_tokens):
+        next_id = _choose(steps.logits(ids), options, generator)
+        ids.append(next_id)
+        yield next_id
+
+
+def mixture_tokens(gpt: GPT, ngram: KneserNeyLM, weight: float, prompt: list[int], *, max_new_tokens: int,
+                   options: SamplingOptions, seed: int | None, use_cache: bool = True) -> Iterator[int]:
+    """Yield new ids from ``weight·P_gpt + (1-weight)·P_ngram``; the mixed distribution goes through the same filters."""
+    import numpy as np
+    import torch
+
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    ids = list(prompt)
+    steps = GPTSteps(gpt, use_cache=use_cache)
+    for _ in range(max_new_tokens):
+        p_gpt = torch.softmax(steps.logits(ids).double(), dim=-1).numpy()
+        probs = weight * p_gpt + (1.0 - weight) * model_distribution(ngram, ids, len(p_gpt))
+        with np.errstate(divide="ignore"):
+            logits = torch.from_numpy(np.log(probs))
+        next_id = _choose(logits, options, generator)
+        ids.append(next_id)
+        yield next_id
+
+
+def model_distribution(ngram: KneserNeyLM, ids: list[int], size: int) -> np.ndarray:
+    """The n-gram's next-token distribution, padded with zeros to ``size`` ids."""
+    import numpy as np
+
+    p = ngram.distribution(ids)
+    return p if len(p) == size else np.pad(p, (0, max(size - len(p), 0)))[:size]
 
 
 def _choose(logits: torch.Tensor, options: SamplingOptions, generator: torch.Generator | None) -> int:
