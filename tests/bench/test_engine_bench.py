@@ -28,6 +28,13 @@ def test_engine_bench_smoke(tmp_path: Path) -> None:
     for contender in ("shuxi", "duckdb", "pandas", "polars"):
         assert contender in done.stdout
     assert "shuxi-spark" not in done.stdout  # Spark costs tens of seconds: only when asked for
+    # Each contender also ran the analysis a second time in its warmed-up process, checked against shuxi's.
+    header = next(line for line in done.stdout.splitlines() if line.startswith("| contender |"))
+    assert [c.strip() for c in header.strip("|").split("|")][1] == "analysis s"
+    for contender in ("shuxi", "duckdb", "pandas", "polars"):
+        row = next(line for line in done.stdout.splitlines() if line.startswith(f"| {contender} |"))
+        assert float(row.strip("|").split("|")[1]) > 0
+        assert "open_again" in next(line for line in done.stdout.splitlines() if f"run 1 {contender} " in line)
 
 
 @pytest.mark.spark
