@@ -18,7 +18,15 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from shuxi.ask import lexicon as lx
-from shuxi.ask.linking import MAX_VALUES, ColumnMention, TableIndex, ValueMention, fuzzy_columns, link
+from shuxi.ask.linking import (
+    MAX_VALUES,
+    ColumnMention,
+    TableIndex,
+    ValueMention,
+    fuzzy_columns,
+    link,
+    partial_values,
+)
 from shuxi.ask.text import Question, Span
 from shuxi.errors import PlanError
 from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
@@ -57,6 +65,8 @@ class Context:
     used: set[int] = field(default_factory=set)
     used_numbers: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    #: Parts of longer cells the question names ("canada" in "Toronto, Canada"): contains-filters.
+    partials: list[ValueMention] = field(default_factory=list)
 
     @property
     def zh(self) -> bool:
@@ -78,6 +88,7 @@ class Context:
     def word_spans(self, words: Sequence[str]) -> list[tuple[str, Span]]:
         """Keywords found in the question, except inside a period or a cell value ("2024年第一季度", "Total")."""
         blocked = [(p.span_start, p.span_end) for p in self.periods] + [(v.span.start, v.span.end) for v in self.values]
+        blocked += [(v.span.start, v.span.end) for v in self.partials]
         return [(w, s) for w, s in self.q.find_any(words)
                 if all(s.end <= a or s.start >= b for a, b in blocked)]
 
@@ -99,16 +110,19 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     numbers = [n for n in find_numbers(q.text, exclude=taken_chars)]
     stop = _all_keywords()
     fuzzy = fuzzy_columns(q, index, taken, stop)
+    number_spans = [Span(*q.char_to_token(n.start, n.end), n.start, n.end) for n in numbers]
+    partial = partial_values(q, index, taken + [m.span for m in fuzzy] + number_spans, stop)
     columns = sorted(columns + fuzzy, key=lambda m: m.span.start)
-    ctx = Context(q, index, columns, values, numbers, periods)
+    ctx = Context(q, index, columns, values, numbers, periods, partials=partial)
     _resolve_ambiguity(ctx)
     _value_filters(ctx)
     _bool_filters(ctx)
     _period_filters(ctx)
     _number_filters(ctx)
+    from shuxi.ask.cells import cell_rule
     from shuxi.ask.rows import row_rule
 
-    for rule in (_correlate, _drivers, _distribution, _tiers, row_rule, _missing_measure, _compare, _share, _trend,
+    for rule in (_correlate, _drivers, _distribution, _tiers, row_rule, cell_rule, _missing_measure, _compare, _share, _trend,
                  _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
@@ -204,6 +218,9 @@ def _value_filters(ctx: Context) -> None:
             vals = _unique([m.value for m in negated])
             ctx.filters.append(Filter(column=column, op="!=", value=vals[0]) if len(vals) == 1
                                else Filter(column=column, op="not_in", values=vals))
+    for p in ctx.partials:
+        negated = _before(ctx, p.span.start, lx.NEGATION_WORDS, _window(ctx) + 2)
+        ctx.filters.append(Filter(column=p.column, op="not_contains" if negated else "contains", value=p.value))
     # "names with 'Pro' in them", "带“电脑”的": a quoted text that is no cell value is searched for.
     contained = {f.value for f in ctx.filters if f.op in ("contains", "not_contains")}
     for match in re.finditer(r"[\"'“‘「]([^\"'”’」]{1,40})[\"'”’」]", ctx.q.text):
@@ -350,6 +367,12 @@ def _number_filters(ctx: Context) -> None:
                 continue
         word = _before(ctx, n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3)
         postfix = _after(ctx, n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
+        year_column = _adjacent_year_column(ctx, n) if _year_like(n) and not word and not postfix else None
+        if year_column is not None:  # "the 2011 season", "season 2011"
+            ctx.filters.append(Filter(column=year_column, op="=", value=int(n.value)))
+            ctx.used_numbers.add(i)
+            i += 1
+            continue
         if postfix and not word:
             word = postfix
         if word and not _is_tier_context(ctx):
@@ -373,11 +396,31 @@ def _year_like(n: Any) -> bool:
 def _time_column(ctx: Context) -> str | None:
     """The column years compare with: a mentioned date/year column, else the table's only one."""
     mentioned = [c for _, c, _ in ctx.mentioned("date", "number", free=False)
-                 if ctx.kind_of(c) == "date" or _is_year_column(ctx, c)]
+                 if ctx.kind_of(c) == "date" or _is_year_column(ctx, c) or _holds_years(ctx, c)]
     if mentioned:
         return mentioned[0]
     candidates = ctx.index.of_kind("date") + [c for c in ctx.index.order if _is_year_column(ctx, c)]
+    if not candidates:  # "commenced operations after 2006": the one number column holding years
+        candidates = [c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _adjacent_year_column(ctx: Context, n: Any) -> str | None:
+    """A year column named right before or after a year ("the 2011 season"), not yet filtered on."""
+    for _, column, m in ctx.mentioned("number"):
+        if any(f.column == column for f in ctx.filters):
+            continue
+        near = 0 <= n.start - m.span.end <= 1 or 0 <= m.span.start - n.end <= 1
+        if near and (_is_year_column(ctx, column) or _holds_years(ctx, column)):
+            return column
+    return None
+
+
+def _holds_years(ctx: Context, column: str) -> bool:
+    """A number column whose every value is a plausible year (1000–2100)."""
+    info = ctx.index.columns[column]
+    return info.kind == "number" and info.low is not None and info.high is not None and \
+        1000 <= info.low and info.high <= 2100 and float(info.low).is_integer()
 
 
 def _column_after(ctx: Context, position: int) -> str | None:

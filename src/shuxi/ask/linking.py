@@ -44,6 +44,13 @@ class ColumnInfo:
     phrases: dict[tuple[str, ...], int] = field(default_factory=dict)
     distinct: int | None = None
     unique: bool = False
+    #: Rows holding each indexed value (text columns of indexed tables): is "Japan" one row or several?
+    counts: dict[Any, int] = field(default_factory=dict)
+    #: Share of the indexed values that start with a number ("250", "4th", "1:23.4"): a number column kept as text.
+    numeric_share: float = 0.0
+    #: Smallest and largest value of a number column.
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass
@@ -56,6 +63,8 @@ class TableIndex:
     latest: dt.date | None
     #: The order columns appear in the table (first column is often the row label in lookup tables).
     order: list[str]
+    #: first token → (value tokens, column, value) of multi-word values, built on first use by :func:`partial_values`.
+    _by_token: dict[str, list[tuple[tuple[str, ...], str, Any]]] | None = None
 
     def of_kind(self, *kinds: ColumnKind) -> list[str]:
         return [c for c in self.order if self.columns[c].kind in kinds]
@@ -118,6 +127,10 @@ def build_index(ds: Dataset) -> TableIndex:
         stats.append(exp.alias_(exp.ApproxDistinct(this=exp.column(c.name, quoted=True)), f"__d{i}", quoted=True))
     for i, c in enumerate(date_cols):
         stats.append(exp.alias_(exp.Max(this=exp.column(c.name, quoted=True)), f"__t{i}", quoted=True))
+    num_cols = [c for c in columns.values() if c.kind == "number"]
+    for i, c in enumerate(num_cols):
+        stats.append(exp.alias_(exp.Min(this=exp.column(c.name, quoted=True)), f"__lo{i}", quoted=True))
+        stats.append(exp.alias_(exp.Max(this=exp.column(c.name, quoted=True)), f"__hi{i}", quoted=True))
     row = ds.engine.execute(exp.select(*stats).from_(exp.Table(this=table)), limit=1).to_pylist()[0]
     rows = int(row["__rows"] or 0)
     latest = None
@@ -126,6 +139,10 @@ def build_index(ds: Dataset) -> TableIndex:
         if value is not None:
             value = value.date() if hasattr(value, "date") and callable(value.date) else value
             latest = value if latest is None or value > latest else latest
+    for i, c in enumerate(num_cols):
+        low, high = row[f"__lo{i}"], row[f"__hi{i}"]
+        c.low = float(low) if low is not None else None
+        c.high = float(high) if high is not None else None
     values: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
     for i, c in enumerate(text_cols):
         approx = int(row[f"__d{i}"] or 0)
@@ -140,6 +157,8 @@ def build_index(ds: Dataset) -> TableIndex:
         found = ds.engine.execute(query).to_pylist()
         c.distinct = len(found)
         c.unique = rows > 1 and len(found) == rows and all(r["n"] == 1 for r in found)
+        c.counts = {r["v"]: int(r["n"]) for r in found}
+        c.numeric_share = sum(bool(_LEADING_NUMBER.match(str(r["v"]))) for r in found) / len(found) if found else 0.0
         for r in found:
             v = r["v"]
             text = str(v).lower() if isinstance(v, bool) else str(v)
@@ -152,6 +171,7 @@ def build_index(ds: Dataset) -> TableIndex:
     return TableIndex(table=ds.name, rows=rows, columns=columns, values=values, latest=latest, order=list(schema.names))
 
 
+_LEADING_NUMBER = re.compile(r"\s*[$€£¥]?\s*[-+−–]?\d")
 _FOOTNOTE = re.compile(r"\s*(\[[^\]]{1,6}\]|[†‡*§¶#]+)\s*$")
 
 
@@ -243,6 +263,96 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
     columns = [m for _, _, m in kept if isinstance(m, ColumnMention)]
     values = [m for _, _, m in kept if isinstance(m, ValueMention)]
     return columns, values
+
+
+#: Common English words never taken for part of a cell value on their own.
+_COMMON = frozenset("""
+about above after again against also among another around been before being below between both came come
+could during each first from have into just last least less like listed made make many more most much name
+next only other over same since some such than that their them then there these they this those through
+total under until very were what when where which while whom whose will with would year years team teams
+game games number times time held played play won win wins lost loss record season city country state
+people person place named called first second third fourth fifth final round title album song film
+""".split())
+
+
+_PLACE_WORDS = frozenset({"in", "at", "from", "by", "against", "near", "to", "for"})
+
+
+def partial_values(question: Question, index: TableIndex, taken: Sequence[Span], stop: frozenset[str] | set[str]
+                   ) -> list[ValueMention]:
+    """Words of the question that are part of a longer cell ("canada" in "Toronto, Canada", a name in a list
+    of scorers), as :class:`ValueMention` objects whose ``value`` is that part of the cell's own text.
+
+    Only for tables whose every text value is indexed; the longest run of words wins; a single word must be
+    a rare one (four letters or more, not a common English word or a keyword) found in one column only.
+    """
+    if index.rows > SMALL_TABLE:
+        return []
+    if index._by_token is None:
+        by_token: dict[str, list[tuple[tuple[str, ...], str, Any]]] = {}
+        for key, owners in index.values.items():
+            if len(key) < 2:
+                continue
+            for column, value in owners:
+                for token in set(key):
+                    by_token.setdefault(token, []).append((key, column, value))
+        index._by_token = by_token
+    words = question.words
+    covered = [False] * len(words)
+    for span in taken:
+        for i in range(span.first, min(span.last, len(words))):
+            covered[i] = True
+    out: list[ValueMention] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for n in range(min(5, len(words) - i), 0, -1):
+            seq = tuple(words[i:i + n])
+            if any(covered[i:i + n]) or not seq[0].isalpha() or not seq[-1].isalpha():
+                continue
+            content = [w for w in seq if w.isalpha() and len(w) >= 3 and w not in _COMMON and w not in stop]
+            if n > 1 and len(content) < 2:
+                continue  # "on display": one real word is too weak for a run of words
+            if n == 1 and (not content or len(seq[0]) < 4 or i == 0 or words[i - 1] not in _PLACE_WORDS):
+                continue  # a lone word only as a place or an agent: "held in canada", "directed by sridhar"
+            hits = [(key, column, value) for key, column, value in index._by_token.get(seq[0], ())
+                    if len(key) > n and _contains(key, seq)]
+            columns = {column for _, column, _ in hits}
+            if not hits or (n == 1 and len(columns) > 1):
+                continue
+            column = max(columns, key=lambda c: sum(1 for _, col, _ in hits if col == c))
+            value = next(v for _, c, v in hits if c == column)
+            found = (n, column, _cell_part(str(value), seq))
+            break
+        if found is None:
+            i += 1
+            continue
+        n, column, part = found
+        span = Span(i, i + n, question.tokens[i].start, question.tokens[i + n - 1].end)
+        out.append(ValueMention(column, part, span))
+        i += n
+    return out
+
+
+def _contains(key: tuple[str, ...], seq: tuple[str, ...]) -> bool:
+    n = len(seq)
+    return any(key[j:j + n] == seq for j in range(len(key) - n + 1))
+
+
+def _cell_part(cell: str, seq: tuple[str, ...]) -> str:
+    """The characters of ``cell`` that the tokens ``seq`` came from (its own case and accents where possible)."""
+    from shuxi.ask.text import tokenize
+
+    folded = normalize(cell)
+    tokens = tokenize(folded)
+    n = len(seq)
+    for j in range(len(tokens) - n + 1):
+        if tuple(t.text for t in tokens[j:j + n]) == seq:
+            start, end = tokens[j].start, tokens[j + n - 1].end
+            same_length = len(folded) == len(cell)
+            return cell[start:end] if same_length else folded[start:end]
+    return " ".join(seq)
 
 
 def _raw_tokens(text: str) -> set[str]:

@@ -31,9 +31,25 @@ def language_of(text: str) -> Language:
 
 def normalize(text: str) -> str:
     """NFKC (full-width letters and digits to half-width), lower case, one space between words."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = _fold_latin(unicodedata.normalize("NFKC", text).lower())
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", " ", text).strip()
+
+
+_LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _fold_latin(text: str) -> str:
+    """"damjanović" → "damjanovic": accents dropped from Latin letters (one letter stays one character)."""
+    if not _LATIN_ACCENTED.search(text):
+        return text
+    out = []
+    for ch in text:
+        if _LATIN_ACCENTED.match(ch):
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            ch = base if len(base) == 1 else ch
+        out.append(ch)
+    return "".join(out)
 
 
 @lru_cache(maxsize=65536)
@@ -41,7 +57,7 @@ def lemma(word: str) -> str:
     """A crude English lemma that is good enough to match plurals and possessives."""
     if word.endswith("'s"):
         word = word[:-2]
-    if len(word) <= 3 or not word.isalpha() or word in _KEEP_S:
+    if len(word) <= 2 or not word.isalpha() or word in _KEEP_S:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
