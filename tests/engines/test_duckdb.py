@@ -76,3 +76,19 @@ def test_truncated_parquet_is_a_data_error(tmp_path: Path) -> None:
     eng = DuckDBEngine(load_settings({"cache_dir": str(tmp_path / "cache")}, env={}))
     with pytest.raises(DataError, match="broken.parquet"):
         eng.register("b", Source(kind="parquet", origin=str(path), paths=(str(path),)))
+
+
+def test_stream_yields_every_row_in_bounded_batches_past_the_row_limit(engine: DuckDBEngine) -> None:
+    batches = list(engine.stream('SELECT x, "销量" FROM t ORDER BY x', batch_rows=64))
+    assert all(b.num_rows <= 64 for b in batches) and len(batches) >= 1000 // 64
+    table = pa.Table.from_batches(batches)
+    assert table.column("x").to_pylist() == list(range(1000))  # the row limit (100) does not apply
+    assert table.schema.names == ["x", "销量"]
+
+
+def test_stream_errors_are_shuxi_errors_and_the_engine_stays_usable(engine: DuckDBEngine) -> None:
+    with pytest.raises(ColumnNotFoundError):
+        list(engine.stream("SELECT nope FROM t"))
+    first = next(engine.stream("SELECT x FROM t", batch_rows=10))  # abandoned half-way: the lock is released
+    assert first.num_rows == 10
+    assert engine.execute("SELECT count(*) AS n FROM t").to_pylist() == [{"n": 1000}]

@@ -495,3 +495,13 @@ def test_spark_connect_without_its_packages_says_what_to_install(sales_parquet: 
                               env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "pyspark[connect]" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.spark
+def test_stream_yields_every_row_in_bounded_batches(engine: Any) -> None:
+    batches = list(engine.stream('SELECT x, `销量` FROM t ORDER BY x', batch_rows=300))
+    assert [b.num_rows for b in batches] == [300, 300, 300, 100]  # the row limit (100) does not apply
+    table = pa.Table.from_batches(batches)
+    assert table.column("x").to_pylist() == list(range(1000)) and table.schema.names == ["x", "销量"]
+    with pytest.raises(ColumnNotFoundError):
+        list(engine.stream("SELECT nope FROM t"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pyarrow as pa
     from sqlglot import exp
 
@@ -42,6 +44,14 @@ class Engine(Protocol):
         """Run one query and return at most ``limit`` rows (the settings' row limit when None).
 
         When rows were cut off, the table's schema metadata has ``b"shuxi.truncated" = b"true"``.
+        """
+        ...
+
+    def stream(self, sql: str | exp.Expression, *, batch_rows: int = 122_880) -> Iterator[pa.RecordBatch]:
+        """Run one query and yield all of its rows as Arrow record batches of at most ``batch_rows`` rows.
+
+        For results of any size in bounded memory (batch prediction, scoring, writing cleaned files): no row
+        limit applies. The engine runs nothing else until the batches are consumed or the iterator is closed.
         """
         ...
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -206,6 +207,21 @@ class DuckDBEngine:
         if table.num_rows > limit:
             return mark_truncated(table.slice(0, limit))
         return table
+
+    def stream(self, sql: str | exp.Expression, *, batch_rows: int = 122_880) -> Iterator[pa.RecordBatch]:
+        text = sql if isinstance(sql, str) else self.render(sql)
+        with self._lock:
+            try:
+                reader = self._conn.sql(text).to_arrow_reader(batch_rows)
+                yield from reader
+            except (duckdb.InterruptException, RuntimeError) as error:
+                if "interrupt" in str(error).lower():
+                    raise KeyboardInterrupt from None
+                if isinstance(error, duckdb.Error):
+                    raise _query_error(error, text) from None
+                raise
+            except duckdb.Error as error:
+                raise _query_error(error, text) from None
 
     def _on_timeout(self) -> None:
         self._timed_out = True

@@ -435,6 +435,25 @@ class SparkEngine:
             return mark_truncated(table.slice(0, limit))
         return table
 
+    def stream(self, sql: str | exp.Expression, *, batch_rows: int = 122_880) -> Iterator[pa.RecordBatch]:
+        self._check_open()
+        text = self._checked(sql)
+        with self._lock, _quiet():
+            try:
+                frame = self._spark.sql(text)
+                schema = frame.limit(0).toArrow().schema.remove_metadata()
+                rows: list[dict[str, Any]] = []
+                # Partition by partition to the driver: memory holds one partition and one batch, not the result.
+                for row in frame.toLocalIterator(prefetchPartitions=False):
+                    rows.append(row.asDict())
+                    if len(rows) == batch_rows:
+                        yield pa.RecordBatch.from_pylist(rows, schema=schema)
+                        rows = []
+                if rows:
+                    yield pa.RecordBatch.from_pylist(rows, schema=schema)
+            except _spark_errors() as error:
+                raise self._query_error(error) from None
+
     def _checked(self, sql: str | exp.Expression) -> str:
         """The SQL text to run; once sealed, only one query and no JVM functions."""
         if not self._sealed:

@@ -340,21 +340,8 @@ class Cleaning:
         return notes
 
     def _batches(self) -> Any:
-        """The cleaned rows as Arrow record batches, streamed from the engine when it can stream."""
-        stream = getattr(self.ds.engine, "stream", None)
-        if callable(stream):
-            yield from stream(self.query())
-            return
-        connection = getattr(self.ds.engine, "_conn", None)
-        if self.ds.engine.name == "duckdb" and connection is not None:
-            # The engine protocol has no streaming call yet: read DuckDB's result batch by batch (bounded memory).
-            text = self.ds.engine.render(self.query())
-            with self.ds.engine._lock:  # type: ignore[attr-defined]
-                reader = connection.sql(text).to_arrow_reader(122_880)
-                yield from reader
-            return
-        table = self.ds.engine.execute(self.query(), limit=2**62)
-        yield from table.to_batches(max_chunksize=122_880)
+        """The cleaned rows as Arrow record batches, streamed from the engine (bounded memory)."""
+        yield from self.ds.engine.stream(self.query())
 
 
 def _with_metadata(schema: pa.Schema, notes: dict[str, dict[str, str]]) -> pa.Schema:
