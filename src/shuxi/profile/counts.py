@@ -102,14 +102,18 @@ def text_stats_from_counts(col: ColumnProfile, counts: dict[Any, int]) -> None:
     col.padded = padded
 
 
-def text_stats(col: ColumnProfile, stats: dict[str, Any], key: str) -> None:
-    """The same details for a column with many values, from :func:`scans.text_aggregates` (every row)."""
+def text_stats(col: ColumnProfile, stats: dict[str, Any], key: str, lengths: Any) -> None:
+    """The same details for a column with many values: missing and padded cells from :func:`scans.text_aggregates`
+    (every row), lengths from ``lengths``, the character counts of the sample's cells (a pyarrow array)."""
     kinds = {k: int(stats.get(f"{key}:{k}") or 0) for k in ("empty", "whitespace", "placeholder")}
     set_missing(col, kinds)
-    col.min_length, col.max_length = stats.get(f"{key}:min_length"), stats.get(f"{key}:max_length")
-    mean = stats.get(f"{key}:mean_length")
-    col.mean_length = round(mean, 3) if mean is not None else None
     col.padded = int(stats.get(f"{key}:padded") or 0)
+    if lengths is not None and len(lengths) - lengths.null_count:
+        import pyarrow.compute as pc
+
+        col.min_length, col.max_length = pc.min(lengths).as_py(), pc.max(lengths).as_py()
+        col.mean_length = round(pc.mean(lengths).as_py(), 3)
+        col.lengths_sampled = True
 
 
 def set_missing(col: ColumnProfile, kinds: dict[str, int]) -> None:

@@ -85,6 +85,8 @@ class ColumnProfile:
     min_length: int | None = None
     max_length: int | None = None
     mean_length: float | None = None
+    #: Whether the lengths were read from the sample (text columns with many distinct values).
+    lengths_sampled: bool = False
     #: Cells whose text has spaces around it (counted on the raw text).
     padded: int | None = None
     #: The most common values as [value, count]; ``top_values_sampled`` when counted on the sample.
@@ -223,13 +225,13 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     step("overview")
     mads = {ref.index: _mad(sample, ref, columns[ref.index]) for ref in refs if ref.numeric}
     outliers: dict[int, dict[str, Any]] = {}
-    rows = _overview(ds, wide, columns, mads, outliers)
+    rows = _overview(ds, wide, columns, sample, mads, outliers)
 
     step("value counts and histograms")
     bins = {ref.index: bins_for(ref, columns[ref.index], mad=mads[ref.index]) for ref in wide if ref.numeric}
     counts, tallies, spilled = _count(ds, narrow, [b for b in bins.values() if b is not None], exact_distinct)
     if spilled:  # the sample hid how many values these have: aggregate them as the overview does, and bin them
-        rows = _overview(ds, spilled, columns, mads, outliers)
+        rows = _overview(ds, spilled, columns, sample, mads, outliers)
         more = {ref.index: bins_for(ref, columns[ref.index], mad=mads[ref.index]) for ref in spilled if ref.numeric}
         tallies.update(_count(ds, [], [b for b in more.values() if b is not None], exact_distinct)[1])
         bins.update(more)
@@ -264,10 +266,10 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     prof.correlations = _correlations([r for r in refs if r.numeric][:MAX_CORRELATED], sample)
     prof.associations = _associations(refs, columns, sample)
     if percent is not None:
-        prof.notes.append(f"Quantiles, outlier fences, correlations, patterns, semantic types, associations and the examples of "
-                          f"columns with more than {exact_distinct:,} distinct values come from a random sample of {sample_size:,} rows; "
-                          "counts, missing values, min/max/mean/std/skewness, zeros, infinities, histograms, the number of values "
-                          "beyond the outlier fences and duplicates cover every row.")
+        prof.notes.append(f"Quantiles, outlier fences, correlations, patterns, semantic types, associations, and the examples and "
+                          f"text lengths of columns with more than {exact_distinct:,} distinct values come from a random sample of "
+                          f"{sample_size:,} rows; counts, missing values, min/max/mean/std/skewness, zeros, infinities, histograms, "
+                          "the number of values beyond the outlier fences and duplicates cover every row.")
     prof.notes.append(f"Distinct counts are exact up to {exact_distinct:,} values (and for candidate keys); "
                       "above that they are HyperLogLog estimates (typically within a few per cent), marked ≈.")
 
@@ -306,8 +308,8 @@ def _column(ds: Dataset, ref: ColumnRef) -> ColumnProfile:
                          conversion=f"{conversion.kind}: {conversion.detail}" if conversion is not None else None)
 
 
-def _overview(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile], mads: dict[int, float | None],
-              outliers: dict[int, dict[str, Any]]) -> int:
+def _overview(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None,
+              mads: dict[int, float | None], outliers: dict[int, dict[str, Any]]) -> int:
     """One aggregate scan over ``refs`` (columns with many values): counts, distinct estimates, ranges, moments,
     zeros, infinities and text details, written into ``columns``, and the values beyond each candidate set of
     outlier fences, written into ``outliers``; returns the number of rows."""
@@ -343,7 +345,7 @@ def _overview(ds: Dataset, refs: list[ColumnRef], columns: list[ColumnProfile], 
             outliers[ref.index] = {n.split(":", 1)[1]: v for n, v in stats.items()
                                    if n.startswith(f"{key}:") and n.split(":", 1)[1].startswith(("iqr_", "far_", "robust"))}
         if ref.raw_text:
-            text_stats(col, stats, key)
+            text_stats(col, stats, key, _sample_lengths(sample, ref))
     return rows
 
 
@@ -383,6 +385,15 @@ def _count(ds: Dataset, narrow: list[ColumnRef], bins: list[scans.Bins],
         for ref in narrow:
             counts.pop(ref.index, None)
     return counts, tallies, spilled
+
+
+def _sample_lengths(sample: pa.Table | None, ref: ColumnRef) -> Any:
+    """Characters in each of the sample's cells of a raw text column (a pyarrow array), or None without a sample."""
+    if sample is None:
+        return None
+    import pyarrow.compute as pc
+
+    return pc.utf8_length(sample.column(f"r{ref.index}"))
 
 
 def _mad(sample: pa.Table | None, ref: ColumnRef, col: ColumnProfile) -> float | None:

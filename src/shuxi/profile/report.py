@@ -32,7 +32,7 @@ def column_summary(col: ColumnProfile) -> str:
     if col.min is not None:
         return f"{format_cell(col.min)} … {format_cell(col.max)}"
     if col.mean_length is not None:
-        return f"length {col.min_length}–{col.max_length}"
+        return f"length {col.min_length}–{col.max_length}" + (" (sample)" if col.lengths_sampled else "")
     return ""
 
 
@@ -127,7 +127,8 @@ def _stats_rows(col: ColumnProfile) -> list[tuple[str, Any]]:
     ]
     for label, value in (("min", col.min), ("max", col.max), ("mean", col.mean), ("std", col.std), ("skewness", col.skewness),
                          ("zeros", col.zeros), ("negative", col.negative), ("infinite", col.infinite), ("NaN", col.nan),
-                         ("true", col.true_count), ("text length", f"{col.min_length}–{col.max_length}, mean {col.mean_length}" if col.mean_length is not None else None),
+                         ("true", col.true_count), ("text length", f"{col.min_length}–{col.max_length}, mean {col.mean_length}" + (" (in the sample)" if col.lengths_sampled else "")
+                          if col.mean_length is not None else None),
                          ("padded with spaces", col.padded)):
         if value is not None:
             rows.append((label, round(value, 6) if isinstance(value, float) else value))

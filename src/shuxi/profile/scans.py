@@ -29,9 +29,6 @@ from shuxi.profile.semantic import PLACEHOLDERS, WHITESPACE
 
 #: Quantiles read for numeric columns (from the sample).
 QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
-#: The placeholders as they are usually written (exact match, cheap); other casings are caught when padded or
-#: in columns with exact value counts.
-_PLACEHOLDER_SPELLINGS = tuple(dict.fromkeys([*(v for p in PLACEHOLDERS for v in (p, p.upper(), p.title())), "NaN"]))
 #: Text with white space at either end (and something else).
 _PADDED = r"\A[\t\n\r \x{a0}\x{3000}]|[\t\n\r \x{a0}\x{3000}]\z"
 #: White space that pads cells: space, tab, no-break space, ideographic space.
@@ -196,45 +193,40 @@ def moments(n: int | None, s1: float | None, s2: float | None, s3: float | None,
     return mean, std, skewness
 
 
-def with_text_flags(source: exp.Subquery, columns: Sequence[ColumnRef]) -> exp.Subquery:
-    """``source`` plus, per raw text column, l<i> (the cell's length) and k<i>: what kind of cell it is when that is
-    not plain text: 'w' (nothing but white space), 'p' (a missing placeholder such as "N/A" or "无"), 's' (text
-    padded with white space), NULL otherwise. Computed once per row for :func:`text_aggregates`.
+def with_text_flags(source: exp.Expression, columns: Sequence[ColumnRef]) -> exp.Subquery:
+    """``source`` plus, per raw text column, k<i>: what kind of cell it is when that is not plain text: 'e' (empty),
+    'w' (nothing but white space), 'p' (a missing placeholder such as "N/A" or "无"), 's' (text padded with white
+    space), NULL otherwise. Computed once per row for :func:`text_aggregates`.
 
-    Only cells whose first character could start a placeholder or white space, or that end in a space, get the
-    costly checks (trim, lower, a regular expression): a code point and a suffix test are cheap for every cell.
+    Only short cells (no placeholder has more than four characters) and cells that start with white space or end
+    in a space get the costly checks (trim, lower, regular expressions): a length, a code point and a suffix test are
+    cheap for every cell.
     """
     flags: list[exp.Expression] = [exp.Star()]
-    starters = sorted({ord(p[0]) for p in _PLACEHOLDER_SPELLINGS} | {ord(ch) for ch in _PAD_CHARS})
+    longest = max(len(p) for p in PLACEHOLDERS)
     for col in columns:
         r = col.raw
-        first = exp.Unicode(this=r.copy())
+        short = exp.LTE(this=exp.Length(this=r.copy()), expression=_num(longest))
+        starts = any_of(exp.Unicode(this=r.copy()), [_num(ord(ch)) for ch in _PAD_CHARS])
         ends = exp.or_(*(exp.EndsWith(this=r.copy(), expression=_str(ch)) for ch in (" ", "\u3000")))
-        suspect = exp.or_(any_of(first, [_num(c) for c in starters]), ends)
         kind = (exp.Case()
+                .when(exp.EQ(this=r.copy(), expression=_str("")), _str("e"))
                 .when(exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY), full_match=True), _str("w"))
                 .when(any_of(exp.Lower(this=exp.Trim(this=r.copy())), [_str(p) for p in PLACEHOLDERS]), _str("p"))
                 .when(exp.RegexpLike(this=r.copy(), expression=_str(_PADDED), full_match=False), _str("s")))
-        flags.append(exp.alias_(exp.Length(this=r.copy()), f"l{col.index}", quoted=True))
-        flags.append(exp.alias_(exp.Case().when(suspect, kind), f"k{col.index}", quoted=True))
+        flags.append(exp.alias_(exp.Case().when(exp.or_(short, starts, ends), kind), f"k{col.index}", quoted=True))
     return exp.select(*flags).from_(source).subquery("flagged")
 
 
 def text_aggregates(columns: Sequence[ColumnRef]) -> dict[str, exp.Expression]:
-    """Missing cells by kind, lengths and padding of raw text columns with many distinct values (the others get
-    these from their exact value counts), over the flags of :func:`with_text_flags`."""
+    """Missing cells by kind and padded cells of raw text columns with many distinct values (the others get these
+    from their exact value counts), over the flags of :func:`with_text_flags`. Their lengths are read from the
+    sample: counting characters of every cell would cost as much as the rest of the scan."""
     aggs: dict[str, exp.Expression] = {}
     for col in columns:
-        key = str(col.index)
         kind = exp.column(f"k{col.index}", quoted=True)
-        length = exp.column(f"l{col.index}", quoted=True)
-        aggs[f"{key}:empty"] = _count_if(exp.EQ(this=length.copy(), expression=_num(0)))
-        aggs[f"{key}:whitespace"] = _count_if(exp.EQ(this=kind.copy(), expression=_str("w")))
-        aggs[f"{key}:placeholder"] = _count_if(exp.EQ(this=kind.copy(), expression=_str("p")))
-        aggs[f"{key}:padded"] = _count_if(exp.EQ(this=kind.copy(), expression=_str("s")))
-        aggs[f"{key}:min_length"] = exp.Min(this=length.copy())
-        aggs[f"{key}:max_length"] = exp.Max(this=length.copy())
-        aggs[f"{key}:mean_length"] = exp.Avg(this=length.copy())
+        for name, flag in (("empty", "e"), ("whitespace", "w"), ("placeholder", "p"), ("padded", "s")):
+            aggs[f"{col.index}:{name}"] = _count_if(exp.EQ(this=kind.copy(), expression=_str(flag)))
     return aggs
 
 
