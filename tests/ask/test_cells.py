@@ -133,3 +133,66 @@ def test_years_after_in_a_number_column_of_years(tables: dict[str, Any]) -> None
 def test_a_plural_of_a_two_letter_value_is_linked(tables: dict[str, Any]) -> None:
     expected = sum(1 for r in _rows(DRAFT) if r["Pos."] == "QB")
     assert list(tables["draft"].ask("how many players are qbs?").values) == [expected] == [3]
+
+
+# A results table where cities repeat: the city of the fastest single run is not the city with the least total.
+RUNS = """Year,Time,City,Place
+2001,9.95,Rieti,2
+2002,9.80,Lausanne,1
+2003,9.99,Rieti,3
+2004,9.90,Rieti,4
+2005,9.97,Oslo,5
+"""
+STANDINGS = """Team,Place,Points
+Sporting,3,40
+Tauro F.C.,1,52
+Árabe Unido,2,47
+Chorrillo,4,31
+"""
+DRAFTED = """Player,College,Position
+Desmond Trufant,Washington,CB
+Xavier Rhodes,Florida State,CB
+Johnthan Banks,Mississippi State,CB
+"""
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("ranked")
+    out = {}
+    for name, text in {"runs": RUNS, "standings": STANDINGS, "drafted": DRAFTED}.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        out[name] = shuxi.open(str(folder / f"{name}.csv"))
+    yield out
+    for ds in out.values():
+        ds.close()
+
+
+def test_the_least_time_is_the_fastest_row_not_the_smallest_total(ranked: dict[str, Any]) -> None:
+    rows = _rows(RUNS)
+    fastest = min(rows, key=lambda r: float(r["Time"]))["City"]
+    assert list(ranked["runs"].ask("what city is listed with the least time?").values)[:1] == [fastest] == ["Lausanne"]
+    slowest = max(rows, key=lambda r: float(r["Time"]))["City"]
+    assert list(ranked["runs"].ask("which city had the longest time?").values)[:1] == [slowest] == ["Rieti"]
+
+
+def test_the_top_place_is_the_smallest_number(ranked: dict[str, Any]) -> None:
+    best = min(_rows(STANDINGS), key=lambda r: int(r["Place"]))["Team"]
+    assert list(ranked["standings"].ask("what is the top placed team?").values)[:1] == [best] == ["Tauro F.C."]
+    assert list(ranked["standings"].ask("who is the top team?").values) == [best]
+    worst = max(_rows(STANDINGS), key=lambda r: int(r["Place"]))["Team"]
+    assert list(ranked["standings"].ask("which team had the lowest place?").values)[:1] == [worst] == ["Chorrillo"]
+
+
+def test_the_top_of_a_table_without_a_rank_column_is_its_first_row(ranked: dict[str, Any]) -> None:
+    assert list(ranked["drafted"].ask("what is the top listed player?").values) == [_rows(DRAFTED)[0]["Player"]]
+
+
+def test_a_total_still_adds_up_and_a_top_with_a_measure_is_not_the_first_row(ranked: dict[str, Any]) -> None:
+    totals: dict[str, float] = {}
+    for r in _rows(RUNS):
+        totals[r["City"]] = totals.get(r["City"], 0.0) + float(r["Time"])
+    answer = ranked["runs"].ask("which city has the highest total time?")
+    assert list(answer.values)[:1] == [max(totals, key=totals.__getitem__)] == ["Rieti"]
+    most = max(_rows(STANDINGS), key=lambda r: int(r["Points"]))["Team"]
+    assert list(ranked["standings"].ask("which team has the top points?").values)[:1] == [most]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from shuxi.ask import lexicon as lx
 from shuxi.ask.linking import (
     MAX_VALUES,
+    SMALL_TABLE,
     ColumnMention,
     TableIndex,
     ValueMention,
@@ -820,13 +821,46 @@ def _rank(ctx: Context) -> Plan | None:
     if top is not None and direction is not None and not _top_word_given(ctx):
         desc = direction
     lead = measures[0]
+    if lead.column is not None and not _agg_named(ctx):
+        if _is_rank_column(lead.column):
+            desc = not desc  # "the top placed country", "the best position": rank 1 is the smallest number
+        if _natural_agg(ctx, lead.column) == "mean" or _is_row_measure(lead.column):
+            # "the city with the least time": a group's best row decides, not its total or mean.
+            lead = Measure(agg="max" if desc else "min", column=lead.column)
+            measures = [lead, *measures[1:]]
     entity = ctx.index.columns[dims[0].column]
-    if entity.kind == "text" and ((entity.distinct or 0) > MAX_VALUES or entity.unique) and lead.column is not None:
+    mostly_unique = entity.kind == "text" and ctx.index.rows <= SMALL_TABLE and (entity.distinct or 0) >= 0.9 * ctx.index.rows
+    if entity.kind == "text" and ((entity.distinct or 0) > MAX_VALUES or entity.unique or mostly_unique) \
+            and lead.column is not None:
         # One row per entity (free text, ids): rank the rows themselves ("困惑度最高的10条评论").
         return _plan(ctx, "lookup", select=[dims[0].column, lead.column], order=[Order(by=lead.column, desc=desc)],
                      limit=k)
     return _plan(ctx, "rank", dimensions=dims[:1], measures=measures[:3],
                  order=[Order(by=lead.name, desc=desc)], limit=k)
+
+
+#: Number columns measured per row, never added up over a group ("Time", "Height", "Position").
+ROW_MEASURE_HINTS = ("time", "position", "place", "height", "length", "speed", "weight", "elevation", "altitude",
+                     "rank", "pos", "finish", "peak", "chart")
+
+
+def _is_row_measure(column: str) -> bool:
+    name = column.lower()
+    return any(re.search(rf"\b{h}", name) for h in ROW_MEASURE_HINTS)
+
+
+def _is_rank_column(column: str) -> bool:
+    """Rank, place, position: the best is the smallest number."""
+    from shuxi.ask.rows import RANK_HINTS
+
+    words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", column.lower())
+    return any(w in RANK_HINTS or w in ("finish", "peak", "seed") for w in words) or any(
+        h in column for h in ("名次", "排名"))
+
+
+def _agg_named(ctx: Context) -> bool:
+    """The question names an aggregate (total, average, median …), not only highest/lowest."""
+    return ctx.has([w for agg in ("sum", "mean", "median", "std", "var") for w in lx.AGGREGATE_WORDS[agg]])
 
 
 def _top_word_given(ctx: Context) -> bool:

@@ -6,6 +6,8 @@ the question is not of its kind, so the general rules still see it.
 * "how many X did Y …" where X names a number column: the X of Y's rows, not a count of them — "how many goals
   did Dejan Damjanović score in 2011?" → the Goals cell of that row; "what was the total number of medals won by
   South Africa?" → its Total cell. Several matching rows are summed ("how many goals did he score for Ajax").
+* "who was the top pitcher drafted?", "what is the top placed country?": the row a rank or place column puts
+  first (rank 1 is the smallest number), or the table's first row when it has no such column.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from shuxi.ask import lexicon as lx
-from shuxi.plan.ir import Filter, Measure, Plan
+from shuxi.plan.ir import ROW, Filter, Measure, Order, Plan
 
 if TYPE_CHECKING:
     from shuxi.ask.builtin import Context
@@ -28,7 +30,7 @@ NUMERIC_TEXT = 0.8
 
 def cell_rule(ctx: Context) -> Plan | None:
     """The Plan for a question answered by the cells of named rows, or None."""
-    for rule in (_amount_of_rows,):
+    for rule in (_amount_of_rows, _top_row):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -70,6 +72,30 @@ def _amount_of_rows(ctx: Context) -> Plan | None:
     if not one_row:
         return None
     return _plan(ctx, "lookup", filters=filters, select=[column])
+
+
+TOP_WORDS = ["top", "best", "number one", "first place", "1st place", "winner", "winning"]
+
+
+def _top_row(ctx: Context) -> Plan | None:
+    """"who was the top pitcher drafted?", "what is the top placed country?": the row ranked first — by a rank
+    or place column when the table has one, else the first row — when no number column is ranked by."""
+    from shuxi.ask.builtin import _is_rank_column, _top_k
+    from shuxi.ask.rows import YES_NO_START, _asks_count, _label_columns, _not_summary, _wh_column
+
+    if not ctx.has(["top", "best"]) or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+        return None
+    if ctx.has(["most", "least", "highest", "lowest", "worst", "bottom", "fewest", "largest", "smallest"]):
+        return None
+    ranks = [c for c in ctx.index.order if ctx.kind_of(c) == "number" and _is_rank_column(c)]
+    measured = [c for _, c, _ in ctx.mentioned("number") if c not in ranks]
+    if measured or _top_k(ctx) is not None:
+        return None
+    asked = [c for c in _wh_column(ctx) if c not in ranks] or _label_columns(ctx)
+    if not asked:
+        return None
+    order = [Order(by=ranks[0], desc=False)] if ranks else [Order(by=ROW, desc=False)]
+    return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=asked[:1], order=order, limit=1)
 
 
 def numbers_rows(column: str) -> bool:
