@@ -97,7 +97,13 @@ def sales_table() -> pa.Table:
     return pa.table(rows, schema=schema)
 
 
-TABLES = {"seed": seed_table(), "sales": sales_table()}
+def places_table() -> pa.Table:
+    """Finishing places kept as text, as Wikipedia tables write them (ordinals, units, thousands, no number)."""
+    return pa.table({"name": ["Ana", "Bo", "Cy", "Di", "Ed", "Flo", "Gus"],
+                     "place": ["16th", "2nd", "1,766.2 feet", None, "DNF", "-3 pts", "2nd (tie)"]})
+
+
+TABLES = {"seed": seed_table(), "sales": sales_table(), "places": places_table()}
 
 
 @pytest.fixture(scope="module")
@@ -306,6 +312,9 @@ HAND_SQL: dict[str, str] = {
                avg(price) FILTER (WHERE 日期 >= DATE '2024-01-01')
         FROM sales GROUP BY category ORDER BY k DESC, category""",
     "seed_difference": "SELECT -400, 1000, 600",
+    # Numbers read by hand: Flo -3, Bo 2, Gus 2 (then by text: '2nd' < '2nd (tie)'), Ana 16, Cy 1766.2.
+    "rows_number_in_text": "SELECT name, place FROM (VALUES ('Flo', '-3 pts', 1), ('Bo', '2nd', 2), "
+                           "('Gus', '2nd (tie)', 3), ('Ana', '16th', 4)) AS v(name, place, k) ORDER BY k",
 }
 
 

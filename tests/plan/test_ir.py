@@ -198,3 +198,12 @@ def test_round_trip_keeps_null_values_and_nested_expressions() -> None:
 def test_json_keeps_chinese_readable() -> None:
     plan = Plan(kind="group", table="销售", dimensions=[Dimension(column="地区")], measures=[Measure(agg="count")])
     assert "地区" in plan.to_json()
+
+
+def test_ordering_by_the_number_in_text_is_for_row_selecting_plans() -> None:
+    from shuxi.plan.ir import Dimension, Measure, Order, Plan
+
+    Plan(kind="lookup", table="t", select=["name"], order=[Order(by="place", number=True)])
+    with pytest.raises(ValueError, match="number=true"):
+        Plan(kind="rank", table="t", dimensions=[Dimension(column="name")], measures=[Measure(agg="count")],
+             order=[Order(by="count", number=True)])

@@ -117,6 +117,9 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
         if where:
             query = query.where(*where, copy=False)
         for order in plan.order:
+            if order.number:
+                query = query.order_by(exp.Ordered(this=_leading_number(cols.ref(order.by)), desc=order.desc,
+                                                   nulls_first=False), copy=False)
             query = query.order_by(exp.Ordered(this=cols.ref(order.by), desc=order.desc,
                                                nulls_first=False), copy=False)
         if plan.limit:
@@ -494,6 +497,19 @@ def _compare(left: exp.Expression, condition: Filter, kind: pa.DataType | None) 
     value = lit(condition.value)  # type: ignore[arg-type]
     comparisons = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
     return comparisons[op](this=left, expression=value)
+
+
+#: The first number in a cell: digits with thousands commas and decimals; the whole match is group 1 so that
+#: DuckDB (group 0 by default) and Spark (group 1 by default) extract the same text.
+_NUMBER_IN_TEXT = r"(-?[0-9][0-9,]*(?:[.][0-9]+)?)"
+
+
+def _leading_number(column: exp.Expression) -> exp.Expression:
+    """The number a text cell starts with ("16th" → 16, "1,766.2 feet" → 1766.2), NULL when it has none."""
+    text = exp.cast(column.copy(), exp.DataType.Type.VARCHAR)
+    found = exp.RegexpExtract(this=text, expression=exp.Literal.string(_NUMBER_IN_TEXT))
+    digits = exp.Anonymous(this="REPLACE", expressions=[found, exp.Literal.string(","), exp.Literal.string("")])
+    return exp.TryCast(this=digits, to=exp.DataType.build("DOUBLE"))
 
 
 def _condition(condition: Filter, cols: _Columns) -> exp.Expression:

@@ -265,6 +265,9 @@ class Order(_Model):
 
     by: str
     desc: bool = False
+    #: Lookups only: sort a text column by the number its cells start with ("16th", "1,766.2 feet", "$40,000"),
+    #: then by the text itself ("1:55:58" before "1:57:37"); cells without a number sort last.
+    number: bool = False
 
 
 class Plan(_Model):
@@ -299,6 +302,8 @@ class Plan(_Model):
             raise ValueError("having filters groups by a measure; a plan without measures uses filters")
         if self.anchor is not None and not self.select:
             raise ValueError("an anchor picks a row next to another; it needs columns to select")
+        if any(o.number for o in self.order) and not self.select:
+            raise ValueError("ordering by the number in a text column (number=true) is for plans that select rows")
         if self.calculations and not self.measures:
             raise ValueError("calculations combine measures; a plan without measures has nothing to compute from")
         measure_names = {m.name for m in self.measures}

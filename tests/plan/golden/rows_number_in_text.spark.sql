@@ -1,0 +1,1 @@
+SELECT `name`, `place` FROM `places` ORDER BY TRY_CAST(REPLACE(REGEXP_EXTRACT(CAST(`place` AS STRING), '(-?[0-9][0-9,]*(?:[.][0-9]+)?)'), ',', '') AS DOUBLE) ASC NULLS LAST, `place` ASC NULLS LAST LIMIT 4
