@@ -169,9 +169,14 @@ def test_profile_on_spark_matches_duckdb(spark: Any, tmp_path: Path) -> None:
         local = ds.profile()
     with shuxi.open(path, engine="spark") as ds:
         remote = ds.profile()
+        sampled = ds.profile(sample_rows=150)  # TABLESAMPLE, columns judged narrow on the sample, histograms in SQL
     assert remote.engine == "spark" and remote.rows == local.rows == 303
-    assert remote.duplicate_rows == local.duplicate_rows == 3
+    assert remote.duplicate_rows == local.duplicate_rows == sampled.duplicate_rows == 3
     for name in ("region", "note", "price", "mostly_zero"):
         a, b = local.column(name), remote.column(name)
         assert (a.count, a.missing, a.missing_by_kind, a.min, a.max) == (b.count, b.missing, b.missing_by_kind, b.min, b.max), name
+    for name in ("id", "region", "note", "price", "with_outlier", "mostly_zero", "constant"):
+        a, c = local.column(name), sampled.column(name)
+        assert (a.count, a.missing_by_kind, a.min, a.max, a.zeros, a.histogram) == (c.count, c.missing_by_kind, c.min, c.max, c.zeros, c.histogram), name
+        assert a.mean == pytest.approx(c.mean) and a.std == pytest.approx(c.std), name
     assert {(x.code, tuple(x.columns)) for x in remote.alerts} == {(x.code, tuple(x.columns)) for x in local.alerts}

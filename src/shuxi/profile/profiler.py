@@ -354,7 +354,8 @@ def _count(ds: Dataset, narrow: list[ColumnRef], bins: list[scans.Bins],
     """Exact value counts of ``narrow`` columns and (bin, count) histograms of ``bins``, in one pass.
 
     A column the sample showed as narrow but that has more than about ``exact_distinct`` values comes back in the
-    third list instead (a result cut at the row limit proves at least one such column, so the loop ends)."""
+    third list instead. A result cut at the row limit proves at least one such column (it shows more values than
+    its share of the limit), so each round drops one and the loop ends."""
     counts: dict[int, dict[Any, int]] = {}
     tallies: dict[int, list[tuple[Any, int]]] = {}
     spilled: list[ColumnRef] = []
@@ -381,7 +382,8 @@ def _count(ds: Dataset, narrow: list[ColumnRef], bins: list[scans.Bins],
         spilled += over
         if not is_truncated(table):
             break
-        narrow, bins = [r for r in narrow if r not in over], []
+        # The cut may have dropped rows of any set: count the rest again, bins included.
+        narrow = [r for r in narrow if r not in over]
         for ref in narrow:
             counts.pop(ref.index, None)
     return counts, tallies, spilled

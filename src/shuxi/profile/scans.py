@@ -188,8 +188,7 @@ def moments(n: int | None, s1: float | None, s2: float | None, s3: float | None,
         m3 = s3 / n - 3 * m1 * s2 / n + 2 * m1 ** 3
         g1 = m3 / m2 ** 1.5
         skewness = g1 * math.sqrt(n * (n - 1)) / (n - 2)
-        if not math.isfinite(skewness) or abs(m2) < 1e-12 * max(1.0, abs(mean)) ** 2:
-            skewness = None
+        skewness = skewness if math.isfinite(skewness) else None
     return mean, std, skewness
 
 
@@ -321,15 +320,27 @@ def row_hash(names: Sequence[str], dialect: str) -> exp.Expression:
     return exp.Anonymous(this=_ROW_HASH.get(dialect, "HASH"), expressions=[exp.column(n, quoted=True) for n in names])
 
 
-def _repeated_rows(raw_table: str, pivot: str | None) -> exp.Expression:
+#: Engines that find repeated values faster by sorting (a window over the sorted column, near free when the table is
+#: already in that order, as tables usually are in their id) than by grouping; a global sort would put a whole
+#: table on one Spark task, so elsewhere the values are grouped.
+_REPEATS_BY_SORT = frozenset({"duckdb"})
+
+
+def _repeated_rows(raw_table: str, pivot: str | None, dialect: str = "duckdb") -> exp.Expression:
     """The raw table, or only its rows whose ``pivot`` value occurs more than once: two identical rows share every
     value, so a high-cardinality column without NULLs narrows the rows worth hashing to a few."""
     table = _table(raw_table)
     if pivot is None:
         return table
     key = exp.column(pivot, quoted=True)
-    repeated = (exp.select(key.copy()).from_(_table(raw_table)).group_by(key.copy())
-                .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
+    if dialect in _REPEATS_BY_SORT:
+        previous = exp.Window(this=exp.Anonymous(this="LAG", expressions=[key.copy()]),
+                              over="OVER", order=exp.Order(expressions=[exp.Ordered(this=key.copy())]))
+        paired = exp.select(key.copy(), exp.alias_(previous, "__previous", quoted=True)).from_(_table(raw_table)).subquery("paired")
+        repeated = exp.select(key.copy()).from_(paired).where(exp.EQ(this=key.copy(), expression=exp.column("__previous", quoted=True)))
+    else:
+        repeated = (exp.select(key.copy()).from_(_table(raw_table)).group_by(key.copy())
+                    .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
     return exp.select("*").from_(table).where(exp.In(this=key.copy(), query=repeated.subquery())).subquery("candidates")
 
 
@@ -346,7 +357,7 @@ def duplicates_query(raw_table: str, names: Sequence[str], dialect: str, *, pivo
     of totals (the examples then cost :func:`duplicate_examples_query`, cheaper when every row is a candidate)."""
     n = exp.column("__copies", quoted=True)
     cols = [exp.alias_(exp.Min(this=exp.column(c, quoted=True)), c, quoted=True) for c in names] if examples else []
-    groups = (exp.select(exp.alias_(exp.Count(this=exp.Star()), "__copies", quoted=True), *cols).from_(_repeated_rows(raw_table, pivot))
+    groups = (exp.select(exp.alias_(exp.Count(this=exp.Star()), "__copies", quoted=True), *cols).from_(_repeated_rows(raw_table, pivot, dialect))
               .group_by(row_hash(names, dialect)).having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
     extra = exp.Sum(this=exp.Sub(this=n.copy(), expression=_num(1)))
     if not examples:
@@ -362,7 +373,7 @@ def duplicate_examples_query(raw_table: str, names: Sequence[str], dialect: str,
     """A few rows that occur more than once, with how often each occurs (found through the row hash)."""
     cols = [exp.column(n, quoted=True) for n in names]
     h = exp.column("__h", quoted=True)
-    hashed = exp.select(*cols, exp.alias_(row_hash(names, dialect), "__h", quoted=True)).from_(_repeated_rows(raw_table, pivot)).subquery("hashed")
+    hashed = exp.select(*cols, exp.alias_(row_hash(names, dialect), "__h", quoted=True)).from_(_repeated_rows(raw_table, pivot, dialect)).subquery("hashed")
     repeated = (exp.select(h.copy()).from_(hashed.copy()).group_by(h.copy())
                 .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))).limit(limit))
     count = exp.Count(this=exp.Star())
