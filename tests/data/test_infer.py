@@ -221,6 +221,19 @@ def test_a_late_padded_cell_is_not_a_wrong_value() -> None:
     assert kind(ds, "n") is None or values(ds, "n")[-1] == 12
 
 
+def test_columns_with_few_values_are_verified_on_every_distinct_value() -> None:
+    # Three values repeat through the sample, so these columns are checked on their distinct values: a value
+    # that appears only after the sample must still decide, exactly as it does cell by cell.
+    rows = infer.SAMPLE_ROWS + 10_000
+    cycle = [str(i % 3) for i in range(rows)]
+    ds = open_text(bad=cycle + ["see note"], decimal=cycle + ["2.5"], yes=["yes", "no"] * (rows // 2) + ["maybe"],
+                   good=cycle + ["N/A"], day=["2024-01-02", "2024-01-03"] * (rows // 2) + ["2024-02-30"])
+    assert kind(ds, "bad") is None and kind(ds, "yes") is None and kind(ds, "day") is None
+    assert kind(ds, "decimal") == "number" and kind(ds, "good") == "integer"
+    summary = ds.sql("SELECT max(decimal) AS top, count(*) - count(good) AS missing FROM data").to_pylist()
+    assert summary == [{"top": 2.5, "missing": 1}]  # a placeholder is missing, not a failure
+
+
 def test_all_varchar_fallback_types_plain_columns(tmp_path: Path) -> None:
     # A value far down the file breaks the type DuckDB's sniffer guessed, so DuckDB reads every column as
     # text; inference must then type the plain integer, float and ISO date columns itself.

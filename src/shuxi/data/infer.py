@@ -52,6 +52,9 @@ EXAMPLES = 300
 SKELETONS = 64
 #: Cells longer than this are free text: such a column is never converted.
 MAX_CELL = 64
+#: A column whose sample holds at most one distinct value per this many present cells is verified on its
+#: distinct values rather than on every cell.
+FEW_VALUES = 20
 #: What the propose step collects per column before trimming: distinct cells of at most this many
 #: characters (spaces around a short value included), and at most this many of them.
 _RAW_EXAMPLE_CHARS = 4 * MAX_CELL
@@ -588,29 +591,47 @@ def _infer(engine: Engine, table: exp.Table, columns: list[str]) -> list[_Candid
     for i, candidate in candidates.items():
         aggs.update(_check_aggregates(str(i), candidate, _col("t", i), _col("p", i)))
         aggs[f"{i}:padded"] = _count_if(exp.NEQ(this=_col("r", i), expression=_col("t", i)))
+        aggs[f"{i}:distinct"] = exp.Count(this=exp.Distinct(expressions=[_col("r", i)]))
     stats = _aggregate(engine, _sample(table, {i: columns[i] for i in candidates}, SAMPLE_ROWS), aggs)
     chosen = {i: c for i, c in candidates.items() if _decide(str(i), c, stats) is not None}
     if not chosen:
         return []
 
-    # 3. verify on the whole table: every present cell must read.
-    aggs = {}
-    for i, candidate in chosen.items():
-        candidate.trim = bool(stats[f"{i}:padded"])
-        text = cell_text(candidate.column, trim=candidate.trim)
-        # An integer candidate is counted on its DOUBLE reading: text with a point makes it a number anyway, and
-        # TRY_CAST('2.5' AS BIGINT) is 3 on DuckDB but NULL on Spark.
-        aggs[f"{i}:fail"] = _fails(candidate.typed(text, kind="number" if candidate.kind == "integer" else None), text)
-        if candidate.kind == "integer":
-            aggs[f"{i}:fraction"] = _count_if(_contains(text, "."))
-    verified = _aggregate(engine, table, aggs)
+    # 3. verify on the whole table: every present cell must read. Columns with few distinct values in the sample
+    # are checked on their distinct values (one hash aggregate per column, in one scan): parsing each value
+    # once instead of once per row is several times cheaper. The others are checked cell by cell.
+    few = {i for i in chosen if stats[f"{i}:distinct"] * FEW_VALUES <= stats[f"{i}:present"]}
+    verified: dict[str, Any] = {}
+    for part, source in ((few, _distinct_values(table, [columns[i] for i in sorted(few)])), (set(chosen) - few, table)):
+        aggs = {}
+        for i in sorted(part):
+            candidate = chosen[i]
+            candidate.trim = bool(stats[f"{i}:padded"])
+            text = cell_text(candidate.column, trim=candidate.trim)
+            # An integer candidate is counted on its DOUBLE reading: text with a point makes it a number anyway, and
+            # TRY_CAST('2.5' AS BIGINT) is 3 on DuckDB but NULL on Spark.
+            aggs[f"{i}:fail"] = _fails(candidate.typed(text, kind="number" if candidate.kind == "integer" else None), text)
+            if candidate.kind == "integer":
+                aggs[f"{i}:fraction"] = _count_if(_contains(text, "."))
+        if aggs:
+            verified.update(_aggregate(engine, source, aggs))
     for i, candidate in list(chosen.items()):
         if verified[f"{i}:fail"]:
-            log.info("%s: %d cells do not read as %s; left as text", candidate.column, verified[f"{i}:fail"], candidate.kind)
+            log.info("%s: %d %s do not read as %s; left as text", candidate.column, verified[f"{i}:fail"],
+                     "distinct values" if i in few else "cells", candidate.kind)
             del chosen[i]
         elif candidate.kind == "integer" and verified[f"{i}:fraction"]:
             candidate.kind = "number"
     return [chosen[i] for i in sorted(chosen)]
+
+
+def _distinct_values(table: exp.Table, columns: list[str]) -> exp.Expression:
+    """Each of ``columns``' distinct values once, in a column of that name (NULL in the other columns' rows)."""
+    if not columns:
+        return table
+    keys = [exp.column(c, quoted=True) for c in columns]
+    sets = exp.GroupingSets(expressions=[exp.Tuple(expressions=[key.copy()]) for key in keys])
+    return exp.select(*keys).from_(table.copy()).group_by(sets).subquery("distinct_values")
 
 
 def typed_view(raw_table: str, schema: pa.Schema, conversions: list[Conversion]) -> exp.Select:
