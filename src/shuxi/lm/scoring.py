@@ -1,7 +1,7 @@
 """Scoring a table with a language model: per-row mean negative log-likelihood and perplexity.
 
 ``shuxi lm score MODEL DATA --text COL --out OUT.parquet`` streams DATA in Arrow record batches (Parquet
-through ``pyarrow.dataset``, other sources out of the DuckDB engine), scores the text of each row on its own
+through ``pyarrow.dataset``, other sources out of the dataset's engine), scores the text of each row on its own
 (after the model's row start: ``<s>`` for models of table rows, a newline for models of running text), and
 writes every original column plus ``nll`` (mean nats per token) and ``perplexity`` (``exp(nll)``) and
 ``tokens``. The output is written to a temporary file beside OUT and renamed when complete; an existing OUT
@@ -54,15 +54,18 @@ def _parquet_batches(data: str | Path, column: str, batch_rows: int) -> tuple[in
 
 
 def _engine_batches(ds: Any, column: str, batch_rows: int) -> tuple[int, Any, Iterator[pa.RecordBatch]]:
+    import itertools
+
+    from sqlglot import exp
+
     if column not in ds.columns:
         raise ColumnNotFoundError(column, table=ds.name, available=ds.columns)
-    conn = getattr(ds.engine, "_conn", None)
-    if conn is None:
-        raise ConfigError("Scoring streams rows out of the DuckDB engine; this table is open on another engine.",
-                          hint="Score a Parquet or CSV file on the default engine (--engine duckdb).")
-    total = int(ds.sql(f'SELECT count(*) AS n FROM "{ds.name}"').column(0)[0].as_py())
-    reader = conn.sql(f'SELECT * FROM "{ds.name}"').to_arrow_reader(batch_rows)
-    return total, reader.schema, iter(reader)
+    table = exp.to_table(ds.name, quoted=True)
+    total = int(ds.engine.execute(exp.select(exp.Count(this=exp.Star())).from_(table.copy())).column(0)[0].as_py())
+    stream = ds.engine.stream(exp.select("*").from_(table), batch_rows=batch_rows)
+    first = next(stream, None)
+    schema = first.schema if first is not None else ds.engine.schema(ds.name)
+    return total, schema, itertools.chain([first] if first is not None else [], stream)
 
 
 def score(model: LanguageModel | str | Path, data: Any, *, text: str, out: str | Path, overwrite: bool = False,

@@ -118,8 +118,8 @@ def check_trainable(texts: Sequence[str], labels: Sequence[Any], *, label: str =
 def iter_batches(ds: Dataset, *, batch_rows: int) -> Iterator[pa.RecordBatch]:
     """Every row of ``ds``'s raw table as Arrow record batches of at most ``batch_rows`` rows.
 
-    Parquet is streamed with ``pyarrow.dataset`` (constant memory on any size, on any engine); tables the DuckDB
-    engine holds (CSV, JSON, frames) are streamed with DuckDB's record-batch reader on the dataset's own connection.
+    Parquet is streamed with ``pyarrow.dataset`` (constant memory on any size, on any engine); other sources
+    (CSV, JSON, frames) are streamed out of the dataset's engine (:meth:`shuxi.engines.base.Engine.stream`).
     """
     source = ds.source
     if source.kind == "parquet":
@@ -129,12 +129,4 @@ def iter_batches(ds: Dataset, *, batch_rows: int) -> Iterator[pa.RecordBatch]:
                                partitioning="hive" if source.hive_partitioning else None)
         yield from dataset.to_batches(batch_size=batch_rows)
         return
-    if ds.engine.name != "duckdb":
-        raise DataError(f"Streaming prediction reads Parquet on the {ds.engine.name} engine, not {source.kind}.",
-                        hint="Convert the input to Parquet first (shuxi sql … --format, or Spark's write.parquet).")
-    engine: Any = ds.engine
-    sql = engine.render(_select(ds, list(ds.raw_schema.names)))
-    # The engine's execute() returns whole tables; this reads the same connection batch by batch.
-    with engine._lock:
-        reader = engine._conn.sql(sql).to_arrow_reader(batch_rows)
-        yield from reader
+    yield from ds.engine.stream(_select(ds, list(ds.raw_schema.names)), batch_rows=batch_rows)
