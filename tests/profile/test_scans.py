@@ -121,3 +121,33 @@ def test_moments_from_counts_match_the_values_they_count() -> None:
     g1 = ((x - x.mean()) ** 3).mean() / ((x - x.mean()) ** 2).mean() ** 1.5
     assert mean == pytest.approx(x.mean()) and std == pytest.approx(x.std(ddof=1))
     assert skew == pytest.approx(g1 * math.sqrt(n * (n - 1)) / (n - 2))
+
+
+def true_duplicates(table: pa.Table) -> int:
+    groups = table.group_by(table.column_names).aggregate([([], "count_all")])
+    return int(pc.sum(groups.column("count_all")).as_py()) - groups.num_rows
+
+
+def test_duplicates_without_a_pivot_are_counted_in_the_engine(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    table = pa.table({"colour": pa.array(np.array(["red", "green"])[rng.integers(0, 2, 600)]),
+                      "size": pa.array(rng.integers(0, 4, 600))})  # no column is unique: every row is a candidate
+    pq.write_table(table, tmp_path / "plain.parquet")
+    with shuxi.open(tmp_path / "plain.parquet") as ds:
+        prof = ds.profile()
+    assert prof.duplicate_rows == true_duplicates(table) == 600 - 8 and prof.duplicate_groups == 8
+    (alert,) = prof.alerts_for(code="DUPLICATES")
+    assert alert.rows == 600 - 8 and all(e["__copies"] > 1 for e in alert.examples)
+
+
+def test_a_misleading_pivot_falls_back_to_the_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shuxi.profile import profiler
+
+    seq = np.concatenate([np.arange(1_000), np.arange(2_000) % 1_000])  # distinct in the first rows, then repeated
+    table = pa.table({"seq": pa.array(seq), "flag": pa.array((seq % 7 == 0) & (np.arange(3_000) >= 2_000))})
+    pq.write_table(table, tmp_path / "seq.parquet")
+    monkeypatch.setattr(profiler, "MAX_CANDIDATES", 100)  # the candidates (every row) overflow the pass
+    with shuxi.open(tmp_path / "seq.parquet") as ds:
+        prof = ds.profile(sample_rows=50)
+    assert prof.duplicate_rows == true_duplicates(table) and prof.duplicate_rows > 0
+    assert prof.sample_rows <= 50 and sum(prof.column("seq").histogram["counts"]) == 3_000

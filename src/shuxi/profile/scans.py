@@ -92,18 +92,23 @@ def _table(name: str) -> exp.Table:
 
 def cells(raw_table: str, columns: Sequence[ColumnRef], *, sample_percent: float | None = None) -> exp.Subquery:
     """The raw table as v<i> (typed value) and r<i> (raw text) columns, optionally a Bernoulli sample."""
-    projections: list[exp.Expression] = []
-    for col in columns:
-        source = exp.column(col.name, quoted=True)
-        projections.append(exp.alias_(col.typed.copy() if col.typed is not None else source.copy(), f"v{col.index}", quoted=True))
-        if col.raw_text:
-            projections.append(exp.alias_(source.copy(), f"r{col.index}", quoted=True))
-    if not projections:  # only the rows are counted
-        projections.append(exp.alias_(_num(1), "__row", quoted=True))
     table = _table(raw_table)
     if sample_percent is not None:
         table.set("sample", exp.TableSample(method="BERNOULLI", percent=_num(round(sample_percent, 6))))
-    inner = exp.select(*projections).from_(table).subquery("typed")
+    return _cells_of(table, columns)
+
+
+def _cells_of(source: exp.Expression, columns: Sequence[ColumnRef], carry: Sequence[str] = ()) -> exp.Subquery:
+    """:func:`cells` over any ``source`` with the raw columns, passing the ``carry`` columns through."""
+    projections: list[exp.Expression] = [exp.column(c, quoted=True) for c in carry]
+    for col in columns:
+        raw = exp.column(col.name, quoted=True)
+        projections.append(exp.alias_(col.typed.copy() if col.typed is not None else raw.copy(), f"v{col.index}", quoted=True))
+        if col.raw_text:
+            projections.append(exp.alias_(raw.copy(), f"r{col.index}", quoted=True))
+    if not projections:  # only the rows are counted
+        projections.append(exp.alias_(_num(1), "__row", quoted=True))
+    inner = exp.select(*projections).from_(source).subquery("typed")
     # f<i>: the finite values of a float column (NaN and ±inf as NULL), computed once per row rather than as a
     # FILTER on every aggregate; aggregates skip NULLs by themselves.
     outer: list[exp.Expression] = [exp.Star()]
@@ -293,6 +298,25 @@ def sample_query(raw_table: str, columns: Sequence[ColumnRef], *, percent: float
     return exp.select("*").from_(source).limit(rows)
 
 
+def head_query(raw_table: str, names: Sequence[str], *, rows: int) -> exp.Select:
+    """The first ``rows`` rows of some columns: engines stop reading early, so this costs next to nothing."""
+    return exp.select(*(exp.column(n, quoted=True) for n in names)).from_(_table(raw_table)).limit(rows)
+
+
+def sample_and_candidates_query(raw_table: str, columns: Sequence[ColumnRef], *, pivot: str, fraction: float,
+                                dialect: str) -> exp.Select:
+    """One pass for two things, as :func:`cells` columns plus __u: a Bernoulli sample (the rows with __u below
+    ``fraction``) and every row that could repeat another: those whose ``pivot`` value occurs more than once or is
+    NULL (two identical rows share every value, see :func:`_repeated_values`)."""
+    u = exp.column("__u", quoted=True)
+    drawn = exp.select(exp.Star(), exp.alias_(exp.Rand(), "__u", quoted=True)).from_(_table(raw_table)).subquery("drawn")
+    key = exp.column(pivot, quoted=True)
+    keep = exp.or_(exp.LT(this=u.copy(), expression=_num(fraction)), exp.Is(this=key.copy(), expression=exp.Null()),
+                   exp.In(this=key.copy(), query=_repeated_values(raw_table, pivot, dialect).subquery()))
+    kept = exp.select(exp.Star()).from_(drawn).where(keep).subquery("kept")
+    return exp.select(exp.Star()).from_(_cells_of(kept, columns, carry=["__u"]))
+
+
 @dataclass(frozen=True)
 class Bins:
     """Equal-width histogram bins of one numeric column, and its outlier fences."""
@@ -326,6 +350,18 @@ def row_hash(names: Sequence[str], dialect: str) -> exp.Expression:
 _REPEATS_BY_SORT = frozenset({"duckdb"})
 
 
+def _repeated_values(raw_table: str, pivot: str, dialect: str) -> exp.Select:
+    """The values of ``pivot`` that occur more than once (each at least once)."""
+    key = exp.column(pivot, quoted=True)
+    if dialect in _REPEATS_BY_SORT:
+        previous = exp.Window(this=exp.Anonymous(this="LAG", expressions=[key.copy()]),
+                              over="OVER", order=exp.Order(expressions=[exp.Ordered(this=key.copy())]))
+        paired = exp.select(key.copy(), exp.alias_(previous, "__previous", quoted=True)).from_(_table(raw_table)).subquery("paired")
+        return exp.select(key.copy()).from_(paired).where(exp.EQ(this=key.copy(), expression=exp.column("__previous", quoted=True)))
+    return (exp.select(key.copy()).from_(_table(raw_table)).group_by(key.copy())
+            .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
+
+
 def _repeated_rows(raw_table: str, pivot: str | None, dialect: str = "duckdb") -> exp.Expression:
     """The raw table, or only its rows whose ``pivot`` value occurs more than once: two identical rows share every
     value, so a high-cardinality column without NULLs narrows the rows worth hashing to a few."""
@@ -333,14 +369,7 @@ def _repeated_rows(raw_table: str, pivot: str | None, dialect: str = "duckdb") -
     if pivot is None:
         return table
     key = exp.column(pivot, quoted=True)
-    if dialect in _REPEATS_BY_SORT:
-        previous = exp.Window(this=exp.Anonymous(this="LAG", expressions=[key.copy()]),
-                              over="OVER", order=exp.Order(expressions=[exp.Ordered(this=key.copy())]))
-        paired = exp.select(key.copy(), exp.alias_(previous, "__previous", quoted=True)).from_(_table(raw_table)).subquery("paired")
-        repeated = exp.select(key.copy()).from_(paired).where(exp.EQ(this=key.copy(), expression=exp.column("__previous", quoted=True)))
-    else:
-        repeated = (exp.select(key.copy()).from_(_table(raw_table)).group_by(key.copy())
-                    .having(exp.GT(this=exp.Count(this=exp.Star()), expression=_num(1))))
+    repeated = _repeated_values(raw_table, pivot, dialect)
     return exp.select("*").from_(table).where(exp.In(this=key.copy(), query=repeated.subquery())).subquery("candidates")
 
 
