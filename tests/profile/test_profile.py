@@ -170,6 +170,7 @@ def test_profile_on_spark_matches_duckdb(spark: Any, tmp_path: Path) -> None:
     with shuxi.open(path, engine="spark") as ds:
         remote = ds.profile()
         sampled = ds.profile(sample_rows=150)  # TABLESAMPLE, columns judged narrow on the sample, histograms in SQL
+        wide = ds.profile(exact_distinct=2)  # text details of every column from the per-row flags in Spark SQL
     assert remote.engine == "spark" and remote.rows == local.rows == 303
     assert remote.duplicate_rows == local.duplicate_rows == sampled.duplicate_rows == 3
     for name in ("region", "note", "price", "mostly_zero"):
@@ -179,4 +180,7 @@ def test_profile_on_spark_matches_duckdb(spark: Any, tmp_path: Path) -> None:
         a, c = local.column(name), sampled.column(name)
         assert (a.count, a.missing_by_kind, a.min, a.max, a.zeros, a.histogram) == (c.count, c.missing_by_kind, c.min, c.max, c.zeros, c.histogram), name
         assert a.mean == pytest.approx(c.mean) and a.std == pytest.approx(c.std), name
+    for name in ("region", "note", "constant"):
+        a, w = local.column(name), wide.column(name)
+        assert (a.count, a.missing, a.missing_by_kind, a.padded) == (w.count, w.missing, w.missing_by_kind, w.padded), name
     assert {(x.code, tuple(x.columns)) for x in remote.alerts} == {(x.code, tuple(x.columns)) for x in local.alerts}

@@ -33,7 +33,7 @@ QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 _PADDED = r"\A[\t\n\r \x{a0}\x{3000}]|[\t\n\r \x{a0}\x{3000}]\z"
 #: White space that pads cells: space, tab, no-break space, ideographic space.
 _PAD_CHARS = (" ", "\t", "\u00a0", "\u3000")
-_WHITESPACE_ONLY = "[" + "".join(re.escape(c) if c.isprintable() else {"\t": r"\t", "\r": r"\r", "\n": r"\n"}.get(c, "") for c in WHITESPACE if c.isascii()) + r"\x{a0}\x{3000}]+"
+_WHITESPACE_ONLY = r"\A[" + "".join(re.escape(c) if c.isprintable() else {"\t": r"\t", "\r": r"\r", "\n": r"\n"}.get(c, "") for c in WHITESPACE if c.isascii()) + r"\x{a0}\x{3000}]+\z"
 
 
 @dataclass(frozen=True)
@@ -202,23 +202,24 @@ def with_text_flags(source: exp.Expression, columns: Sequence[ColumnRef]) -> exp
     'w' (nothing but white space), 'p' (a missing placeholder such as "N/A" or "无"), 's' (text padded with white
     space), NULL otherwise. Computed once per row for :func:`text_aggregates`.
 
-    Only short cells (no placeholder has more than four characters) and cells that start with white space or end
-    in a space get the costly checks (trim, lower, regular expressions): a length, a code point and a suffix test are
-    cheap for every cell.
+    Only cells whose first character could start a placeholder or white space, or that end in a space, get the
+    costly checks (trim, lower, regular expressions): a code point and a suffix test are cheap for every cell, and
+    cheaper than counting characters. The regular expressions are anchored, so they mean the same in DuckDB (RE2)
+    and Spark (RLIKE searches, Java).
     """
     flags: list[exp.Expression] = [exp.Star()]
-    longest = max(len(p) for p in PLACEHOLDERS)
+    # Code points a cell that is not plain text can start with (-1 and 0: the empty string in DuckDB and Spark).
+    starters = sorted({-1, 0} | {ord(v[0]) for p in PLACEHOLDERS for v in (p, p.upper(), p.title())} | {ord(ch) for ch in _PAD_CHARS})
     for col in columns:
         r = col.raw
-        short = exp.LTE(this=exp.Length(this=r.copy()), expression=_num(longest))
-        starts = any_of(exp.Unicode(this=r.copy()), [_num(ord(ch)) for ch in _PAD_CHARS])
+        starts = any_of(exp.Unicode(this=r.copy()), [_num(c) for c in starters])
         ends = exp.or_(*(exp.EndsWith(this=r.copy(), expression=_str(ch)) for ch in (" ", "\u3000")))
         kind = (exp.Case()
                 .when(exp.EQ(this=r.copy(), expression=_str("")), _str("e"))
-                .when(exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY), full_match=True), _str("w"))
+                .when(exp.RegexpLike(this=r.copy(), expression=_str(_WHITESPACE_ONLY)), _str("w"))
                 .when(any_of(exp.Lower(this=exp.Trim(this=r.copy())), [_str(p) for p in PLACEHOLDERS]), _str("p"))
-                .when(exp.RegexpLike(this=r.copy(), expression=_str(_PADDED), full_match=False), _str("s")))
-        flags.append(exp.alias_(exp.Case().when(exp.or_(short, starts, ends), kind), f"k{col.index}", quoted=True))
+                .when(exp.RegexpLike(this=r.copy(), expression=_str(_PADDED)), _str("s")))
+        flags.append(exp.alias_(exp.Case().when(exp.or_(starts, ends), kind), f"k{col.index}", quoted=True))
     return exp.select(*flags).from_(source).subquery("flagged")
 
 
