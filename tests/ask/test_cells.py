@@ -196,3 +196,85 @@ def test_a_total_still_adds_up_and_a_top_with_a_measure_is_not_the_first_row(ran
     assert list(answer.values)[:1] == [max(totals, key=totals.__getitem__)] == ["Rieti"]
     most = max(_rows(STANDINGS), key=lambda r: int(r["Points"]))["Team"]
     assert list(ranked["standings"].ask("which team has the top points?").values)[:1] == [most]
+
+
+# Wikipedia keeps many numbers as text: lengths with units, finishing places, times.
+BRIDGES = """Bridge name,Year completed,Total length,Location
+Old Youngs Bay Bridge,1921,"1,766.2 feet (538.3 m)",Astoria
+Oregon City Bridge,1922,745 feet (227 m),Oregon City
+Ellsworth Street Bridge,1925,"1,090 feet (330 m)",Albany
+Alsea Bay Bridge,1991,"2,910 feet (887 m)",Waldport
+"""
+SWIMS = """Name,Nationality,Time,Position
+James Goddard,England,1:55:58,1st
+Gareth Kean,New Zealand,1:57:37,2nd
+Ashley Delaney,Australia,1:58:18,3rd
+Charles Francis,Canada,1:59:02,16th
+"""
+STATIONS = """Call-sign,Location,Programming
+WIVM-LD,Canton,RTV
+WIVM-LD,Canton,Tuff TV
+WIVX-LD,Loudonville,RTV
+WIVN-LD,Newcomerstown,RTV
+WIVN-LD,Newcomerstown,Tuff TV
+WIVN-LD,Newcomerstown,Retro TV
+"""
+CLUBS = """Club,Nickname,Founded
+Four Corners,Redlegs,1928
+Kikoira,Kangaroos,1931
+West Milby,Magpies,1931
+"""
+
+
+def _length(cell: str) -> float:
+    return float(cell.split(" ")[0].replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def text_numbers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("text_numbers")
+    out = {}
+    for name, text in {"bridges": BRIDGES, "swims": SWIMS, "stations": STATIONS, "clubs": CLUBS}.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        out[name] = shuxi.open(str(folder / f"{name}.csv"))
+    yield out
+    for ds in out.values():
+        ds.close()
+
+
+def test_a_or_b_compared_on_a_length_kept_as_text(text_numbers: dict[str, Any]) -> None:
+    rows = {r["Bridge name"]: _length(r["Total length"]) for r in _rows(BRIDGES)}
+    longer = max(["Oregon City Bridge", "Ellsworth Street Bridge"], key=rows.__getitem__)
+    answer = text_numbers["bridges"].ask("which bridge is longer, oregon city bridge or ellsworth street bridge?")
+    assert list(answer.values) == [longer] == ["Ellsworth Street Bridge"]
+    shorter = min(["Old Youngs Bay Bridge", "Alsea Bay Bridge"], key=rows.__getitem__)
+    answer = text_numbers["bridges"].ask("which is shorter, old youngs bay bridge or alsea bay bridge?")
+    assert list(answer.values) == [shorter] == ["Old Youngs Bay Bridge"]
+
+
+def test_a_or_b_on_times_reads_longer_as_slower_and_better_as_faster(text_numbers: dict[str, Any]) -> None:
+    ds = text_numbers["swims"]
+    assert list(ds.ask("who took longer to finish, ashley delaney or gareth kean?").values) == ["Ashley Delaney"]
+    assert list(ds.ask("did charles francis or gareth kean perform better?").values) == ["Gareth Kean"]
+
+
+def test_a_or_b_without_a_number_column_counts_their_rows(text_numbers: dict[str, Any]) -> None:
+    counts = {loc: sum(1 for r in _rows(STATIONS) if r["Location"] == loc) for loc in ("Loudonville", "Newcomerstown")}
+    answer = text_numbers["stations"].ask("which location has more stations, loudonville or newcomerstown?")
+    assert list(answer.values) == [max(counts, key=counts.__getitem__)] == ["Newcomerstown"]
+
+
+def test_a_or_b_held_by_a_named_row(text_numbers: dict[str, Any]) -> None:
+    answer = text_numbers["clubs"].ask("was the nickname of four corners the kangaroos or the redlegs?")
+    assert list(answer.values) == ["Redlegs"]
+
+
+def test_the_lowest_place_kept_as_text_is_the_largest_number(text_numbers: dict[str, Any]) -> None:
+    assert list(text_numbers["swims"].ask("what was the lowest position anyone came in?").values) == ["16th"]
+    assert list(text_numbers["swims"].ask("who had the best position?").values) == ["James Goddard"]
+
+
+def test_the_longest_length_kept_as_text(text_numbers: dict[str, Any]) -> None:
+    longest = max(_rows(BRIDGES), key=lambda r: _length(r["Total length"]))["Bridge name"]
+    answer = text_numbers["bridges"].ask("which bridge has the greatest total length?")
+    assert list(answer.values) == [longest] == ["Alsea Bay Bridge"]

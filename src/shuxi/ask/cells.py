@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from shuxi.ask import lexicon as lx
-from shuxi.plan.ir import ROW, Filter, Measure, Order, Plan
+from shuxi.plan.ir import ROW, Dimension, Filter, Measure, Order, Plan
 
 if TYPE_CHECKING:
     from shuxi.ask.builtin import Context
@@ -30,7 +30,7 @@ NUMERIC_TEXT = 0.8
 
 def cell_rule(ctx: Context) -> Plan | None:
     """The Plan for a question answered by the cells of named rows, or None."""
-    for rule in (_amount_of_rows, _top_row):
+    for rule in (_choice, _amount_of_rows, _top_row, _extreme_in_text):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -96,6 +96,149 @@ def _top_row(ctx: Context) -> Plan | None:
         return None
     order = [Order(by=ranks[0], desc=False)] if ranks else [Order(by=ROW, desc=False)]
     return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=asked[:1], order=order, limit=1)
+
+
+#: Comparative words: which way they rank (1 = the larger number wins) and the column names they imply.
+COMPARATIVES: dict[str, tuple[int, tuple[str, ...]]] = {
+    "more": (1, ()), "higher": (1, ()), "greater": (1, ()), "larger": (1, ()), "bigger": (1, ()), "most": (1, ()),
+    "highest": (1, ()), "largest": (1, ()), "biggest": (1, ()), "greatest": (1, ()),
+    "less": (-1, ()), "fewer": (-1, ()), "lower": (-1, ()), "smaller": (-1, ()), "least": (-1, ()),
+    "fewest": (-1, ()), "lowest": (-1, ()), "smallest": (-1, ()),
+    "longer": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
+    "longest": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
+    "shorter": (-1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
+    "shortest": (-1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
+    "taller": (1, ("height", "tall", "ft", "feet", "metres", "meters", "m")),
+    "tallest": (1, ("height", "tall", "ft", "feet", "metres", "meters", "m")),
+    "heavier": (1, ("weight", "kg", "lb", "lbs", "mass")), "lighter": (-1, ("weight", "kg", "lb", "lbs", "mass")),
+    "older": (1, ("age",)), "younger": (-1, ("age",)),
+    "earlier": (-1, ("year", "date", "season", "founded", "established", "opened", "built", "released")),
+    "faster": (-1, ("time",)), "quicker": (-1, ("time",)), "slower": (1, ("time",)),
+    "better": (1, ()), "worse": (-1, ()), "best": (1, ()), "worst": (-1, ()),
+    "later": (1, ("year", "date", "season", "founded", "established", "opened", "built", "released")),
+}
+#: Words joining two options ("Italy or France", "2006 or 2010").
+OR_WORDS = ("or", "or the", "vs", "vs.", "versus")
+
+
+def _choice(ctx: Context) -> Plan | None:
+    """"which bridge is longer, A or B?", "who had more votes, A or B?", "was the nickname of X the A or the B?":
+    the option whose row wins the comparison, or the option the named row holds."""
+    from shuxi.ask.builtin import _is_rank_column
+    from shuxi.ask.rows import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, _not_summary
+
+    if ctx.zh or not ctx.has(["or", "vs", "versus"]) or ctx.has(MORE_WORDS + FEWER_WORDS + DIFFERENCE_WORDS):
+        return None
+    options = _options(ctx)
+    if options is None:
+        return None
+    column, a, b = options
+    others = [f for f in ctx.filters if f.column != column]
+    keep = [*others, Filter(column=column, op="in", values=[a, b]), *_not_summary(ctx)]
+    found = [(w, span) for w, span in ctx.word_spans(list(COMPARATIVES))]
+    if not found:
+        # "was the nickname of four corners the kangaroos or the redlegs?": the named row holds one of them.
+        if not others or any(f.op != "=" for f in others):
+            return None
+        return _plan(ctx, "lookup", filters=keep, select=[column], limit=1)
+    word = found[0][0]
+    sign, hints = COMPARATIVES[word]
+    measure = _compared_column(ctx, column, hints)
+    if measure is None and word in ("more", "less", "fewer", "most", "least", "fewest") and not others:
+        # "which location has more stations, A or B?" with no number column to compare: count their rows.
+        count = Measure(agg="count")
+        return _plan(ctx, "rank", filters=keep, dimensions=[Dimension(column=column)], measures=[count],
+                     order=[Order(by=count.name, desc=sign > 0)], limit=1)
+    if measure is None:
+        return None
+    desc = sign > 0
+    if _is_rank_column(measure) and word in ("higher", "highest", "better", "best", "top"):
+        desc = not desc  # a higher place is a smaller number
+    if word in ("older", "younger") and "age" not in measure.lower():
+        desc = not desc  # older means an earlier year
+    desc = _time_direction(ctx, measure, desc)
+    as_text = measure != ROW and ctx.kind_of(measure) == "text"
+    return _plan(ctx, "lookup", filters=keep, select=[column], order=[Order(by=measure, desc=desc, number=as_text)],
+                 limit=1)
+
+
+def _options(ctx: Context) -> tuple[str, object, object] | None:
+    """(column, A, B) for two cells of one column joined by "or" ("Italy or France", "2006 or 2010")."""
+    values = [v for v in ctx.values]
+    for x, y in zip(values, values[1:]):
+        between = ctx.q.text[x.span.end:y.span.start].strip(" ,?")
+        if x.column == y.column and x.value != y.value and between in OR_WORDS:
+            return x.column, x.value, y.value
+    # two years joined by "or", in the table's year column
+    from shuxi.ask.builtin import _holds_years, _is_year_column, _year_like
+
+    nums = ctx.numbers
+    for x, y in zip(nums, nums[1:]):
+        between = ctx.q.text[x.end:y.start].strip(" ,?")
+        if between in OR_WORDS and _year_like(x) and _year_like(y):
+            years = [c for c in ctx.index.order if ctx.kind_of(c) == "number"
+                     and (_is_year_column(ctx, c) or _holds_years(ctx, c))]
+            if len(years) == 1:
+                return years[0], int(x.value), int(y.value)
+    return None
+
+
+def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...]) -> str | None:
+    """The number column a comparison is about: named in the question, else implied by the word, else the only one."""
+    named = [c for _, c, _ in ctx.mentioned("number", free=False) if c != option_column]
+    named += [c for _, c, _ in ctx.mentioned("text", free=False) if c != option_column
+              and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT]
+    if named:
+        return named[0]
+    numbers = [c for c in ctx.index.order if c != option_column and (ctx.kind_of(c) == "number" or (
+        ctx.kind_of(c) == "text" and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT))]
+    if hints:
+        implied = [c for c in numbers if set(re.findall(r"[a-z]+", c.lower())) & set(hints)]
+        if len(implied) == 1:
+            return implied[0]
+        if hints[0] == "year" and not implied:
+            return ROW  # "which came earlier": the table's own order
+    useful = [c for c in numbers if not numbers_rows(c)]
+    return useful[0] if len(useful) == 1 else None
+
+
+def _extreme_in_text(ctx: Context) -> Plan | None:
+    """"what was the lowest position he came in?" (cells "16th", "2nd"), "which bridge has the greatest length?"
+    (cells "1,766.2 feet (538.3 m)"): the row whose text cell holds the largest or smallest number."""
+    from shuxi.ask.builtin import _direction, _is_rank_column
+    from shuxi.ask.rows import YES_NO_START, _asks_count, _label_columns, _not_summary, _wh_column
+
+    direction = _direction(ctx)
+    if direction is None or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START) or ctx.mentioned("number"):
+        return None
+    filtered = {f.column for f in ctx.filters}
+    texts = [c for _, c, _ in ctx.mentioned("text") if c not in filtered
+             and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT]
+    if len(set(texts)) != 1:
+        return None
+    measured = texts[0]
+    if measured in _wh_column(ctx) and ctx.has(["most", "least", "most often", "most common"]):
+        return None  # "which position is listed the most": the most frequent value, not the largest
+    desc = direction
+    if _is_rank_column(measured) or re.search(r"\b(place|position|finish|result|pos)\b", measured.lower()):
+        desc = not desc
+    desc = _time_direction(ctx, measured, desc)
+    asked = [c for c in _wh_column(ctx) if c != measured]
+    if not asked and ctx.has(["who", "whom", "which", "whose"]):
+        asked = [c for c in _label_columns(ctx) if c != measured][:1]
+    select = asked[:1] or [measured]
+    return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=select,
+                 order=[Order(by=measured, desc=desc, number=True)], limit=1)
+
+
+def _time_direction(ctx: Context, column: str, desc: bool) -> bool:
+    """"the fastest time" is the smallest time; "the slowest" the largest."""
+    if re.search(r"\btime\b", column.lower()):
+        if ctx.has(["fastest", "quickest", "faster", "quicker", "best", "better"]):
+            return False
+        if ctx.has(["slowest", "slower", "worst", "worse"]):
+            return True
+    return desc
 
 
 def numbers_rows(column: str) -> bool:
