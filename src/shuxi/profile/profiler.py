@@ -494,8 +494,13 @@ def _describe_values(ref: ColumnRef, col: ColumnProfile, counts: dict[Any, int] 
     else:
         text_values = {}
         if sample is not None:
-            # Arrow counts the sample's values in C++; only the distinct ones come to Python.
+            # Arrow counts the sample's values in C++ and keeps the commonest: only those come to Python (top
+            # values, patterns and kinds are read from at most PATTERN_VALUES of them either way).
+            import pyarrow.compute as pc
+
             counted = sample.column(f"r{ref.index}" if ref.raw_text else f"v{ref.index}").value_counts()
+            if len(counted) > PATTERN_VALUES:
+                counted = counted.take(pc.array_sort_indices(counted.field("counts"), order="descending")[:PATTERN_VALUES])
             text_values = dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist()))
         col.top_values_sampled = True
     ordered = sorted(((v, c) for v, c in text_values.items() if v is not None and not (isinstance(v, str) and missing_kind(v))),
@@ -634,16 +639,19 @@ def _associations(refs: list[ColumnRef], columns: list[ColumnProfile], sample: p
 
     chosen = [(r, c) for r, c in zip(refs, columns)
               if c.semantic_type in ("category", "boolean") and c.distinct is not None and 2 <= c.distinct <= 100][:MAX_ASSOCIATED]
+    import pyarrow.compute as pc
+
     codes = {}
     for ref, _ in chosen:
-        values = sample.column(f"r{ref.index}" if ref.raw_text else f"v{ref.index}").to_pylist()
-        codes[ref.index] = np.unique(np.array(["\x00" if v is None else str(v) for v in values]), return_inverse=True)[1]
+        # Arrow's dictionary codes; NULL gets a code of its own.
+        encoded = pc.dictionary_encode(sample.column(f"r{ref.index}" if ref.raw_text else f"v{ref.index}")).combine_chunks()
+        codes[ref.index] = np.asarray(encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False), dtype=np.int64)
     out: list[list[Any]] = []
     for i, (a, _) in enumerate(chosen):
         for b, _ in chosen[i + 1:]:
             x, y = codes[a.index], codes[b.index]
-            table = np.zeros((x.max() + 1, y.max() + 1), dtype=np.float64)
-            np.add.at(table, (x, y), 1)
+            shape = (int(x.max()) + 1, int(y.max()) + 1)
+            table = np.bincount(x * shape[1] + y, minlength=shape[0] * shape[1]).reshape(shape).astype(np.float64)
             table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
             if min(table.shape) < 2:
                 continue
