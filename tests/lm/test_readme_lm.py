@@ -39,6 +39,10 @@ def test_console_examples_run_in_order(workdir: Path, readme_section: Any) -> No
     assert outputs["lm generate"].startswith("the")
     assert outputs["sql scored.parquet"].index("zq xj vvk!") < outputs["sql scored.parquet"].index("the cat sat")
     assert (workdir / "notes-tuned" / "model.safetensors").exists() and (workdir / "notes-small" / "lm.json").exists()
+    for mixed in ("notes-mix", "notes-mixed"):
+        info = json.loads((workdir / mixed / "lm.json").read_text(encoding="utf-8"))
+        assert info["arch"] == "mix" and 0.0 <= info["config"]["weight"] <= 1.0
+        assert (workdir / mixed / "gpt" / "model.safetensors").exists() and (workdir / mixed / "ngram" / "ngram.npz").exists()
 
 
 def test_python_example_runs(workdir: Path, readme_section: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -173,3 +173,28 @@ def test_auto_prefers_cheap_models_unless_a_costlier_one_clearly_wins() -> None:
     assert pick((0, 0.80), (1, 0.803), (2, 0.806)) == (1, 0.803)             # 0.2 point buys the pair
     # the best of the costliest class, not the first that clears the margin (SST-2's case)
     assert pick((0, 0.7755), (1, 0.7823), (2, 0.7794), (2, 0.7909), (2, 0.8015), (2, 0.7996)) == (2, 0.8015)
+
+
+def test_auto_scores_cheap_linear_candidates_by_cross_validation(tiny: dict[str, object]) -> None:
+    from shuxi.text.classifier import choose_candidate
+
+    # Out-of-fold accuracy decides between candidates that both have it, the validation split otherwise.
+    a = {"speed": 0, "accuracy": 0.80, "cv_accuracy": 0.85}
+    b = {"speed": 0, "accuracy": 0.82, "cv_accuracy": 0.83}
+    assert choose_candidate([a, b]) is a
+    pair = {"speed": 1, "accuracy": 0.79, "cv_accuracy": 0.853}
+    assert choose_candidate([a, b, pair]) is pair               # +0.3 point out of fold clears the 0.2 margin
+    bilstm = {"speed": 2, "accuracy": 0.806}                      # validation split only: compared on it
+    assert choose_candidate([a, b, bilstm]) is bilstm            # 0.806 ≥ 0.80 + 0.005
+    texts, labels = toy_texts("zh", 300)
+    clf = train_texts(texts, labels, model="auto", time_budget=60, neural_overrides={**tiny, "epochs": 2})
+    assert clf.info["cross_validation_folds"] == 5
+    linear = [c for c in clf.info["candidates"] if not c["name"].startswith(("ensemble", "bilstm"))]
+    assert linear[0]["name"] == "tfidf" and all("cv_accuracy" in c for c in linear)
+    pairs = [c for c in clf.info["candidates"] if c["name"].startswith("ensemble") and "bilstm" not in c["name"]]
+    assert len(pairs) == len(linear) * (len(linear) - 1) // 2    # every pair of linear variants, scored out of fold
+    best = max(c["cv_accuracy"] for c in linear)
+    chosen = next(c for c in clf.info["candidates"] if c["name"] == clf.info["chosen"])
+    assert chosen["cv_accuracy"] >= best                         # never below the best single variant (the baseline's included)
+    test_texts, test_labels = toy_texts("zh", 100, seed=11)
+    assert np.mean([p == t for p, t in zip(clf.predict(test_texts), test_labels)]) >= 0.95
