@@ -365,3 +365,52 @@ def test_python_examples_trim_and_drop_placeholders_as_the_engine_does() -> None
     engine_kept = list(dict.fromkeys(r["t"] for r in rows if r["p"] and len(r["t"]) <= infer.MAX_CELL))
     assert infer._examples(cells) == engine_kept
     assert "12" in engine_kept and "N/A" not in engine_kept and "z" * 65 not in engine_kept
+
+
+# -- Parquet statistics as free examples ----------------------------------------------------------------------
+
+
+def test_parquet_bounds_are_real_cells_of_each_text_column(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from shuxi.data.file_stats import known_text_cells
+    from shuxi.data.opening import resolve_source
+
+    path = tmp_path / "t.parquet"
+    long = "长" * 30  # 90 UTF-8 bytes: a writer may truncate such a bound, so it is not used
+    table = pa.table({"region": ["华东", "西南", "华北", "东北"], "n": ["1", "-", "30", "4"], "note": ["a", long, "b", "c"],
+                      "x": [1, 2, 3, 4]})
+    pq.write_table(table, path, row_group_size=2)
+    cells = known_text_cells(resolve_source(str(path), cache_dir=tmp_path))
+    assert set(cells["region"]) == {"华东", "西南", "华北", "东北"}  # each row group's smallest and largest
+    assert set(cells["n"]) == {"-", "1", "30", "4"} and "x" not in cells
+    assert long not in cells["note"]
+
+
+def test_bounds_rule_out_only_columns_that_cannot_convert() -> None:
+    assert infer._ruled_out("region", ["东北", "西南"])
+    assert infer._ruled_out("code", ["007", "123"])  # an identifier: leading zeros
+    assert infer._ruled_out("mixed", ["0", "VIP9"])
+    assert infer._ruled_out("note", ["x" * 65])
+    assert not infer._ruled_out("n", ["-", "9"])  # a placeholder proves nothing; 9 is a number
+    assert not infer._ruled_out("flag", ["no", "yes"]) and not infer._ruled_out("day", ["2024年01月01日", "2024年12月31日"])
+    assert not infer._ruled_out("empty", []) and not infer._ruled_out("blank", ["", "N/A"])
+
+
+def test_parquet_columns_convert_the_same_with_and_without_bounds(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "orders.parquet"
+    rows = 4_000
+    table = pa.table({
+        "region": [["华东", "西南", "华北"][i % 3] for i in range(rows)],
+        "price": [f"{i % 50 + 1}元" for i in range(rows)],
+        "qty": ["-" if i % 97 == 0 else str(i % 9) for i in range(rows)],
+        "late": [str(i) for i in range(rows - 1)] + ["see note"],  # the bounds cannot see this cell
+    })
+    pq.write_table(table, path, row_group_size=1_000)
+    with_bounds = shuxi.open(path)
+    assert (kind(with_bounds, "region"), kind(with_bounds, "price"), kind(with_bounds, "qty"), kind(with_bounds, "late")) == (
+        None, "integer", "integer", None)
+    without = shuxi.open(pa.Table.from_batches(pq.read_table(path).to_batches()))  # the same cells, no statistics
+    assert {c: kind(without, c) for c in table.column_names} == {c: kind(with_bounds, c) for c in table.column_names}

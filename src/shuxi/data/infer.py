@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -513,12 +513,16 @@ def _is_text(data_type: pa.DataType) -> bool:
                 or (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(data_type)))
 
 
-def infer_conversions(engine: Engine, raw_table: str, schema: pa.Schema) -> list[Conversion]:
+def infer_conversions(engine: Engine, raw_table: str, schema: pa.Schema,
+                      known: Mapping[str, list[str]] | None = None) -> list[Conversion]:
     """The conversions to apply to ``raw_table``'s text columns (every other column stays as it is).
 
-    A conversion is returned only if it reads every non-missing cell of the whole table.
+    A conversion is returned only if it reads every non-missing cell of the whole table. ``known`` holds real
+    cells of some columns found without a query (Parquet statistics): a column they show to be plain text is
+    not sampled at all.
     """
-    columns = [f.name for f in schema if _is_text(f.type)]
+    known = known or {}
+    columns = [f.name for f in schema if _is_text(f.type) and not _ruled_out(f.name, known.get(f.name, []))]
     if not columns:
         return []
     try:
@@ -529,6 +533,19 @@ def infer_conversions(engine: Engine, raw_table: str, schema: pa.Schema) -> list
         log.warning("type inference skipped for %s: %s", raw_table, error)
         return []
     return [Conversion(c.column, c.kind, c.detail, c.typed(cell_text(c.column, trim=c.trim))) for c in chosen]
+
+
+def _ruled_out(column: str, cells: list[str]) -> bool:
+    """Whether these real cells of ``column`` already show that it cannot be converted.
+
+    A conversion must read every present cell, so one long cell, or cells that propose no kind (plain text,
+    an identifier such as "007", two currencies), settle it. Placeholders ("N/A") prove nothing.
+    """
+    trimmed = [c.strip(_WHITESPACE) if c[:1] in _PADDING or c[-1:] in _PADDING else c for c in cells]
+    if any(len(t) > MAX_CELL for t in trimmed):
+        return True
+    examples = _examples(cells)
+    return bool(examples) and _propose(column, examples) is None
 
 
 def _col(prefix: str, i: int) -> exp.Column:
