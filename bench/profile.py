@@ -5,7 +5,7 @@ known problems (``INJECTED``: duplicates, placeholders, category variants, "100�
 cells, outliers, infinities, zeros, a constant, a skewed and an imbalanced column, high cardinality, a perfectly
 correlated column, e-mail addresses and phone numbers). Each run profiles that file in a fresh process and records:
 
-* ``open``    – ``shuxi.open`` (registers the file and runs shuxi's type inference over the whole table);
+* ``open``    – ``shuxi.open`` (registers the file and runs shuxi's type inference);
 * ``profile`` – ``ds.profile()``: every scan, the sample and the alerts;
 * peak RSS (``VmHWM``) of the process, and the alerts found versus injected (recall), plus any other alerts.
 
@@ -211,9 +211,14 @@ def main() -> int:
                     entry["ydata_cpu_ratio"] = yd["cpu"] / med["profile_cpu"]
                     print(f"    ydata-profiling minimal: {yd['seconds']:.2f} s (cpu {yd['cpu']:.2f} s, ratio {entry['ydata_cpu_ratio']:.1f}×), peak {yd['peak_mb']:.0f} MB, {yd['alerts']} alerts; "
                           f"ydata / shuxi profile = {ratio:.1f}×, ydata / shuxi open+profile = {ratio_e2e:.1f}×")
-        if rows >= 10_000_000 and not args.smoke and med["profile"] > TARGET_SECONDS_10M * rows / 10_000_000:
-            print(f"    target missed: profile took {med['profile']:.1f} s (target ≤ {TARGET_SECONDS_10M:.0f} s per 10M rows)")
-            ok = False
+        if rows >= 10_000_000 and not args.smoke:
+            # Wall time needs two idle cores; CPU seconds (both threads) are the evidence on a shared machine.
+            target = TARGET_SECONDS_10M * rows / 10_000_000
+            print(f"    target ≤ {target:.0f} s on 2 cores: wall {med['profile']:.1f} s at load {med['load']:.1f}; "
+                  f"CPU {med['profile_cpu']:.1f} s (≤ {2 * target:.0f} needed)")
+            if med["profile"] > target:
+                print("    target missed on wall time")
+                ok = False
         if score < 1.0 and args.smoke:
             ok = False
         report["sizes"][str(rows)] = entry
