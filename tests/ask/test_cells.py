@@ -278,3 +278,111 @@ def test_the_longest_length_kept_as_text(text_numbers: dict[str, Any]) -> None:
     longest = max(_rows(BRIDGES), key=lambda r: _length(r["Total length"]))["Bridge name"]
     answer = text_numbers["bridges"].ask("which bridge has the greatest total length?")
     assert list(answer.values) == [longest] == ["Alsea Bay Bridge"]
+
+
+AWARDS = """Year,Award,Result
+1988,Emmy,Nominated
+1992,Emmy,Won
+1995,Annie,Nominated
+1999,Emmy,Won
+2001,Annie,Won
+2004,Emmy,Nominated
+"""
+TERMS = """Name,Term start
+Ana Ruiz,1 January 1968
+Bo Lind,6 February 1971
+Cy Park,3 March 1979
+Di Mori,9 September 1985
+"""
+COURTS = """Year,Surface,Opponent
+2001,Clay,Ana
+2002,Hard,Bo
+2003,Hard,Cy
+2004,Clay,Di
+2005,Hard,Ed
+"""
+
+
+@pytest.fixture(scope="module")
+def periods(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("periods")
+    out = {}
+    for name, text in {"awards": AWARDS, "terms": TERMS, "courts": COURTS}.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        out[name] = shuxi.open(str(folder / f"{name}.csv"))
+    yield out
+    for ds in out.values():
+        ds.close()
+
+
+def test_a_decade_filters_the_year_column(periods: dict[str, Any]) -> None:
+    expected = sum(1 for r in _rows(AWARDS) if 1990 <= int(r["Year"]) <= 1999)
+    assert list(periods["awards"].ask("what was the number of nominations in the 1990s?").values) == [expected] == [3]
+
+
+def test_a_decade_and_a_year_range_filter_a_date_column(periods: dict[str, Any]) -> None:
+    years = [int(r["Term start"].split()[-1]) for r in _rows(TERMS)]
+    assert list(periods["terms"].ask("how many people had terms in the 1970s?").values) == \
+        [sum(1970 <= y <= 1979 for y in years)] == [2]
+    assert list(periods["terms"].ask("how many people started between 1970 and 1985?").values) == \
+        [sum(1970 <= y <= 1985 for y in years)] == [3]
+
+
+def test_a_year_range_without_a_named_column_uses_the_year_column(periods: dict[str, Any]) -> None:
+    expected = sum(1 for r in _rows(AWARDS) if 1990 <= int(r["Year"]) <= 2001)
+    answer = periods["awards"].ask("how many rows are there between 1990 and 2001?")
+    assert list(answer.values) == [expected] == [4]
+
+
+def test_a_or_on_b_counts_rows_when_the_options_repeat(periods: dict[str, Any]) -> None:
+    counts = {s: sum(1 for r in _rows(COURTS) if r["Surface"] == s) for s in ("Clay", "Hard")}
+    answer = periods["courts"].ask("has she played more matches on clay or on hard?")
+    assert list(answer.values) == [max(counts, key=counts.__getitem__)] == ["Hard"]
+    answer = periods["courts"].ask("did she play fewer matches on hard or on clay?")
+    assert list(answer.values) == [min(counts, key=counts.__getitem__)] == ["Clay"]
+
+
+MEDALS = """Rank,Nation,Gold,Silver,Bronze
+1,Brazil (BRA),5,3,2
+2,Mexico (MEX),3,1,4
+3,Chile (CHI),2,2,0
+4,Peru (PER),0,0,3
+"""
+LIFTS = """Lift Name,Type,Capacity (rides/hr)
+Alpha,Chair,1200
+Bruno,T-bar,630
+Carla,Chair,900
+"""
+
+
+@pytest.fixture(scope="module")
+def medals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("medals")
+    out = {}
+    for name, text in {"medals": MEDALS, "lifts": LIFTS}.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        out[name] = shuxi.open(str(folder / f"{name}.csv"))
+    yield out
+    for ds in out.values():
+        ds.close()
+
+
+def test_a_count_before_a_number_column_is_an_equality(medals: dict[str, Any]) -> None:
+    only = [r["Nation"] for r in _rows(MEDALS) if r["Silver"] == "1"]
+    assert list(medals["medals"].ask("what is the only nation to have one silver medal?").values) == only == \
+        ["Mexico (MEX)"]
+    two = [r["Nation"] for r in _rows(MEDALS) if r["Gold"] == "2"]
+    assert list(medals["medals"].ask("which nation won 2 gold medals?").values) == two == ["Chile (CHI)"]
+
+
+def test_the_top_three_is_not_an_equality(medals: dict[str, Any]) -> None:
+    answer = medals["medals"].ask("which nation has the most gold medals?")
+    assert list(answer.values)[:1] == [max(_rows(MEDALS), key=lambda r: int(r["Gold"]))["Nation"]]
+
+
+def test_what_thing_has_the_least_is_the_row_not_the_value(medals: dict[str, Any]) -> None:
+    least = min(_rows(LIFTS), key=lambda r: int(r["Capacity (rides/hr)"]))
+    assert list(medals["lifts"].ask("what lift has the least capacity per hour?").values)[:1] == [least["Lift Name"]]
+    # naming the number column itself asks for the value
+    answer = medals["lifts"].ask("what is the largest capacity?")
+    assert [int(v) for v in answer.values] == [max(int(r["Capacity (rides/hr)"]) for r in _rows(LIFTS))]

@@ -123,7 +123,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     from shuxi.ask.cells import cell_rule
     from shuxi.ask.rows import row_rule
 
-    for rule in (_correlate, _drivers, _distribution, _tiers, row_rule, cell_rule, _missing_measure, _compare, _share, _trend,
+    for rule in (_correlate, _drivers, _distribution, _tiers, cell_rule, row_rule, _missing_measure, _compare, _share, _trend,
                  _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
@@ -303,9 +303,13 @@ def _period_filters(ctx: Context) -> None:
             ctx.filters.append(Filter(column=column, op="<", value=p.end.isoformat()))
             continue
         # No date column: a year names a year column ("in 2004" → year = 2004).
-        year_cols = [c for c in ctx.index.order if _is_year_column(ctx, c)]
+        year_cols = [c for c in ctx.index.order if _is_year_column(ctx, c)] or [
+            c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)][:1]
         if year_cols and p.grain == "year" and p.end.year - p.start.year == 1:
             ctx.filters.append(Filter(column=year_cols[0], op="=", value=p.start.year))
+        elif year_cols and p.start.month == 1 and p.start.day == 1 and p.end.month == 1 and p.end.day == 1:
+            # "between 1990 and 2001": whole years
+            ctx.filters.append(Filter(column=year_cols[0], op="between", values=[p.start.year, p.end.year - 1]))
 
 
 def _bare_years(ctx: Context) -> None:
@@ -344,12 +348,26 @@ def _number_filters(ctx: Context) -> None:
             joiner = ctx.q.text[n.end:nxt.start].strip()
             if joiner in ("到", "至", "-", "~", "and", "to", "和", "与") and _is_tier_context(ctx) is False:
                 column = _nearest_column_before(ctx, n.start, ("number", "date")) or _column_after(ctx, nxt.end)
+                if column is None and _year_like(n) and _year_like(nxt):
+                    column = _time_column(ctx)  # "between 1970 and 2010": the table's year or date column
                 if column is not None:
                     low, high = sorted([_value(n), _value(nxt)])
-                    ctx.filters.append(Filter(column=column, op="between", values=[low, high]))
+                    if ctx.kind_of(column) == "date":
+                        ctx.filters += _year_range(column, int(low), int(high))
+                    else:
+                        ctx.filters.append(Filter(column=column, op="between", values=[low, high]))
                     ctx.used_numbers.update({i, i + 1})
                     i += 2
                     continue
+        if _year_like(n) and int(n.value) % 10 == 0 and ctx.q.text[n.end:n.end + 1] == "s":
+            column = _time_column(ctx)  # "in the 1990s": a decade
+            if column is not None:
+                start = int(n.value)
+                ctx.filters += _year_range(column, start, start + 9) if ctx.kind_of(column) == "date" else [
+                    Filter(column=column, op="between", values=[start, start + 9])]
+                ctx.used_numbers.add(i)
+                i += 1
+                continue
         if _year_like(n):
             when = _before(ctx, n.start, lx.AFTER_WORDS + lx.BEFORE_WORDS, 3)
             column = _time_column(ctx) if when else None
@@ -387,7 +405,24 @@ def _number_filters(ctx: Context) -> None:
                     op = "<=" if word in lx.INCLUSIVE_WORDS else "<"
                 ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
                 ctx.used_numbers.add(i)
+        elif not word and not ctx.zh and n.kind == "number" and not _year_like(n) and float(n.value).is_integer():
+            column = _counted_column_after(ctx, n)
+            if column is not None:  # "the only nation to have one silver medal": silver = 1
+                ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
+                ctx.used_numbers.add(i)
         i += 1
+
+
+def _counted_column_after(ctx: Context, n: Any) -> str | None:
+    """A number column named right after a count ("3 fl trophies", "one silver medal"), unless "top 3 …"."""
+    if _before(ctx, n.start, ["top", "first", "last", "bottom", "the", "in", "over", "past", "next"], 2) or \
+            ctx.has(lx.TIER_WORDS + lx.GROUP_WORDS + ["into"]):
+        return None
+    for i, column, m in ctx.mentioned("number"):
+        if 0 <= m.span.start - n.end <= 1 and m.strength > 0:
+            ctx.used.add(i)
+            return column
+    return None
 
 
 def _year_like(n: Any) -> bool:
@@ -404,6 +439,11 @@ def _time_column(ctx: Context) -> str | None:
     if not candidates:  # "commenced operations after 2006": the one number column holding years
         candidates = [c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _year_range(column: str, low: int, high: int) -> list[Filter]:
+    """Dates in the years low to high, both included."""
+    return [Filter(column=column, op=">=", value=f"{low}-01-01"), Filter(column=column, op="<", value=f"{high + 1}-01-01")]
 
 
 def _adjacent_year_column(ctx: Context, n: Any) -> str | None:
@@ -793,7 +833,7 @@ def _rank(ctx: Context) -> Plan | None:
     direction = _direction(ctx)
     if top is None and direction is None:
         return None
-    which = ctx.has(lx.WHICH_WORDS)
+    which = ctx.has(lx.WHICH_WORDS) or _asks_for_a_thing(ctx)
     year_columns = [c for c in ctx.index.order if _is_year_column(ctx, c)]
     # A year column is what the answer is, never the measure ("which year had the most singles").
     measures = [m for m in _measures(ctx, ranking=True) if m.column not in year_columns[:1]]
@@ -861,6 +901,29 @@ def _is_rank_column(column: str) -> bool:
 def _agg_named(ctx: Context) -> bool:
     """The question names an aggregate (total, average, median …), not only highest/lowest."""
     return ctx.has([w for agg in ("sum", "mean", "median", "std", "var") for w in lx.AGGREGATE_WORDS[agg]])
+
+
+_NOT_THINGS = frozenset({"is", "was", "were", "are", "the", "a", "an", "number", "amount", "total", "year", "date",
+                         "time", "percentage", "value", "most", "least", "highest", "lowest", "largest", "smallest",
+                         "biggest", "greatest", "best", "worst", "top", "difference", "average", "sum", "did", "does",
+                         "do", "had", "has", "of", "in", "kind", "type", "score", "place", "position", "rank"})
+
+
+def _asks_for_a_thing(ctx: Context) -> bool:
+    """"what lift has the least capacity", "what is the largest city in terms of area": the question asks for
+    a row (a lift, a city) that no column is named after, not for the extreme value itself."""
+    if ctx.zh:
+        return False
+    match = re.match(r"(?:what|which)(?: is| was| are| were)?(?: the)? (?:(?:most|least|largest|smallest|biggest|"
+                     r"highest|lowest|longest|shortest|greatest|best|worst|top|first|last) )?([a-z]+)", ctx.q.text)
+    if not match or match.group(1) in _NOT_THINGS:
+        return False
+    start, end = match.start(1), match.end(1)
+    if any(0 <= m.span.start - end <= 1 for _, _, m in ctx.mentioned("number", free=False)):
+        return False  # "the smallest order revenue": the word only qualifies the measure
+    covered = [(m.span.start, m.span.end) for m in ctx.columns if len(m.columns) != 1 or ctx.kind_of(m.columns[0]) != "text"]
+    covered += [(v.span.start, v.span.end) for v in ctx.values]
+    return not any(a <= start < b for a, b in covered)  # no column, or a text column: a row's label is asked
 
 
 def _top_word_given(ctx: Context) -> bool:

@@ -98,27 +98,27 @@ def _top_row(ctx: Context) -> Plan | None:
     return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=asked[:1], order=order, limit=1)
 
 
+#: What "better" is measured by, in order of preference: a rank or place (smaller is better), then a time.
+_BETTER = ("rank", "place", "position", "pos", "finish", "time", "points", "score")
 #: Comparative words: which way they rank (1 = the larger number wins) and the column names they imply.
 COMPARATIVES: dict[str, tuple[int, tuple[str, ...]]] = {
     "more": (1, ()), "higher": (1, ()), "greater": (1, ()), "larger": (1, ()), "bigger": (1, ()), "most": (1, ()),
     "highest": (1, ()), "largest": (1, ()), "biggest": (1, ()), "greatest": (1, ()),
     "less": (-1, ()), "fewer": (-1, ()), "lower": (-1, ()), "smaller": (-1, ()), "least": (-1, ()),
     "fewest": (-1, ()), "lowest": (-1, ()), "smallest": (-1, ()),
-    "longer": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
-    "longest": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
-    "shorter": (-1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
-    "shortest": (-1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span")),
+    "longer": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span", "time")),
+    "longest": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span", "time")),
+    "shorter": (-1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span", "time")),
+    "shortest": (-1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span", "time")),
     "taller": (1, ("height", "tall", "ft", "feet", "metres", "meters", "m")),
     "tallest": (1, ("height", "tall", "ft", "feet", "metres", "meters", "m")),
     "heavier": (1, ("weight", "kg", "lb", "lbs", "mass")), "lighter": (-1, ("weight", "kg", "lb", "lbs", "mass")),
     "older": (1, ("age",)), "younger": (-1, ("age",)),
     "earlier": (-1, ("year", "date", "season", "founded", "established", "opened", "built", "released")),
     "faster": (-1, ("time",)), "quicker": (-1, ("time",)), "slower": (1, ("time",)),
-    "better": (1, ()), "worse": (-1, ()), "best": (1, ()), "worst": (-1, ()),
+    "better": (1, _BETTER), "worse": (-1, _BETTER), "best": (1, _BETTER), "worst": (-1, _BETTER),
     "later": (1, ("year", "date", "season", "founded", "established", "opened", "built", "released")),
 }
-#: Words joining two options ("Italy or France", "2006 or 2010").
-OR_WORDS = ("or", "or the", "vs", "vs.", "versus")
 
 
 def _choice(ctx: Context) -> Plan | None:
@@ -143,8 +143,11 @@ def _choice(ctx: Context) -> Plan | None:
         return _plan(ctx, "lookup", filters=keep, select=[column], limit=1)
     word = found[0][0]
     sign, hints = COMPARATIVES[word]
-    measure = _compared_column(ctx, column, hints)
-    if measure is None and word in ("more", "less", "fewer", "most", "least", "fewest") and not others:
+    counts = ctx.index.columns[column].counts
+    repeated = ctx.kind_of(column) == "text" and (counts.get(a, 0) > 1 or counts.get(b, 0) > 1)
+    counting = word in ("more", "less", "fewer", "most", "least", "fewest")
+    measure = _compared_column(ctx, column, hints, only=not (counting and repeated))
+    if measure is None and counting:
         # "which location has more stations, A or B?" with no number column to compare: count their rows.
         count = Measure(agg="count")
         return _plan(ctx, "rank", filters=keep, dimensions=[Dimension(column=column)], measures=[count],
@@ -167,7 +170,7 @@ def _options(ctx: Context) -> tuple[str, object, object] | None:
     values = [v for v in ctx.values]
     for x, y in zip(values, values[1:]):
         between = ctx.q.text[x.span.end:y.span.start].strip(" ,?")
-        if x.column == y.column and x.value != y.value and between in OR_WORDS:
+        if x.column == y.column and x.value != y.value and _is_or(between):
             return x.column, x.value, y.value
     # two years joined by "or", in the table's year column
     from shuxi.ask.builtin import _holds_years, _is_year_column, _year_like
@@ -175,7 +178,7 @@ def _options(ctx: Context) -> tuple[str, object, object] | None:
     nums = ctx.numbers
     for x, y in zip(nums, nums[1:]):
         between = ctx.q.text[x.end:y.start].strip(" ,?")
-        if between in OR_WORDS and _year_like(x) and _year_like(y):
+        if _is_or(between) and _year_like(x) and _year_like(y):
             years = [c for c in ctx.index.order if ctx.kind_of(c) == "number"
                      and (_is_year_column(ctx, c) or _holds_years(ctx, c))]
             if len(years) == 1:
@@ -183,8 +186,14 @@ def _options(ctx: Context) -> tuple[str, object, object] | None:
     return None
 
 
-def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...]) -> str | None:
-    """The number column a comparison is about: named in the question, else implied by the word, else the only one."""
+def _is_or(between: str) -> bool:
+    """"or", "or the", "or on", "vs." between two options."""
+    return re.fullmatch(r"(?:or|vs\.?|versus)(?: (?:the|on|in|at|a|an|with|for|to|by))?", between) is not None
+
+
+def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...], *, only: bool = True) -> str | None:
+    """The number column a comparison is about: named in the question, else implied by the word, else (``only``)
+    the table's only number column."""
     named = [c for _, c, _ in ctx.mentioned("number", free=False) if c != option_column]
     named += [c for _, c, _ in ctx.mentioned("text", free=False) if c != option_column
               and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT]
@@ -192,14 +201,19 @@ def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...]) -
         return named[0]
     numbers = [c for c in ctx.index.order if c != option_column and (ctx.kind_of(c) == "number" or (
         ctx.kind_of(c) == "text" and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT))]
-    if hints:
+    if hints == _BETTER:
+        for hint in hints:
+            implied = [c for c in numbers if hint in re.findall(r"[a-z]+", c.lower())]
+            if len(implied) == 1:
+                return implied[0]
+    elif hints:
         implied = [c for c in numbers if set(re.findall(r"[a-z]+", c.lower())) & set(hints)]
         if len(implied) == 1:
             return implied[0]
         if hints[0] == "year" and not implied:
             return ROW  # "which came earlier": the table's own order
-    useful = [c for c in numbers if not numbers_rows(c)]
-    return useful[0] if len(useful) == 1 else None
+    useful = [c for c in numbers if not numbers_rows(c) and ctx.kind_of(c) == "number"]
+    return useful[0] if len(useful) == 1 and only else None
 
 
 def _extreme_in_text(ctx: Context) -> Plan | None:
