@@ -59,7 +59,9 @@ def test_train_with_mix_ngram_saves_both_parts_and_a_fitted_weight(mixture_dir: 
     text = corpus_file.read_text()
     train_tokens = int(len(text) * 0.9)
     assert m["held_out_tokens"] == int(train_tokens * 0.05) - 1
-    assert info["train_tokens"] == train_tokens - int(train_tokens * 0.05)
+    assert info["train_tokens"] == train_tokens - int(train_tokens * 0.05)  # the GPT's
+    # Once the weight is fitted the n-gram is refitted on the whole training split.
+    assert json.loads((mixture_dir / "ngram" / "lm.json").read_text())["train_tokens"] == train_tokens
     assert m["held_out_loss_mix"] <= min(m["held_out_loss_gpt"], m["held_out_loss_ngram"]) + 1e-6
     lm = shuxi.lm.load(mixture_dir)
     assert lm.arch == "mix" and lm.net.weight == info["config"]["weight"]

@@ -161,17 +161,22 @@ def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Litera
         if held < 2 or len(train_ids) - held <= config.block_size:
             raise DataError(f"The corpus is too short to hold out part of its training split for the mixture weight "
                             f"({len(train_ids):,} training tokens).", hint="Use a longer corpus, or drop --mix-ngram.")
-        train_ids, held_ids = train_ids[:-held], train_ids[-held:]
+        # The held-out slice is the *start* of the training split: its end runs into the validation text, and an
+        # n-gram without it loses much (tiny Shakespeare, 7-gram: 1.517 → 1.677 nats/char without the last 5%).
+        all_train_ids = train_ids
+        held_ids, train_ids = train_ids[:held], train_ids[held:]
+        ngram_started = now(budget_clock)
         ngram_lm = LanguageModel(arch="ngram", tokenizer=tok, info=info | {"order": mix_ngram},
                                  net=KneserNeyLM(order=mix_ngram, vocab_size=tok.vocab_size).fit(train_ids))
+        ngram_seconds = now(budget_clock) - ngram_started
         folder = top / "gpt"
         folder.mkdir(exist_ok=True)
-        if cfg.time_budget is not None:  # the budget covers the n-gram too (and the weight's fit, reserved here)
+        if cfg.time_budget is not None:  # the budget covers the n-gram, its refit and the weight's fit too
             spent = now(budget_clock) - start
-            if spent >= 0.9 * cfg.time_budget:
+            if spent + ngram_seconds >= 0.9 * cfg.time_budget:
                 raise ConfigError(f"Fitting the n-gram took {spent:.0f} s of the {cfg.time_budget:.0f} s budget.",
                                   hint="Give a larger --time-budget or a smaller --mix-ngram order.")
-            cfg = TrainConfig.from_dict(cfg.__dict__ | {"time_budget": 0.99 * cfg.time_budget - spent})
+            cfg = TrainConfig.from_dict(cfg.__dict__ | {"time_budget": 0.99 * cfg.time_budget - spent - 1.1 * ngram_seconds})
     net = GPT(config)
     if init_from is not None and base is not None:
         net.load_state_dict(base.net.state_dict())
@@ -201,9 +206,12 @@ def train(corpus: Any, *, out: str | Path, text: str | None = None, arch: Litera
 
     mixture = build(best, ngram_lm, [held_ids.tolist()], info={"val_tokens": int(len(val_ids)),
                                                                 "train_tokens": int(len(train_ids))})
+    # With λ fitted, the n-gram is counted again over the whole training split (seconds; it only gets better,
+    # so the fitted λ errs on the GPT's side).
+    ngram_lm.net = KneserNeyLM(order=mix_ngram, vocab_size=tok.vocab_size).fit(all_train_ids)
     # Training = n-gram + GPT + the weight's fit; scoring the validation split is not part of it.
     trained = now(budget_clock) - start - eval_spent
-    ngram_lm.info |= {"val_loss": ngram_lm.net.loss(val_ids), "train_tokens": int(len(train_ids))}
+    ngram_lm.info |= {"val_loss": ngram_lm.net.loss(val_ids), "train_tokens": int(len(all_train_ids))}
     ngram_lm.save(top / "ngram")
     (mix_nll,) = mixture.sequence_nll([val_ids.tolist()], batch_size=64)
     mixture.info |= {"val_loss": float(mix_nll.mean()), "parameters": best.num_params, "iters": info["iters"],
