@@ -373,18 +373,23 @@ def test_python_examples_trim_and_drop_placeholders_as_the_engine_does() -> None
 def test_parquet_bounds_are_real_cells_of_each_text_column(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    from shuxi.data.file_stats import known_text_cells
-    from shuxi.data.opening import resolve_source
-
     path = tmp_path / "t.parquet"
     long = "长" * 30  # 90 UTF-8 bytes: a writer may truncate such a bound, so it is not used
     table = pa.table({"region": ["华东", "西南", "华北", "东北"], "n": ["1", "-", "30", "4"], "note": ["a", long, "b", "c"],
                       "x": [1, 2, 3, 4]})
     pq.write_table(table, path, row_group_size=2)
-    cells = known_text_cells(resolve_source(str(path), cache_dir=tmp_path))
+    ds = shuxi.open(path, infer_types=False)
+    engine = ds.engine
+    assert engine.text_bounds(ds.raw_name) == {}  # sealed: no file is read any more
+    from shuxi.engines.duckdb import DuckDBEngine
+
+    fresh = DuckDBEngine(ds.settings)
+    fresh.register("t", ds.source)
+    cells = fresh.text_bounds("t")
     assert set(cells["region"]) == {"华东", "西南", "华北", "东北"}  # each row group's smallest and largest
     assert set(cells["n"]) == {"-", "1", "30", "4"} and "x" not in cells
     assert long not in cells["note"]
+    fresh.close()
 
 
 def test_bounds_rule_out_only_columns_that_cannot_convert() -> None:

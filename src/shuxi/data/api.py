@@ -46,7 +46,6 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
     >>> ds = shuxi.open("sales.csv")
     >>> ds.sql("SELECT count(*) FROM sales")
     """
-    from shuxi.data.file_stats import known_text_cells
     from shuxi.data.infer import infer_conversions, typed_view
     from shuxi.data.opening import resolve_source, table_name_for
     from shuxi.engines import create_engine
@@ -94,7 +93,7 @@ def open(  # noqa: A001 - the public name is shuxi.open, like builtins.open for 
         else:
             eng.register(raw_name, source)
         raw_schema = eng.schema(raw_name)
-        conversions = infer_conversions(eng, raw_name, raw_schema, known_text_cells(source)) if infer_types else []
+        conversions = infer_conversions(eng, raw_name, raw_schema, eng.text_bounds(raw_name)) if infer_types else []
         eng.create_view(table_name, typed_view(raw_name, raw_schema, conversions))
         eng.seal()
     except BaseException:

@@ -32,6 +32,14 @@ class Engine(Protocol):
         """Create (or replace) the view ``name`` over already registered tables."""
         ...
 
+    def text_bounds(self, name: str) -> dict[str, list[str]]:
+        """Real cells of the registered table ``name``'s text columns that the files' metadata already holds.
+
+        Parquet footers store each row group's smallest and largest value; type inference uses them as free
+        examples. Empty when the source or the engine has none (only exact, short values are returned).
+        """
+        ...
+
     def seal(self) -> None:
         """Forbid any further file or network access: only registered tables stay readable."""
         ...

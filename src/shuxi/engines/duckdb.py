@@ -8,6 +8,7 @@ is sealed: no further file or network access, and the configuration is locked so
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from pathlib import Path
@@ -46,6 +47,14 @@ def _path_list(paths: tuple[str, ...]) -> str:
     return "[" + ", ".join(_literal(p) for p in paths) + "]"
 
 
+log = logging.getLogger(__name__)
+
+#: Parquet footers text_bounds reads at most (a data set of more files is sampled as usual).
+MAX_BOUND_FILES = 64
+#: Bounds this long (UTF-8 bytes) or longer are not used: a writer may have stored a truncated prefix.
+MAX_BOUND_BYTES = 64
+
+
 class DuckDBEngine:
     """DuckDB implementation of :class:`shuxi.engines.base.Engine`."""
 
@@ -61,6 +70,8 @@ class DuckDBEngine:
         self._sealed = False
         #: Each registered table's and view's Arrow schema, found once (sources and views do not change).
         self._schemas: dict[str, pa.Schema] = {}
+        #: The Parquet files behind each registered Parquet table (for text_bounds).
+        self._parquet: dict[str, tuple[str, ...]] = {}
         config: dict[str, str | int | bool] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         if settings.threads:
             config["threads"] = settings.threads
@@ -99,6 +110,7 @@ class DuckDBEngine:
             self._run_source(source, f"CREATE VIEW {target} AS SELECT * FROM {reader}")
             # Surface a truncated or corrupt file now, not at the first question; its schema is the answer.
             self._schemas[name] = self._schema_of(target, source)
+            self._parquet[name] = source.paths
             return
         if source.kind == "csv":
             options = ["auto_detect = true", "strict_mode = true", "max_line_size = 16777216"]
@@ -124,6 +136,23 @@ class DuckDBEngine:
             self._run_source(source, f"CREATE TABLE {target} AS SELECT * FROM {reader}")
             return
         raise EngineError(f"DuckDB cannot read sources of kind {source.kind!r}.")
+
+    def text_bounds(self, name: str) -> dict[str, list[str]]:
+        paths = self._parquet.get(name, ())
+        if not paths or len(paths) > MAX_BOUND_FILES or self._sealed:
+            return {}
+        exact = "(min_is_exact IS NOT FALSE AND max_is_exact IS NOT FALSE)"
+        sql = ("SELECT path_in_schema AS c, list(DISTINCT v) AS v FROM (SELECT path_in_schema, "
+               "unnest([stats_min_value, stats_max_value]) AS v FROM parquet_metadata(" + _path_list(paths) + ") "
+               f"WHERE type = 'BYTE_ARRAY' AND stats_min_value IS NOT NULL AND {exact}) "
+               f"WHERE strlen(v) < {MAX_BOUND_BYTES} GROUP BY path_in_schema")
+        try:
+            with self._lock:
+                rows = self._conn.sql(sql).fetchall()
+        except duckdb.Error as error:  # statistics are a shortcut: without them inference samples the data
+            log.debug("no Parquet statistics for %s: %s", name, error)
+            return {}
+        return {column: [v for v in values if v is not None] for column, values in rows if "." not in column}
 
     def _schema_of(self, target: str, source: Source | None = None) -> pa.Schema:
         """The Arrow schema of the table or view ``target`` (a quoted identifier), from an empty result."""

@@ -382,6 +382,9 @@ class SparkEngine:
         if name not in self._views:
             self._views.append(name)
 
+    def text_bounds(self, name: str) -> dict[str, list[str]]:
+        return {}  # Spark keeps no cheap footer statistics at hand: inference samples the data
+
     def seal(self) -> None:
         if self._sealed:
             return
