@@ -13,6 +13,7 @@ import re
 import threading
 from pathlib import Path
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -212,24 +213,11 @@ class DuckDBEngine:
                 timer.daemon = True
                 timer.start()
             try:
-                relation = self._conn.sql(text)
-                if relation is None:  # a statement, not a query; the guard never lets one through
-                    return pa.table({})
-                table = relation.limit(limit + 1).to_arrow_table()
-            except (duckdb.InterruptException, RuntimeError) as error:
-                if self._timed_out:
-                    raise QueryTimeoutError(
-                        f"The query was stopped after {self.settings.timeout:g} seconds.",
-                        hint="Narrow the question, or raise the limit with SHUXI_TIMEOUT.",
-                    ) from None
-                if "interrupt" in str(error).lower():
-                    # Ctrl-C: DuckDB stopped the query and reports it as an error; give it back as what it is.
-                    raise KeyboardInterrupt from None
-                if isinstance(error, duckdb.Error):
-                    raise _query_error(error, text) from None
-                raise
-            except duckdb.Error as error:
-                raise _query_error(error, text) from None
+                with self._translated_errors(text):
+                    relation = self._conn.sql(text)
+                    if relation is None:  # a statement, not a query; the guard never lets one through
+                        return pa.table({})
+                    table = relation.limit(limit + 1).to_arrow_table()
             finally:
                 if timer is not None:
                     timer.cancel()
@@ -240,17 +228,29 @@ class DuckDBEngine:
     def stream(self, sql: str | exp.Expression, *, batch_rows: int = 122_880) -> Iterator[pa.RecordBatch]:
         text = sql if isinstance(sql, str) else self.render(sql)
         with self._lock:
-            try:
-                reader = self._conn.sql(text).to_arrow_reader(batch_rows)
-                yield from reader
-            except (duckdb.InterruptException, RuntimeError) as error:
-                if "interrupt" in str(error).lower():
-                    raise KeyboardInterrupt from None
-                if isinstance(error, duckdb.Error):
-                    raise _query_error(error, text) from None
-                raise
-            except duckdb.Error as error:
+            self._timed_out = False  # no timer: a stream runs as long as its reader keeps reading
+            with self._translated_errors(text):
+                yield from self._conn.sql(text).to_arrow_reader(batch_rows)
+
+    @contextmanager
+    def _translated_errors(self, text: str) -> Iterator[None]:
+        """DuckDB's errors while running ``text`` as shuxi's: a timeout, Ctrl-C, or a query error."""
+        try:
+            yield
+        except (duckdb.InterruptException, RuntimeError) as error:
+            if self._timed_out:
+                raise QueryTimeoutError(
+                    f"The query was stopped after {self.settings.timeout:g} seconds.",
+                    hint="Narrow the question, or raise the limit with SHUXI_TIMEOUT.",
+                ) from None
+            if "interrupt" in str(error).lower():
+                # Ctrl-C: DuckDB stopped the query and reports it as an error; give it back as what it is.
+                raise KeyboardInterrupt from None
+            if isinstance(error, duckdb.Error):
                 raise _query_error(error, text) from None
+            raise
+        except duckdb.Error as error:
+            raise _query_error(error, text) from None
 
     def _on_timeout(self) -> None:
         self._timed_out = True
