@@ -386,3 +386,30 @@ def test_what_thing_has_the_least_is_the_row_not_the_value(medals: dict[str, Any
     # naming the number column itself asks for the value
     answer = medals["lifts"].ask("what is the largest capacity?")
     assert [int(v) for v in answer.values] == [max(int(r["Capacity (rides/hr)"]) for r in _rows(LIFTS))]
+
+
+GOLFERS = """Place,Player,Country,Money ($)
+1,Jack Nicklaus,United States,"144,000"
+T2,Tom Kite,United States,"70,400"
+T2,Greg Norman,Australia,"70,400"
+4,Seve Ballesteros,Spain,"38,400"
+5,Nick Price,Zimbabwe,"32,000"
+"""
+
+
+def test_a_money_threshold_finds_the_money_column(tmp_path: Path) -> None:
+    (tmp_path / "golfers.csv").write_text(GOLFERS, encoding="utf-8")
+    ds = shuxi.open(str(tmp_path / "golfers.csv"))
+    try:
+        expected = sum(1 for r in _rows(GOLFERS) if int(r["Money ($)"].replace(",", "")) >= 40000)
+        assert list(ds.ask("how many golfers made at least $40,000?").values) == [expected] == [3]
+    finally:
+        ds.close()
+
+
+def test_not_any_and_no_mean_zero(medals: dict[str, Any]) -> None:
+    none = [r["Nation"] for r in _rows(MEDALS) if r["Gold"] == "0"]
+    assert list(medals["medals"].ask("name the nations that did not win any gold medals.").values) == none == \
+        ["Peru (PER)"]
+    assert list(medals["medals"].ask("how many nations won no bronze medals?").values) == \
+        [sum(1 for r in _rows(MEDALS) if r["Bronze"] == "0")] == [1]

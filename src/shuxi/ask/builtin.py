@@ -120,6 +120,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     _bool_filters(ctx)
     _period_filters(ctx)
     _number_filters(ctx)
+    _zero_filters(ctx)
     from shuxi.ask.cells import cell_rule
     from shuxi.ask.rows import row_rule
 
@@ -395,7 +396,8 @@ def _number_filters(ctx: Context) -> None:
         if postfix and not word:
             word = postfix
         if word and not _is_tier_context(ctx):
-            column = _nearest_column_before(ctx, n.start, ("number",)) or _column_after(ctx, n.end)
+            column = _nearest_column_before(ctx, n.start, ("number",)) or _column_after(ctx, n.end) or \
+                _money_column(ctx, n)
             if column is not None:
                 if word in lx.EQUAL_WORDS:
                     op = "="
@@ -411,6 +413,31 @@ def _number_filters(ctx: Context) -> None:
                 ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
                 ctx.used_numbers.add(i)
         i += 1
+
+
+_MONEY_HINTS = ("$", "€", "£", "¥", "money", "earnings", "prize", "purse", "salary", "revenue", "gross", "usd", "us$")
+
+
+def _money_column(ctx: Context, n: Any) -> str | None:
+    """"made at least $40,000": the table's one money column."""
+    if not re.search(r"[$€£¥]\s*$", ctx.q.text[:n.start]) and not re.match(r"\s*(dollars|euros|pounds)", ctx.q.text[n.end:]):
+        return None
+    money = [c for c in ctx.index.of_kind("number") if any(h in c.lower() for h in _MONEY_HINTS)]
+    return money[0] if len(money) == 1 else None
+
+
+def _zero_filters(ctx: Context) -> None:
+    """"did not win any gold medals", "nations with no silver": the number column is 0."""
+    if ctx.zh:
+        return
+    for i, column, m in ctx.mentioned("number"):
+        if any(f.column == column for f in ctx.filters):
+            continue
+        none = _before(ctx, m.span.start, ["no", "zero", "not any", "n't any", "not win any", "not have any"], 2)
+        negated_any = _before(ctx, m.span.start, ["any"], 1) and _before(ctx, m.span.start, ["not", "n't", "never"], 16)
+        if none or negated_any:
+            ctx.filters.append(Filter(column=column, op="=", value=0))
+            ctx.used.add(i)
 
 
 def _counted_column_after(ctx: Context, n: Any) -> str | None:
