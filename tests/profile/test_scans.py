@@ -141,12 +141,12 @@ def test_duplicates_without_a_pivot_are_counted_in_the_engine(tmp_path: Path) ->
 
 
 def test_a_misleading_pivot_falls_back_to_the_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from shuxi.profile import profiler
+    from shuxi.profile import duplicates
 
     seq = np.concatenate([np.arange(1_000), np.arange(2_000) % 1_000])  # distinct in the first rows, then repeated
     table = pa.table({"seq": pa.array(seq), "flag": pa.array((seq % 7 == 0) & (np.arange(3_000) >= 2_000))})
     pq.write_table(table, tmp_path / "seq.parquet")
-    monkeypatch.setattr(profiler, "MAX_CANDIDATES", 100)  # the candidates (every row) overflow the pass
+    monkeypatch.setattr(duplicates, "MAX_CANDIDATES", 100)  # the candidates (every row) overflow the pass
     with shuxi.open(tmp_path / "seq.parquet") as ds:
         prof = ds.profile(sample_rows=50)
     assert prof.duplicate_rows == true_duplicates(table) and prof.duplicate_rows > 0

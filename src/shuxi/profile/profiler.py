@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from shuxi.engines.base import is_truncated
 from shuxi.profile import scans
 from shuxi.profile.counts import describe_from_counts, text_stats, text_stats_from_counts, typed_counts
-from shuxi.profile.histograms import BINS, ROBUST_Z, bins_for, candidate_fences, classify, set_histogram
+from shuxi.profile.duplicates import Duplicates, duplicates_in_sql, sample_and_duplicates
+from shuxi.profile.histograms import ROBUST_Z, bins_for, candidate_fences, classify, set_histogram
 from shuxi.profile.scans import ColumnRef
 from shuxi.profile.semantic import (
     category_clusters,
@@ -78,7 +79,7 @@ class ColumnProfile:
     infinite: int | None = None
     nan: int | None = None
     true_count: int | None = None
-    #: Histogram: bin edges (BINS + 1) and counts.
+    #: Histogram: bin edges (histograms.BINS + 1) and counts.
     histogram: dict[str, list[float]] | None = None
     #: Outliers: counts outside 1.5×IQR and 3×IQR fences and above the robust z limit, the fences, examples.
     outliers: dict[str, Any] | None = None
@@ -210,13 +211,13 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     step("sample")
     rows = int(engine.execute(scans.row_count_query(ds.raw_name), limit=1).column("n")[0].as_py() or 0)
     percent = None if rows <= sample_rows else min(100.0, sample_rows / rows * 110.0)
-    sample, duplicates = _sample_and_duplicates(ds, refs, rows=rows, percent=percent, sample_rows=sample_rows)
+    sample, duplicates = sample_and_duplicates(ds, refs, rows=rows, percent=percent, sample_rows=sample_rows)
     sample_size = sample.num_rows if sample is not None else 0
     quantiles = _quantiles(refs, sample)
     # Columns with few values in the sample are counted exactly (one GROUPING SETS pass) instead of aggregated;
     # when the sample is the whole table this is exact, otherwise the count pass checks it (see _count).
     few = exact_distinct if percent is not None else exact_distinct * 1.1
-    narrow = [r for r in refs if r.physical != "other" and sample is not None and _distinct_estimate(sample, _key(r), whole=percent is None) <= few]
+    narrow = [r for r in refs if r.physical != "other" and sample is not None and _distinct_estimate(sample, r.key, whole=percent is None) <= few]
     wide = [r for r in refs if r not in narrow]
     columns = [_column(ds, ref) for ref in refs]
     for ref, col in zip(refs, columns):
@@ -279,79 +280,6 @@ def profile(ds: Dataset, *, sample_rows: int = SAMPLE_ROWS, exact_distinct: int 
     prof.alerts = find_alerts(prof, ds=ds)
     prof.seconds = round(time.perf_counter() - started, 3)
     return prof
-
-
-#: Most rows the sample-and-duplicates pass may return beyond the sample (rows whose pivot value repeats).
-MAX_CANDIDATES = 200_000
-#: Rows read from the top of the table to choose the duplicates pivot.
-PIVOT_ROWS = 1_000
-
-Duplicates = tuple[int, int, list[dict[str, Any]]]
-
-
-def _sample_and_duplicates(ds: Dataset, refs: list[ColumnRef], *, rows: int, percent: float | None,
-                           sample_rows: int) -> tuple[pa.Table | None, Duplicates | None]:
-    """The sample and, when a pivot column allows, the exact duplicate rows, from one pass over the table: the engine
-    returns the sampled rows and every row whose pivot value repeats (few), and Arrow groups those in memory.
-    Without a pivot, or when too many rows repeat it, the sample is drawn alone and duplicates are counted in SQL
-    later (None)."""
-    if not rows:
-        return None, (0, 0, [])
-    pivot = _pivot(ds, refs)
-    if pivot is not None:
-        fraction = 1.0 if percent is None else percent / 100
-        query = scans.sample_and_candidates_query(ds.raw_name, refs, pivot=pivot.name, fraction=fraction, dialect=ds.engine.dialect)
-        table = ds.engine.execute(query, limit=2 * sample_rows + MAX_CANDIDATES)
-        if not is_truncated(table):
-            import pyarrow.compute as pc
-
-            sample = table.filter(pc.less(table.column("__u"), fraction)).slice(0, sample_rows).drop_columns(["__u"])
-            key = table.column(_key(pivot))
-            counted = key.value_counts()
-            repeated = counted.field("values").filter(pc.greater(counted.field("counts"), 1))
-            candidates = table.filter(pc.or_(pc.is_null(key), pc.is_in(key, value_set=repeated)))
-            return sample, _duplicates(candidates, refs)
-    sample = ds.engine.execute(scans.sample_query(ds.raw_name, refs, percent=percent, rows=sample_rows), limit=sample_rows)
-    return sample, None
-
-
-def _pivot(ds: Dataset, refs: list[ColumnRef]) -> ColumnRef | None:
-    """A column whose values are all present and distinct in the first rows (an integer id if there is one): rows
-    that repeat must repeat its value, so only the rows whose value repeats need comparing. A wrong guess costs
-    time (too many candidates), never a wrong count."""
-    eligible = [r for r in refs if r.physical in ("integer", "text", "date", "timestamp", "float")]
-    if not eligible:
-        return None
-    head = ds.engine.execute(scans.head_query(ds.raw_name, [r.name for r in eligible], rows=PIVOT_ROWS), limit=PIVOT_ROWS)
-    unique = [r for r in eligible if head.num_rows and head.column(r.name).null_count == 0
-              and len(head.column(r.name).unique()) == head.num_rows]
-    unique.sort(key=lambda r: r.physical != "integer")
-    return unique[0] if unique else None
-
-
-def _duplicates(candidates: pa.Table, refs: list[ColumnRef]) -> Duplicates:
-    """Rows that repeat another exactly among ``candidates`` (their raw values): how many extra copies, in how many
-    groups, and the three most repeated rows as examples (with "__copies")."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    chosen = [r for r in refs if r.physical != "other"]
-    if not chosen or not candidates.num_rows:
-        return 0, 0, []
-    raw = pa.table([candidates.column(_key(r)) for r in chosen], names=[r.name for r in chosen])
-    groups = raw.group_by([r.name for r in chosen]).aggregate([([], "count_all")])
-    groups = groups.filter(pc.greater(groups.column("count_all"), 1))
-    if not groups.num_rows:
-        return 0, 0, []
-    extra = int(pc.sum(groups.column("count_all")).as_py()) - groups.num_rows
-    top = groups.sort_by([("count_all", "descending"), (chosen[0].name, "ascending")]).slice(0, 3)
-    examples = [{**{k: v for k, v in row.items() if k != "count_all"}, "__copies": row["count_all"]} for row in top.to_pylist()]
-    return extra, groups.num_rows, examples
-
-
-def _key(ref: ColumnRef) -> str:
-    """The sample column a column is counted by: its raw text when it has one, else its value."""
-    return f"r{ref.index}" if ref.raw_text else f"v{ref.index}"
 
 
 def _distinct_estimate(sample: pa.Table, name: str, *, whole: bool) -> float:
@@ -585,13 +513,11 @@ def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, dupl
     rows = prof.rows
     if not rows:
         return
-    if duplicates is not None:
-        from shuxi.render import json_value
+    from shuxi.render import json_value
 
-        prof.duplicate_rows, prof.duplicate_groups = duplicates[0], duplicates[1]
-        prof.duplicate_examples = [json_value(r) for r in duplicates[2]]
-    else:
-        _duplicates_in_sql(ds, refs, prof)
+    extra, groups, examples = duplicates if duplicates is not None else duplicates_in_sql(ds, refs, prof.columns, rows)
+    prof.duplicate_rows, prof.duplicate_groups = extra, groups
+    prof.duplicate_examples = [json_value(r) for r in examples]
     if prof.duplicate_rows:
         return  # with repeated rows no column can be a key
     shortlist = [r for r, c in zip(refs, prof.columns)
@@ -605,30 +531,6 @@ def _keys_and_duplicates(ds: Dataset, refs: list[ColumnRef], prof: Profile, dupl
         col.distinct, col.distinct_exact = int(row[f"d{ref.index}"]), True
         if col.distinct == rows:
             prof.candidate_keys.append(ref.name)
-
-
-def _duplicates_in_sql(ds: Dataset, refs: list[ColumnRef], prof: Profile) -> None:
-    """Exact duplicate rows by a 64-bit hash of each row, in the engine (the path without a good pivot)."""
-    rows = prof.rows
-    names = [r.name for r in refs if r.physical != "other"]
-    # The column with the most distinct values and no NULLs narrows the search to rows whose value repeats.
-    pivots = sorted(((r.physical == "integer", c.distinct or 0, r.name) for r, c in zip(refs, prof.columns)
-                     if r.physical in ("integer", "text", "date", "timestamp", "float") and c.count == rows and not c.missing
-                     and (c.distinct or 0) >= rows * 0.5), reverse=True)
-    pivot = pivots[0][2] if pivots else None
-    dialect = ds.engine.dialect
-    # With a pivot the candidates are few, so one query counts the repeated rows and returns examples; without one,
-    # every row is a candidate, and taking each group's values would cost more than a second, filtered pass.
-    examples = 3 if pivot is not None else 0
-    found = ds.engine.execute(scans.duplicates_query(ds.raw_name, names, dialect, pivot=pivot, examples=examples), limit=max(1, examples)).to_pylist()
-    totals = found[0] if found else {}
-    prof.duplicate_rows, prof.duplicate_groups = int(totals.get("__extra") or 0), int(totals.get("__groups") or 0)
-    if prof.duplicate_rows:
-        from shuxi.render import json_value
-
-        if not examples:
-            found = ds.engine.execute(scans.duplicate_examples_query(ds.raw_name, names, dialect, limit=3), limit=3).to_pylist()
-        prof.duplicate_examples = [json_value({k: v for k, v in r.items() if k not in ("__extra", "__groups")}) for r in found]
 
 
 def _associations(refs: list[ColumnRef], columns: list[ColumnProfile], sample: pa.Table | None) -> list[list[Any]]:

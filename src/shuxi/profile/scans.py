@@ -63,6 +63,11 @@ class ColumnRef:
         return exp.column(f"f{self.index}" if self.physical == "float" else f"v{self.index}", quoted=True)
 
     @property
+    def key(self) -> str:
+        """The cells column it is counted and compared by: its raw text when it has one, else its value."""
+        return f"r{self.index}" if self.raw_text else f"v{self.index}"
+
+    @property
     def numeric(self) -> bool:
         return self.physical in ("integer", "float")
 
@@ -416,8 +421,3 @@ def distinct_query(source: exp.Expression, columns: Sequence[ColumnRef]) -> exp.
     """Exact distinct counts of ``columns`` (candidate keys)."""
     return exp.select(*(exp.alias_(exp.Count(this=exp.Distinct(expressions=[c.value.copy()])), f"d{c.index}", quoted=True)
                         for c in columns)).from_(source)
-
-
-def examples_query(source: exp.Expression, condition: exp.Expression, value: exp.Expression, *, limit: int) -> exp.Select:
-    """A few distinct values of ``value`` in rows where ``condition`` holds (alert examples)."""
-    return (exp.select(exp.alias_(value, "x", quoted=True)).from_(source).where(condition).distinct().limit(limit))
