@@ -413,3 +413,38 @@ def test_not_any_and_no_mean_zero(medals: dict[str, Any]) -> None:
         ["Peru (PER)"]
     assert list(medals["medals"].ask("how many nations won no bronze medals?").values) == \
         [sum(1 for r in _rows(MEDALS) if r["Bronze"] == "0")] == [1]
+
+
+RUNNERS = """Rank,Name,Nationality,Time
+1,Emika Yoshida,Japan,48.12
+2,Nadeeka Lakmali,Sri Lanka,48.54
+3,Andy Egli (SUI),Switzerland,49.01
+4,Alain Geiger,Switzerland,49.30
+"""
+RESULTS = """Year,Award,Result
+2001,Best Actor,Won
+2002,Best Actor,Nominated
+2003,Best Newcomer,Won
+2004,Best Actor,Won
+"""
+
+
+def test_the_row_next_to_one_named_by_part_of_its_cell(tmp_path: Path) -> None:
+    (tmp_path / "runners.csv").write_text(RUNNERS, encoding="utf-8")
+    ds = shuxi.open(str(tmp_path / "runners.csv"))
+    try:
+        names = [r["Name"] for r in _rows(RUNNERS)]
+        assert list(ds.ask("who finished directly before lakmali?").values) == [names[0]]
+        assert list(ds.ask("who is the next player listed after andy egli?").values) == [names[3]]
+    finally:
+        ds.close()
+
+
+def test_win_finds_won_in_a_result_column(tmp_path: Path) -> None:
+    (tmp_path / "results.csv").write_text(RESULTS, encoding="utf-8")
+    ds = shuxi.open(str(tmp_path / "results.csv"))
+    try:
+        won = sum(1 for r in _rows(RESULTS) if r["Result"] == "Won")
+        assert list(ds.ask("how many times did he win?").values) == [won] == [3]
+    finally:
+        ds.close()

@@ -276,7 +276,8 @@ people person place named called first second third fourth fifth final round tit
 """.split())
 
 
-_PLACE_WORDS = frozenset({"in", "at", "from", "by", "against", "near", "to", "for"})
+_PLACE_WORDS = frozenset({"in", "at", "from", "by", "against", "near", "to", "for", "after", "before", "behind",
+                          "than", "beat", "defeated", "versus", "vs"})
 
 
 def partial_values(question: Question, index: TableIndex, taken: Sequence[Span], stop: frozenset[str] | set[str]

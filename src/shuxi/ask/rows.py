@@ -119,7 +119,7 @@ def _first_last(ctx: Context) -> Plan | None:
 
 def _neighbour(ctx: Context) -> Plan | None:
     """"Which nation comes right after Japan?", "who is listed before France", "日本的下一名是哪个国家"."""
-    if not ctx.values or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+    if not (ctx.values or ctx.partials) or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
         return None
     anchor: ValueMention | None = None
     offset = 0
@@ -130,14 +130,17 @@ def _neighbour(ctx: Context) -> Plan | None:
                 anchor, offset = before[-1], ZH_AFTER_WORDS[word]
                 break
     else:
+        # a whole cell, or part of one ("after andy egli" where the cell is "Andy Egli (SUI)")
+        candidates = sorted([*ctx.values, *ctx.partials], key=lambda v: v.span.start)
         for word, span in _free_words(ctx, list(AFTER_WORDS)):
-            after = [v for v in ctx.values if v.span.start >= span.end and v.span.start - span.end <= 5]
+            after = [v for v in candidates if v.span.start >= span.end and v.span.start - span.end <= 5]
             if after:
                 anchor, offset = after[0], AFTER_WORDS[word]
                 break
     if anchor is None:
         return None
-    where = [Filter(column=anchor.column, op="=", value=anchor.value)]
+    partial = any(anchor is p for p in ctx.partials)
+    where = [Filter(column=anchor.column, op="contains" if partial else "=", value=anchor.value)]
     # "what nation is ranked after Russia" asks for the nation; "which album was released before …", where
     # "album" names no column, for the anchor's own column.
     asked = _wh_column(ctx) or [anchor.column]

@@ -36,6 +36,8 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: Past tenses that tables write as results ("Won", "Lost"): the question's "win" finds them.
+_IRREGULAR = {"won": "win", "lost": "lose"}
 _LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 
 
@@ -57,6 +59,8 @@ def lemma(word: str) -> str:
     """A crude English lemma that is good enough to match plurals and possessives."""
     if word.endswith("'s"):
         word = word[:-2]
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if len(word) <= 2 or not word.isalpha() or word in _KEEP_S:
         return word
     if word.endswith("ies") and len(word) > 4:
