@@ -10,20 +10,33 @@ example questions for this table.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
 from shuxi.ask import lexicon as lx
+from shuxi.ask.context import Agg, AmbiguousQuestionError, Context  # noqa: F401 - AmbiguousQuestionError: re-exported
+from shuxi.ask.filters import (
+    _after,
+    _before,
+    _bool_filters,
+    _is_rate,
+    _is_year_column,
+    _number_filters,
+    _period_filters,
+    _resolve_ambiguity,
+    _unique,
+    _value,
+    _value_filters,
+    _window,
+    _zero_filters,
+)
 from shuxi.ask.linking import (
     MAX_VALUES,
     SMALL_TABLE,
     ColumnMention,
     TableIndex,
-    ValueMention,
     fuzzy_columns,
     link,
     partial_values,
@@ -31,71 +44,6 @@ from shuxi.ask.linking import (
 from shuxi.ask.text import Question, Span
 from shuxi.errors import PlanError
 from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
-
-Agg = Literal["count", "count_distinct", "sum", "mean", "median", "min", "max", "std", "var"]
-
-
-class AmbiguousQuestionError(PlanError):
-    """A word in the question fits several columns equally; ``candidates`` lists them."""
-
-    def __init__(self, word: str, candidates: Sequence[str], *, language: str) -> None:
-        self.word = word
-        self.candidates = list(candidates)
-        names = "、".join(candidates) if language == "zh" else ", ".join(repr(c) for c in candidates)
-        if language == "zh":
-            message = f"“{word}”可以指几个列：{names}。"
-            hint = f"请在问题里写出列名，例如把“{word}”换成“{candidates[0]}”。"
-        else:
-            message = f"{word!r} could mean several columns: {names}."
-            hint = f"Name the column in the question, for example say {candidates[0]!r} instead of {word!r}."
-        super().__init__(message, hint=hint)
-
-
-@dataclass
-class Context:
-    """What the planner has learned about one question so far."""
-
-    q: Question
-    index: TableIndex
-    columns: list[ColumnMention]
-    values: list[ValueMention]
-    numbers: list[Any]
-    periods: list[Any]
-    filters: list[Filter] = field(default_factory=list)
-    #: Column mentions consumed by a filter ("价格大于100": 价格 is a condition, not a measure).
-    used: set[int] = field(default_factory=set)
-    used_numbers: set[int] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-    #: Parts of longer cells the question names ("canada" in "Toronto, Canada"): contains-filters.
-    partials: list[ValueMention] = field(default_factory=list)
-
-    @property
-    def zh(self) -> bool:
-        return self.q.language == "zh"
-
-    def kind_of(self, column: str) -> str:
-        return self.index.columns[column].kind
-
-    def mentioned(self, *kinds: str, free: bool = True) -> list[tuple[int, str, ColumnMention]]:
-        """(position, column, mention) of single-column mentions of these kinds, in question order."""
-        out = []
-        for i, m in enumerate(self.columns):
-            if free and i in self.used:
-                continue
-            if len(m.columns) == 1 and self.kind_of(m.columns[0]) in kinds:
-                out.append((i, m.columns[0], m))
-        return out
-
-    def word_spans(self, words: Sequence[str]) -> list[tuple[str, Span]]:
-        """Keywords found in the question, except inside a period or a cell value ("2024年第一季度", "Total")."""
-        blocked = [(p.span_start, p.span_end) for p in self.periods] + [(v.span.start, v.span.end) for v in self.values]
-        blocked += [(v.span.start, v.span.end) for v in self.partials]
-        return [(w, s) for w, s in self.q.find_any(words)
-                if all(s.end <= a or s.start >= b for a, b in blocked)]
-
-    def has(self, words: Sequence[str]) -> bool:
-        return bool(self.word_spans(words))
-
 
 def plan_question(question: str, index: TableIndex) -> Plan:
     """The Plan for ``question`` over the table ``index`` describes (see the module docstring)."""
@@ -149,366 +97,6 @@ def _all_keywords() -> frozenset[str]:
         words += group
     return frozenset(words + ["的", "是", "有", "和", "与", "在", "中", "里", "了", "吗", "呢", "请", "什么",
                               "the", "of", "and", "for", "what", "with", "that", "this", "from", "have", "has"])
-
-
-# -- linking clean-up and filters ----------------------------------------------------------------
-
-
-def _resolve_ambiguity(ctx: Context) -> None:
-    """A phrase naming several columns is settled by another mention of one of them, or asked back."""
-    named = {m.columns[0] for m in ctx.columns if len(m.columns) == 1}
-    resolved = []
-    for m in ctx.columns:
-        if len(m.columns) > 1:
-            chosen = [c for c in m.columns if c in named]
-            if len(chosen) == 1:
-                continue  # the other mention already covers it
-            if m.strength == 0:
-                continue  # a fuzzy guess that fits several columns is no evidence: drop it
-            raise AmbiguousQuestionError(ctx.q.original[m.span.start:m.span.end] or m.phrase, m.columns,
-                                         language=ctx.q.language)
-        resolved.append(m)
-    # A fuzzy mention of a column already named exactly adds nothing.
-    exact = {m.columns[0] for m in resolved if m.strength > 0}
-    ctx.columns = [m for m in resolved if m.strength > 0 or m.columns[0] not in exact]
-    named = {m.columns[0] for m in ctx.columns}
-    values = []
-    for v in ctx.values:
-        if v.alternatives:
-            preferred = [c for c in (v.column, *v.alternatives) if c in named]
-            if preferred:
-                v = ValueMention(preferred[0], v.value, v.span)
-        values.append(v)
-    ctx.values = values
-
-
-def _before(ctx: Context, start: int, words: Sequence[str], window: int) -> str | None:
-    """The keyword that ends within ``window`` characters before position ``start``, if any."""
-    best = None
-    for word, span in ctx.word_spans(words):
-        if span.end <= start and start - span.end <= window:
-            if best is None or span.end > best[1]:
-                best = (word, span.end)
-    return best[0] if best else None
-
-
-def _after(ctx: Context, end: int, words: Sequence[str], window: int) -> str | None:
-    for word, span in ctx.word_spans(words):
-        if span.start >= end and span.start - end <= window:
-            return word
-    return None
-
-
-def _window(ctx: Context) -> int:
-    return 4 if ctx.zh else 14
-
-
-def _value_filters(ctx: Context) -> None:
-    by_column: dict[str, list[ValueMention]] = {}
-    for v in ctx.values:
-        by_column.setdefault(v.column, []).append(v)
-    for column, mentions in by_column.items():
-        negated = [m for m in mentions if _before(ctx, m.span.start, lx.NEGATION_WORDS, _window(ctx) + 2)
-                   or _after(ctx, m.span.end, ["除外", "以外"], 2)]
-        kept = [m for m in mentions if m not in negated]
-        compared = len(kept) >= 2 and ctx.has(lx.COMPARE_WORDS)
-        if kept and not compared:
-            vals = _unique([m.value for m in kept])
-            ctx.filters.append(Filter(column=column, op="=", value=vals[0]) if len(vals) == 1
-                               else Filter(column=column, op="in", values=vals))
-        if negated:
-            vals = _unique([m.value for m in negated])
-            ctx.filters.append(Filter(column=column, op="!=", value=vals[0]) if len(vals) == 1
-                               else Filter(column=column, op="not_in", values=vals))
-    for p in ctx.partials:
-        negated = _before(ctx, p.span.start, lx.NEGATION_WORDS, _window(ctx) + 2)
-        ctx.filters.append(Filter(column=p.column, op="not_contains" if negated else "contains", value=p.value))
-    # "names with 'Pro' in them", "带“电脑”的": a quoted text that is no cell value is searched for.
-    contained = {f.value for f in ctx.filters if f.op in ("contains", "not_contains")}
-    for match in re.finditer(r"[\"'“‘「]([^\"'”’」]{1,40})[\"'”’」]", ctx.q.text):
-        if any(not (match.end() <= v.span.start or match.start() >= v.span.end) for v in ctx.values):
-            continue
-        target = _nearest_column_before(ctx, match.start(), ("text",)) or _text_column_after(ctx, match.end())
-        if target is not None and match.group(1) not in contained:
-            ctx.filters.append(Filter(column=target, op="contains", value=match.group(1)))
-            contained.add(match.group(1))
-    # "产品名称包含'手机'" / "name contains 'phone'": a quoted or following word after a contains-word.
-    for word, span in ctx.word_spans(lx.CONTAINS_WORDS):
-        if word == "like" or word == "including":
-            continue
-        rest = ctx.q.text[span.end:].strip()
-        match = re.match(r"[\"'“‘「]([^\"'”’」]+)[\"'”’」]", rest) or re.match(r"(\S+)", rest)
-        if not match:
-            continue
-        target = _nearest_column_before(ctx, span.start, ("text",))
-        value = match.group(1).strip("。？?!！,，")
-        if target is not None and value not in contained:
-            negate = _before(ctx, span.start, ["不", "not", "doesn't", "don't", "does not"], 3) is not None
-            ctx.filters.append(Filter(column=target, op="not_contains" if negate else "contains", value=value))
-
-
-def _bool_filters(ctx: Context) -> None:
-    """"退货的订单" → 是否退货 = true, "没有退货的" / "not returned" → false (unless the question groups by it)."""
-    for i, column, m in ctx.mentioned("bool"):
-        if _before(ctx, m.span.start, lx.GROUP_WORDS, _window(ctx) + 2) or any(f.column == column for f in ctx.filters):
-            continue
-        if _is_rate(ctx, m):
-            continue  # "退货率", "return rate": a measure, the share of true
-        negated = _before(ctx, m.span.start, ["没有", "未", "没", "不", "非", "not", "never", "n't", "non"], 3)
-        ctx.filters.append(Filter(column=column, op="=", value=not negated))
-        ctx.used.add(i)
-
-
-def _is_rate(ctx: Context, m: ColumnMention) -> bool:
-    return _after(ctx, m.span.end, lx.RATE_WORDS, 1) is not None
-
-
-def _unique(values: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return out
-
-
-def _text_column_after(ctx: Context, position: int) -> str | None:
-    for i, column, m in ctx.mentioned("text"):
-        if m.span.start >= position and m.span.start - position <= 12:
-            ctx.used.add(i)
-            return column
-    names = [c for c in ctx.index.of_kind("text") if "name" in c.lower() or "名" in c]
-    return names[0] if names else None
-
-
-def _nearest_column_before(ctx: Context, position: int, kinds: Sequence[str]) -> str | None:
-    best = None
-    for i, column, m in ctx.mentioned(*kinds, free=False):
-        if m.span.end <= position:
-            best = (i, column)
-    if best is None:
-        return None
-    ctx.used.add(best[0])
-    return best[1]
-
-
-def _period_filters(ctx: Context) -> None:
-    _bare_years(ctx)
-    if not ctx.periods:
-        return
-    dates = ctx.index.of_kind("date")
-    mentioned = [c for _, c, _ in ctx.mentioned("date", free=False)]
-    column = mentioned[0] if mentioned else (dates[0] if dates else None)
-    for p in ctx.periods:
-        if column is not None:
-            ctx.filters.append(Filter(column=column, op=">=", value=p.start.isoformat()))
-            ctx.filters.append(Filter(column=column, op="<", value=p.end.isoformat()))
-            continue
-        # No date column: a year names a year column ("in 2004" → year = 2004).
-        year_cols = [c for c in ctx.index.order if _is_year_column(ctx, c)] or [
-            c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)][:1]
-        if year_cols and p.grain == "year" and p.end.year - p.start.year == 1:
-            ctx.filters.append(Filter(column=year_cols[0], op="=", value=p.start.year))
-        elif year_cols and p.start.month == 1 and p.start.day == 1 and p.end.month == 1 and p.end.day == 1:
-            # "between 1990 and 2001": whole years
-            ctx.filters.append(Filter(column=year_cols[0], op="between", values=[p.start.year, p.end.year - 1]))
-
-
-def _bare_years(ctx: Context) -> None:
-    """"each month of 2024": a year after of/for on a table with dates is that year, not the number 2024."""
-    if not ctx.index.of_kind("date"):
-        return
-    from shuxi.ask.numbers import PeriodMention
-
-    for i, n in enumerate(ctx.numbers):
-        if i in ctx.used_numbers or not _year_like(n) or not _before(ctx, n.start, ["of", "for", "in", "during"], 2):
-            continue
-        year = int(n.value)
-        ctx.periods.append(PeriodMention(start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1), grain="year",
-                                         span_start=n.start, span_end=n.end, text=n.text))
-        ctx.used_numbers.add(i)
-
-
-def _is_year_column(ctx: Context, column: str) -> bool:
-    from shuxi.ask.text import phrase_tokens
-
-    return any(phrase in ctx.index.columns[column].phrases for phrase in (phrase_tokens("year"), phrase_tokens("年份")))
-
-
-def _number_filters(ctx: Context) -> None:
-    """Comparisons: "价格大于100", "quantity over 1,000", "between 100 and 200", "1000以上"."""
-    nums = ctx.numbers
-    i = 0
-    while i < len(nums):
-        n = nums[i]
-        if n.kind == "ordinal":
-            i += 1
-            continue
-        between = _before(ctx, n.start, ["在", "介于", "between", "from"], 3)
-        if between and i + 1 < len(nums):
-            nxt = nums[i + 1]
-            joiner = ctx.q.text[n.end:nxt.start].strip()
-            if joiner in ("到", "至", "-", "~", "and", "to", "和", "与") and _is_tier_context(ctx) is False:
-                column = _nearest_column_before(ctx, n.start, ("number", "date")) or _column_after(ctx, nxt.end)
-                if column is None and _year_like(n) and _year_like(nxt):
-                    column = _time_column(ctx)  # "between 1970 and 2010": the table's year or date column
-                if column is not None:
-                    low, high = sorted([_value(n), _value(nxt)])
-                    if ctx.kind_of(column) == "date":
-                        ctx.filters += _year_range(column, int(low), int(high))
-                    else:
-                        ctx.filters.append(Filter(column=column, op="between", values=[low, high]))
-                    ctx.used_numbers.update({i, i + 1})
-                    i += 2
-                    continue
-        if _year_like(n) and int(n.value) % 10 == 0 and ctx.q.text[n.end:n.end + 1] == "s":
-            column = _time_column(ctx)  # "in the 1990s": a decade
-            if column is not None:
-                start = int(n.value)
-                ctx.filters += _year_range(column, start, start + 9) if ctx.kind_of(column) == "date" else [
-                    Filter(column=column, op="between", values=[start, start + 9])]
-                ctx.used_numbers.add(i)
-                i += 1
-                continue
-        if _year_like(n):
-            when = _before(ctx, n.start, lx.AFTER_WORDS + lx.BEFORE_WORDS, 3)
-            column = _time_column(ctx) if when else None
-            if when and column is not None:
-                after = when in lx.AFTER_WORDS
-                inclusive = when in ("since", "从", "自")
-                value: Any = int(n.value)
-                if ctx.kind_of(column) == "date":
-                    value = f"{int(n.value) + (1 if after and not inclusive else 0)}-01-01"
-                    op = ">=" if after else "<"
-                else:
-                    op = (">=" if inclusive else ">") if after else "<"
-                ctx.filters.append(Filter(column=column, op=op, value=value))
-                ctx.used_numbers.add(i)
-                i += 1
-                continue
-        word = _before(ctx, n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3)
-        postfix = _after(ctx, n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
-        year_column = _adjacent_year_column(ctx, n) if _year_like(n) and not word and not postfix else None
-        if year_column is not None:  # "the 2011 season", "season 2011"
-            ctx.filters.append(Filter(column=year_column, op="=", value=int(n.value)))
-            ctx.used_numbers.add(i)
-            i += 1
-            continue
-        if postfix and not word:
-            word = postfix
-        if word and not _is_tier_context(ctx):
-            column = _nearest_column_before(ctx, n.start, ("number",)) or _column_after(ctx, n.end) or \
-                _money_column(ctx, n)
-            if column is not None:
-                if word in lx.EQUAL_WORDS:
-                    op = "="
-                elif word in lx.GREATER_WORDS:
-                    op = ">=" if word in lx.INCLUSIVE_WORDS else ">"
-                else:
-                    op = "<=" if word in lx.INCLUSIVE_WORDS else "<"
-                ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
-                ctx.used_numbers.add(i)
-        elif not word and not ctx.zh and n.kind == "number" and not _year_like(n) and float(n.value).is_integer():
-            column = _counted_column_after(ctx, n)
-            if column is not None:  # "the only nation to have one silver medal": silver = 1
-                ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
-                ctx.used_numbers.add(i)
-        i += 1
-
-
-_MONEY_HINTS = ("$", "€", "£", "¥", "money", "earnings", "prize", "purse", "salary", "revenue", "gross", "usd", "us$")
-
-
-def _money_column(ctx: Context, n: Any) -> str | None:
-    """"made at least $40,000": the table's one money column."""
-    if not re.search(r"[$€£¥]\s*$", ctx.q.text[:n.start]) and not re.match(r"\s*(dollars|euros|pounds)", ctx.q.text[n.end:]):
-        return None
-    money = [c for c in ctx.index.of_kind("number") if any(h in c.lower() for h in _MONEY_HINTS)]
-    return money[0] if len(money) == 1 else None
-
-
-def _zero_filters(ctx: Context) -> None:
-    """"did not win any gold medals", "nations with no silver": the number column is 0."""
-    if ctx.zh:
-        return
-    for i, column, m in ctx.mentioned("number"):
-        if any(f.column == column for f in ctx.filters):
-            continue
-        none = _before(ctx, m.span.start, ["no", "zero", "not any", "n't any", "not win any", "not have any"], 2)
-        negated_any = _before(ctx, m.span.start, ["any"], 1) and _before(ctx, m.span.start, ["not", "n't", "never"], 16)
-        if none or negated_any:
-            ctx.filters.append(Filter(column=column, op="=", value=0))
-            ctx.used.add(i)
-
-
-def _counted_column_after(ctx: Context, n: Any) -> str | None:
-    """A number column named right after a count ("3 fl trophies", "one silver medal"), unless "top 3 …"."""
-    if _before(ctx, n.start, ["top", "first", "last", "bottom", "the", "in", "over", "past", "next"], 2) or \
-            ctx.has(lx.TIER_WORDS + lx.GROUP_WORDS + ["into"]):
-        return None
-    for i, column, m in ctx.mentioned("number"):
-        if 0 <= m.span.start - n.end <= 1 and m.strength > 0:
-            ctx.used.add(i)
-            return column
-    return None
-
-
-def _year_like(n: Any) -> bool:
-    return n.kind == "number" and float(n.value).is_integer() and 1000 <= n.value <= 2100
-
-
-def _time_column(ctx: Context) -> str | None:
-    """The column years compare with: a mentioned date/year column, else the table's only one."""
-    mentioned = [c for _, c, _ in ctx.mentioned("date", "number", free=False)
-                 if ctx.kind_of(c) == "date" or _is_year_column(ctx, c) or _holds_years(ctx, c)]
-    if mentioned:
-        return mentioned[0]
-    candidates = ctx.index.of_kind("date") + [c for c in ctx.index.order if _is_year_column(ctx, c)]
-    if not candidates:  # "commenced operations after 2006": the one number column holding years
-        candidates = [c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)]
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def _year_range(column: str, low: int, high: int) -> list[Filter]:
-    """Dates in the years low to high, both included."""
-    return [Filter(column=column, op=">=", value=f"{low}-01-01"), Filter(column=column, op="<", value=f"{high + 1}-01-01")]
-
-
-def _adjacent_year_column(ctx: Context, n: Any) -> str | None:
-    """A year column named right before or after a year ("the 2011 season"), not yet filtered on."""
-    for _, column, m in ctx.mentioned("number"):
-        if any(f.column == column for f in ctx.filters):
-            continue
-        near = 0 <= n.start - m.span.end <= 1 or 0 <= m.span.start - n.end <= 1
-        if near and (_is_year_column(ctx, column) or _holds_years(ctx, column)):
-            return column
-    return None
-
-
-def _holds_years(ctx: Context, column: str) -> bool:
-    """A number column whose every value is a plausible year (1000–2100)."""
-    info = ctx.index.columns[column]
-    return info.kind == "number" and info.low is not None and info.high is not None and \
-        1000 <= info.low and info.high <= 2100 and float(info.low).is_integer()
-
-
-def _column_after(ctx: Context, position: int) -> str | None:
-    for i, column, m in ctx.mentioned("number"):
-        if m.span.start >= position and m.span.start - position <= 12:
-            ctx.used.add(i)
-            return column
-    return None
-
-
-def _value(n: Any) -> float | int:
-    value = n.value
-    if isinstance(value, float) and value.is_integer() and n.kind != "percent":
-        return int(value)
-    return value
-
-
-def _is_tier_context(ctx: Context) -> bool:
-    return ctx.has(lx.TIER_WORDS) and (ctx.has(["分成", "分为", "划分", "split", "divide", "group into", "bucket"])
-                                       or ctx.has(["为低档", "为中档", "为高档", "as low", "as high", "as medium"]))
 
 
 # -- measures and dimensions ---------------------------------------------------------------------

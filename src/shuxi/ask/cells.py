@@ -19,7 +19,7 @@ from shuxi.ask import lexicon as lx
 from shuxi.plan.ir import ROW, Dimension, Filter, Measure, Order, Plan
 
 if TYPE_CHECKING:
-    from shuxi.ask.builtin import Context
+    from shuxi.ask.context import Context
 
 #: Words that ask for an amount (the number column after them is what is asked).
 AMOUNT_WORDS = ["how many", "how much", "number of", "total number of", "the total", "total of", "amount of",
@@ -39,7 +39,7 @@ def cell_rule(ctx: Context) -> Plan | None:
 
 def _amount_of_rows(ctx: Context) -> Plan | None:
     """"how many goals did X score in 2011?": the number column's value in the rows the filters keep."""
-    from shuxi.ask.builtin import _holds_years
+    from shuxi.ask.filters import _holds_years
     from shuxi.ask.rows import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, _not_summary
 
     if not ctx.has(AMOUNT_WORDS) or ctx.has(MORE_WORDS + FEWER_WORDS + DIFFERENCE_WORDS):
@@ -173,7 +173,7 @@ def _options(ctx: Context) -> tuple[str, object, object] | None:
         if x.column == y.column and x.value != y.value and _is_or(between):
             return x.column, x.value, y.value
     # two years joined by "or", in the table's year column
-    from shuxi.ask.builtin import _holds_years, _is_year_column, _year_like
+    from shuxi.ask.filters import _holds_years, _is_year_column, _year_like
 
     nums = ctx.numbers
     for x, y in zip(nums, nums[1:]):

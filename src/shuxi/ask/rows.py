@@ -34,7 +34,7 @@ from shuxi.plan.ir import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from shuxi.ask.builtin import Context
+    from shuxi.ask.context import Context
     from shuxi.ask.linking import ValueMention
     from shuxi.ask.text import Span
 
