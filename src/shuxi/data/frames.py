@@ -27,9 +27,8 @@ def frame_to_arrow(frame: Any, *, rename_duplicates: bool = False) -> pa.Table:
         if module == "polars":
             table = frame.to_arrow() if hasattr(frame, "to_arrow") else frame.collect().to_arrow()
         elif module == "pandas":
-            columns = [str(c) for c in frame.columns]
             if rename_duplicates:
-                frame = frame.set_axis(unique_column_names(columns), axis=1)
+                frame = frame.set_axis(unique_column_names([str(c) for c in frame.columns]), axis=1)
             _refuse_duplicates([str(c) for c in frame.columns])  # from_pandas would raise a bare ValueError
             table = pa.Table.from_pandas(frame, preserve_index=False)
         else:

@@ -541,8 +541,7 @@ def _ruled_out(column: str, cells: list[str]) -> bool:
     A conversion must read every present cell, so one long cell, or cells that propose no kind (plain text,
     an identifier such as "007", two currencies), settle it. Placeholders ("N/A") prove nothing.
     """
-    trimmed = [c.strip(_WHITESPACE) if c[:1] in _PADDING or c[-1:] in _PADDING else c for c in cells]
-    if any(len(t) > MAX_CELL for t in trimmed):
+    if any(len(_trimmed(c)) > MAX_CELL for c in cells):
         return True
     examples = _examples(cells)
     return bool(examples) and _propose(column, examples) is None
@@ -566,12 +565,17 @@ def _examples(cells: list[str]) -> list[str]:
     """
     found: dict[str, None] = {}
     for cell in cells:
-        text = cell.strip(_WHITESPACE) if cell[:1] in _PADDING or cell[-1:] in _PADDING else cell
+        text = _trimmed(cell)
         if len(text) <= MAX_CELL and text.strip(_PADDING).lower() not in MISSING:
             found.setdefault(text)
             if len(found) == EXAMPLES:
                 break
     return list(found)
+
+
+def _trimmed(cell: str) -> str:
+    """``cell`` as ``_trim`` leaves it on the engine: stripped only when it starts or ends with padding."""
+    return cell.strip(_WHITESPACE) if cell[:1] in _PADDING or cell[-1:] in _PADDING else cell
 
 
 def _sample(table: exp.Table, columns: dict[int, str], rows: int) -> exp.Subquery:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
