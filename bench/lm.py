@@ -32,8 +32,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("SHUXI_LM_DATA", ROOT.parent / "shared" / "data" / "lm"))
 OUT = ROOT / "bench" / "out"
-# Drop bench/ from the path: scripts beside this one (bench/profile.py) would shadow standard modules.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT / "src"))
 
 

@@ -27,8 +27,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-# bench/ holds other scripts (profile.py) that would shadow standard modules of the same name.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "text"
