@@ -71,9 +71,12 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     _zero_filters(ctx)
     from shuxi.ask.cells import cell_rule
     from shuxi.ask.rows import row_rule
+    from shuxi.ask.frequent import frequent_rule
+    from shuxi.ask.same import same_rule
+    from shuxi.ask.words import word_rule
 
-    for rule in (_correlate, _drivers, _distribution, _tiers, cell_rule, row_rule, _missing_measure, _compare, _share, _trend,
-                 _rank, _group, _count, _aggregate, _lookup):
+    for rule in (_correlate, _drivers, _distribution, _tiers, word_rule, same_rule, frequent_rule, cell_rule, row_rule, _missing_measure, _compare,
+                 _share, _trend, _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -185,20 +188,21 @@ def _grain(ctx: Context) -> Literal["year", "quarter", "month", "week", "day"] |
 
 def _summary_filters(ctx: Context) -> list[Filter]:
     """Leave out a summary row ("Total" at the bottom of a medal table) from rankings, counts and totals."""
-    from shuxi.ask.rows import SUMMARY_LABELS
+    from shuxi.ask.rows import is_summary
 
     out = []
     for key, owners in ctx.index.values.items():
-        if " ".join(key) in SUMMARY_LABELS or "".join(key) in SUMMARY_LABELS:
+        if is_summary(key):
             for column, value in owners:
                 if ctx.kind_of(column) == "text" and not any(f.column == column for f in ctx.filters):
                     out.append(Filter(column=column, op="!=", value=value))
-    return out
+    return [f for i, f in enumerate(out) if f not in out[:i]]  # one value can sit under several keys
 
 
-def _plan(ctx: Context, kind: str, **fields: Any) -> Plan:
+def _plan(ctx: Context, kind: str, *, summary: bool = False, **fields: Any) -> Plan:
+    """A Plan of ``kind`` with the question's filters; rankings and totals (and ``summary``) leave summary rows out."""
     filters = ctx.filters
-    if kind in ("rank", "aggregate", "group", "share", "compare", "tiers", "distribution"):
+    if summary or kind in ("rank", "aggregate", "group", "share", "compare", "tiers", "distribution"):
         filters = [*filters, *_summary_filters(ctx)]
     try:
         return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, filters=filters, **fields)
@@ -489,7 +493,7 @@ def _rank(ctx: Context) -> Plan | None:
             and lead.column is not None:
         # One row per entity (free text, ids): rank the rows themselves ("困惑度最高的10条评论").
         return _plan(ctx, "lookup", select=[dims[0].column, lead.column], order=[Order(by=lead.column, desc=desc)],
-                     limit=k)
+                     limit=k, summary=True)
     return _plan(ctx, "rank", dimensions=dims[:1], measures=measures[:3],
                  order=[Order(by=lead.name, desc=desc)], limit=k)
 

@@ -29,6 +29,7 @@ from shuxi.plan.ir import (
     Order,
     Plan,
     RowAnchor,
+    Verdict,
 )
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def _difference(ctx: Context) -> Plan | None:
     more, fewer, diff = ctx.has(MORE_WORDS), ctx.has(FEWER_WORDS), ctx.has(DIFFERENCE_WORDS)
     if not (more or fewer or diff) or ctx.q.text.startswith(YES_NO_START):
         return None
-    pair = _value_pair(ctx)
+    pair = _value_pair(ctx) or year_pair(ctx)
     if pair is None:
         return None
     column, a, b = pair
@@ -304,12 +305,21 @@ def _not_summary(ctx: Context) -> list[Filter]:
     named = {str(v.value).strip().lower() for v in ctx.values}
     out = []
     for key, owners in ctx.index.values.items():
-        if " ".join(key) not in SUMMARY_LABELS and "".join(key) not in SUMMARY_LABELS:
+        if not is_summary(key):
             continue
         for column, value in owners:
             if ctx.kind_of(column) == "text" and str(value).strip().lower() not in named:
                 out.append(Filter(column=column, op="!=", value=value))
-    return out
+    return [f for i, f in enumerate(out) if f not in out[:i]]  # one value can sit under several keys
+
+
+def is_summary(key: Sequence[str]) -> bool:
+    """Whether a cell's normalised tokens label a summary row: "Total", "合计", "Total (75 NPCs)", "Total for
+    Danish part:" — a total word first, then nothing but a count or a qualifier."""
+    if " ".join(key) in SUMMARY_LABELS or "".join(key) in SUMMARY_LABELS:
+        return True
+    return len(key) > 1 and key[0] in ("total", "totals") and (
+        any(ch.isdigit() for ch in "".join(key[1:])) or key[1] in ("for", "of", "in"))
 
 
 def _label_columns(ctx: Context) -> list[str]:
@@ -351,6 +361,22 @@ def _value_pair(ctx: Context, *, joined: bool = False) -> tuple[str, Any, Any] |
     return None
 
 
+def year_pair(ctx: Context) -> tuple[str, Any, Any] | None:
+    """(year column, first year, second year) for two years the question names on a table with one year column
+    ("how many more seats were there in 1975 than 1963?"): the rows of those years are the two compared."""
+    from shuxi.ask.filters import _holds_years, _time_column, _year_like
+
+    column = _time_column(ctx)
+    if column is None or ctx.kind_of(column) != "number" or not _holds_years(ctx, column):
+        return None
+    years = [f.value for f in ctx.filters if f.column == column and f.op == "=" and isinstance(f.value, int)]
+    if any(f.column == column and f.op != "=" for f in ctx.filters):
+        return None
+    years += [int(n.value) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and _year_like(n)]
+    unique = list(dict.fromkeys(years))
+    return (column, unique[0], unique[1]) if len(unique) == 2 else None
+
+
 def _measure_column(ctx: Context, *, exclude: str) -> str | None:
     """The number column a comparison is about: named in the question, or the table's only number column."""
     named = [c for _, c, _ in ctx.mentioned("number", free=False) if c != exclude]
@@ -389,6 +415,10 @@ def describe(plan: Plan, table: pa.Table) -> str:
         return "没有结果。" if zh else "No result."
     row = rows[0]
     calc = plan.calculations[0]
+    if isinstance(calc.expr, Verdict):
+        from shuxi.ask.words import describe_verdict
+
+        return describe_verdict(plan, row)
     value = row.get(calc.name)
     where = describe_filters(plan.filters, lang)
     end = (f"（{where}）。" if where else "。") if zh else (f" (where {where})." if where else ".")

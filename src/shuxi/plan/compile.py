@@ -24,8 +24,10 @@ from shuxi.plan.ir import (
     Filter,
     Measure,
     Plan,
+    SameAs,
     Scalar,
     Value,
+    Verdict,
 )
 
 CUTS_CTE = "__shuxi_cuts"
@@ -101,6 +103,8 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
         table = exp.Table(this=exp.to_identifier(ROWS_CTE, quoted=True))
     cols = _Columns(plan.table, schema)
     where = [_condition(f, cols) for f in plan.filters]
+    if plan.same is not None:
+        where += _same_as(plan.same, cols, table)
 
     if plan.select:
         query = exp.select(*[cols.ref(c) for c in plan.select]).from_(table)
@@ -282,7 +286,7 @@ def _uses_rows(plan: Plan) -> bool:
     if plan.anchor is not None:
         return True
     names = [*plan.select, *(o.by for o in plan.order), *(d.column for d in plan.dimensions)]
-    filters = [*plan.filters]
+    filters = [*plan.filters, *(plan.same.where if plan.same is not None else [])]
     for m in plan.measures:
         names += [n for n in (m.column, m.other) if n is not None]
         filters += m.where
@@ -328,8 +332,35 @@ def _calculation(calc: Calculation, measures: dict[str, exp.Expression]) -> exp.
         assert isinstance(expr, Arithmetic)
         return _arithmetic(expr.op, build(expr.left), build(expr.right))
 
+    if isinstance(calc.expr, Verdict):
+        return _verdict(calc.expr, build(calc.expr.left), build(calc.expr.right))
     value = build(calc.expr)
     return exp.Abs(this=value) if calc.absolute else value
+
+
+_COMPARISONS: dict[str, tuple[type[exp.Expression], type[exp.Expression]]] = {
+    "=": (exp.EQ, exp.NEQ), "!=": (exp.NEQ, exp.EQ), "<": (exp.LT, exp.GTE), "<=": (exp.LTE, exp.GT),
+    ">": (exp.GT, exp.LTE), ">=": (exp.GTE, exp.LT),
+}
+
+
+def _verdict(verdict: Verdict, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    """``CASE WHEN left op right THEN then WHEN NOT (left op right) THEN otherwise END``: NULL when a side is."""
+    holds, fails = _COMPARISONS[verdict.op]
+    return exp.Case().when(holds(this=left, expression=right), exp.Literal.string(verdict.then), copy=False).when(
+        fails(this=left.copy(), expression=right.copy()), exp.Literal.string(verdict.otherwise), copy=False)
+
+
+def _same_as(same: SameAs, cols: _Columns, table: exp.Table) -> list[exp.Expression]:
+    """``column IN (SELECT column FROM t WHERE where)``, and (unless ``include``) not one of those rows."""
+    anchor = [_condition(f, cols) for f in same.where]
+    values = exp.select(cols.ref(same.column)).from_(table.copy()).where(
+        *anchor, exp.Not(this=exp.Is(this=cols.ref(same.column), expression=exp.Null())), copy=False)
+    out: list[exp.Expression] = [exp.In(this=cols.ref(same.column), query=exp.Subquery(this=values))]
+    if not same.include:
+        matched = exp.and_(*[c.copy() for c in anchor]) if len(anchor) > 1 else anchor[0].copy()
+        out.append(exp.Not(this=exp.paren(exp.Coalesce(this=matched, expressions=[exp.false()]), copy=False)))
+    return out
 
 
 def _arithmetic(op: str, left: exp.Expression, right: exp.Expression) -> exp.Expression:

@@ -236,28 +236,58 @@ class RowAnchor(_Model):
         return self
 
 
+class Verdict(_Model):
+    """A word the query picks by comparing two numbers: ``then`` when ``left op right`` holds, ``otherwise``
+    when it does not, NULL when either side is missing ("yes"/"no" for "did China win more gold than Japan?",
+    "more"/"less" for "more or less than 5?"). Used as a calculation's whole expression."""
+
+    type: Literal["verdict"] = "verdict"
+    left: Expr
+    op: Literal["=", "!=", "<", "<=", ">", ">="]
+    right: Expr
+    then: str = Field(min_length=1)
+    otherwise: str = Field(min_length=1)
+
+
 class Calculation(_Model):
-    """A number computed from the plan's measures after aggregation, e.g. ``gold_china - gold_japan``.
+    """A number computed from the plan's measures after aggregation, e.g. ``gold_china - gold_japan``, or a
+    word chosen by comparing them (:class:`Verdict`).
 
     ``expr`` names measures by their output names (a :class:`ColumnRef` here means a measure, not a
     column); ``absolute`` takes the absolute value ("the difference between A and B", whichever is larger).
     """
 
     name: str = Field(min_length=1)
-    expr: Expr
+    expr: Annotated[Union[ColumnRef, Value, Arithmetic, Verdict], Field(discriminator="type")]
     absolute: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Calculation:
+        if self.absolute and isinstance(self.expr, Verdict):
+            raise ValueError("a verdict is a word; absolute applies to numbers")
+        return self
 
     def refs(self) -> list[str]:
         """The measure names ``expr`` uses."""
         out: list[str] = []
-        stack: list[Expr] = [self.expr]
+        stack: list[Expr | Verdict] = [self.expr]
         while stack:
             node = stack.pop()
             if isinstance(node, ColumnRef):
                 out.append(node.name)
-            elif isinstance(node, Arithmetic):
+            elif isinstance(node, (Arithmetic, Verdict)):
                 stack += [node.right, node.left]
         return out
+
+
+class SameAs(_Model):
+    """Rows that share a value with other rows: keep the rows whose ``column`` holds a value the column has in
+    a row meeting all of ``where`` ("the nations with as many gold medals as Belarus": Gold in Belarus's
+    Gold). The rows meeting ``where`` themselves are left out unless ``include``."""
+
+    column: str
+    where: list[Filter] = Field(min_length=1)
+    include: bool = False
 
 
 class Order(_Model):
@@ -291,6 +321,8 @@ class Plan(_Model):
     anchor: RowAnchor | None = None
     #: Numbers computed from the measures, output right after the dimensions (first when there are none).
     calculations: list[Calculation] = Field(default_factory=list)
+    #: Keep only the rows sharing a column's value with other rows (:class:`SameAs`).
+    same: SameAs | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Plan:

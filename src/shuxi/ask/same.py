@@ -1,0 +1,109 @@
+"""Questions about rows that share a value with a named row: "which nations won the same number of gold medals
+as Belarus?", "who played the same position as Derek Combs?", "how many flowers have the same type as the
+Freedom Bell?".
+
+The answer is a two-step question — look up the named row's value, then keep the rows holding it — which the
+plan says in one piece (:class:`shuxi.plan.ir.SameAs`: ``Gold IN (SELECT Gold … WHERE Nation = 'Belarus')``),
+so the query that decides the answer is the one shown. The named rows themselves are left out ("the same … as
+Belarus" asks for the others). Called by the built-in planner before the cell and row-order rules; returns None
+when the question is not of this kind.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from shuxi.plan.ir import Filter, Measure, Plan, SameAs
+
+if TYPE_CHECKING:
+    from shuxi.ask.context import Context
+    from shuxi.ask.linking import ValueMention
+
+_SAME = re.compile(r"\b(?:the )?same\b(?P<what>.*?)\b(?:as|that)\b")
+
+
+def same_rule(ctx: Context) -> Plan | None:
+    """The Plan for "… the same X as Y" (rows whose X equals Y's X, Y's own rows left out), or None."""
+    from shuxi.ask.rows import _asks_count, _label_columns, _not_summary, _wh_column
+
+    from shuxi.ask.words import _YES_NO
+
+    if ctx.zh or _YES_NO.match(ctx.q.text):
+        return None  # "is A the same as B?" is a yes/no question (shuxi.ask.words)
+    match = _SAME.search(ctx.q.text)
+    if match is None:
+        return None
+    shared = _shared_column(ctx, match.start("what"), match.end("what"))
+    if shared is None:
+        return None
+    anchors = _anchors(ctx, shared, match.start(), match.end())
+    if not anchors:
+        return None
+    column = anchors[0].column
+    named = [v for v in anchors if v.column == column]
+    partial = any(v is p for v in named for p in ctx.partials)
+    if len(named) > 1 and partial:
+        return None  # several partly named rows: too loose to anchor on
+    if len(named) == 1:
+        where = [Filter(column=column, op="contains" if partial else "=", value=named[0].value)]
+    else:
+        where = [Filter(column=column, op="in", values=_unique_values(named))]
+    # Conditions the question adds ("what other bridge built in 1920"), without the named rows' own ones.
+    others = [f for f in ctx.filters if not _is_anchor_filter(f, named) and f.column != shared]
+    filters = [*others, *_not_summary(ctx)]
+    same = SameAs(column=shared, where=where)
+    if _asks_count(ctx) or ctx.has(["how many", "number of"]) and not _wh_column(ctx):
+        return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="count")], same=same)
+    asked = [c for c in _wh_column(ctx) if c != shared]
+    if not asked and ctx.has(["who", "whom", "whose"]):
+        asked = [c for c in _label_columns(ctx) if c != shared][:1]
+    select = asked[:1] or [column]
+    return _plan(ctx, "lookup", filters=filters, select=select, same=same)
+
+
+def _anchors(ctx: Context, shared: str, start: int, end: int) -> list[ValueMention]:
+    """The named rows: cells after "as" ("… as Belarus"), else before "same" ("Homochitto River Bridge is in the
+    same county as what other bridge built in 1920?"); a cell naming one row beats a repeated one (a condition)."""
+    mentions = [v for v in [*ctx.values, *ctx.partials] if v.column != shared]
+    after = [v for v in mentions if v.span.start >= end]
+    before = [v for v in mentions if v.span.end <= start]
+
+    def names_a_row(v: ValueMention) -> bool:
+        info = ctx.index.columns[v.column]
+        return info.unique or info.counts.get(v.value) == 1
+
+    for group in ([v for v in after if names_a_row(v)], [v for v in before if names_a_row(v)], after):
+        if group:
+            return group
+    return []
+
+
+def _shared_column(ctx: Context, start: int, end: int) -> str | None:
+    """The column named between "same" and "as" ("the same **number of gold medals** as"), the last one named
+    when several are ("the same **year** listed for their **date**": the year is the noun, the date where)."""
+    inside = [c for _, c, m in ctx.mentioned("number", "text", "date", "bool", free=False)
+              if m.span.start >= start and m.span.end <= end]
+    if not inside:
+        return None
+    return inside[0] if len(set(inside)) == 1 else None
+
+
+def _is_anchor_filter(f: Filter, named: list[ValueMention]) -> bool:
+    values = {v.value for v in named}
+    return any(v.column == f.column for v in named) and (f.value in values or bool(set(f.values or []) & values))
+
+
+def _unique_values(named: list[ValueMention]) -> list:  # type: ignore[type-arg]
+    out: list = []  # type: ignore[type-arg]
+    for v in named:
+        if v.value not in out:
+            out.append(v.value)
+    return out
+
+
+def _plan(ctx: Context, kind: str, **fields: object) -> Plan | None:
+    try:
+        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, **fields)  # type: ignore[arg-type]
+    except ValueError:
+        return None

@@ -1,0 +1,249 @@
+"""Answers that are words or need two steps (WikiTableQuestions-style): yes/no and "more or less" answers, rows
+sharing a value with a named row ("the same … as"), and the value that occurs most often.
+
+Each table is written out below; every expected answer is worked out by hand from those rows (or with plain
+Python over the same rows), never taken from shuxi's own output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import shuxi
+from shuxi.ask.answering import answer_plan
+from shuxi.errors import PlanError
+from shuxi.plan.compile import compile_plan
+from shuxi.plan.dialects import render
+from shuxi.plan.ir import Calculation, ColumnRef, Filter, Measure, Plan, SameAs, Value, Verdict
+
+# A medal table in rank order, ending with a summary row.
+MEDALS = """Rank,Nation,Gold,Silver,Bronze,Total
+1,Germany,5,2,1,8
+2,Belarus,3,1,4,8
+3,France,3,3,0,6
+4,Malaysia,2,1,1,4
+5,Ethiopia,3,0,2,5
+6,Guam,0,1,5,6
+,Total,16,8,13,37
+"""
+# A season of races: who won each, and which network aired it.
+RACES = """Rnd,Race,Winner,TV,Laps
+1,Phoenix,Kenny Brack,ABC,200
+2,Orlando,Tony Stewart,ESPN,185
+3,Charlotte,Kenny Brack,ABC,208
+4,Dover,Buzz Calkins,ESPN,200
+5,Texas,Kenny Brack,ABC,200
+6,Atlanta,Tony Stewart,FS1,220
+"""
+# An album's tracks and their producers.
+TRACKS = """#,Title,Producer(s),Length
+1,Intro,Buckwild,1:02
+2,Born to Live,Buckwild,4:10
+3,Street Life,DJ Premier,3:55
+4,Night Ride,Buckwild,4:31
+5,Closing,DJ Premier,2:40
+"""
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return [r for r in csv.DictReader(io.StringIO(text)) if "Total" not in r.values()]
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("answers")
+    out = {}
+    for name, text in {"medals": MEDALS, "races": RACES, "tracks": TRACKS}.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        out[name] = shuxi.open(str(folder / f"{name}.csv"))
+    yield out
+    for ds in out.values():
+        ds.close()
+
+
+def _medal(nation: str, column: str) -> int:
+    return next(int(r[column]) for r in _rows(MEDALS) if r["Nation"] == nation)
+
+
+# -- the same X as Y -------------------------------------------------------------------------------------
+
+
+def test_rows_with_the_same_value_as_a_named_row_leave_that_row_out(tables: dict[str, Any]) -> None:
+    gold = _medal("Belarus", "Gold")
+    expected = [r["Nation"] for r in _rows(MEDALS) if int(r["Gold"]) == gold and r["Nation"] != "Belarus"]
+    answer = tables["medals"].ask("which nations won the same number of gold medals as belarus?")
+    assert list(answer.values) == expected == ["France", "Ethiopia"]
+    assert "IN (" in answer.sql  # Belarus's gold is looked up by the query itself
+
+
+def test_how_many_rows_share_a_named_rows_value(tables: dict[str, Any]) -> None:
+    silver = _medal("Guam", "Silver")
+    expected = sum(1 for r in _rows(MEDALS) if int(r["Silver"]) == silver and r["Nation"] != "Guam")
+    answer = tables["medals"].ask("how many nations have the same number of silver medals as guam?")
+    assert list(answer.values) == [expected] == [2]
+
+
+def test_the_same_value_as_a_row_named_before_same(tables: dict[str, Any]) -> None:
+    network = next(r["TV"] for r in _rows(RACES) if r["Race"] == "Dover")
+    expected = [r["Race"] for r in _rows(RACES) if r["TV"] == network and r["Race"] != "Dover"]
+    answer = tables["races"].ask("dover was aired on the same tv as which other race?")
+    assert list(answer.values) == expected == ["Orlando"]
+
+
+# -- yes/no and the word the question offers -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("did germany win more gold medals than france?", "yes" if _medal("Germany", "Gold") > _medal("France", "Gold")
+     else "no"),
+    ("did guam win more gold medals than malaysia?", "yes" if _medal("Guam", "Gold") > _medal("Malaysia", "Gold")
+     else "no"),
+    ("does guam have a larger amount of bronze medals than belarus?",
+     "yes" if _medal("Guam", "Bronze") > _medal("Belarus", "Bronze") else "no"),
+    ("did france win fewer silver medals than malaysia?",
+     "yes" if _medal("France", "Silver") < _medal("Malaysia", "Silver") else "no"),
+])
+def test_yes_or_no_compares_two_named_rows(tables: dict[str, Any], question: str, expected: str) -> None:
+    answer = tables["medals"].ask(question)
+    assert list(answer.values) == [expected]
+    assert answer.text.lower().startswith(expected)
+    assert "CASE" in answer.sql
+
+
+def test_the_offered_word_is_the_answer(tables: dict[str, Any]) -> None:
+    more = _medal("Ethiopia", "Bronze") > _medal("Malaysia", "Bronze")
+    answer = tables["medals"].ask("does ethiopia have more or less bronze medals than malaysia?")
+    assert list(answer.values) == ["more" if more else "less"] == ["more"]
+    answer = tables["medals"].ask("does malaysia have more or less bronze medals than ethiopia?")
+    assert list(answer.values) == ["less"]
+
+
+def test_a_higher_rank_is_the_smaller_number(tables: dict[str, Any]) -> None:
+    # Germany is rank 1, France rank 3: Germany is ranked higher (above) France.
+    answer = tables["medals"].ask("does germany have a higher or lower rank than france?")
+    assert list(answer.values) == ["higher"]
+
+
+def test_same_value_yes_or_no(tables: dict[str, Any]) -> None:
+    same_total = _medal("Germany", "Total") == _medal("Belarus", "Total")
+    answer = tables["medals"].ask("is the total of germany the same as the total of belarus?")
+    assert list(answer.values) == ["yes" if same_total else "no"] == ["yes"]
+    answer = tables["medals"].ask("is the gold of germany the same as the gold of belarus?")
+    assert list(answer.values) == ["no"]
+
+
+def test_listed_before_compares_places_in_the_table(tables: dict[str, Any]) -> None:
+    order = [r["Nation"] for r in _rows(MEDALS)]
+    answer = tables["medals"].ask("was germany listed before malaysia?")
+    assert list(answer.values) == ["yes" if order.index("Germany") < order.index("Malaysia") else "no"] == ["yes"]
+    answer = tables["medals"].ask("is guam listed before france?")
+    assert list(answer.values) == ["no"]
+
+
+def test_named_rows_counted_against_a_number(tables: dict[str, Any]) -> None:
+    wins = Counter(r["Winner"] for r in _rows(RACES))
+    assert wins["Kenny Brack"] == 3
+    answer = tables["races"].ask("did kenny brack win at least 3 races?")
+    assert list(answer.values) == ["yes"]
+    answer = tables["races"].ask("did tony stewart win more than 2 races?")
+    assert list(answer.values) == ["yes" if wins["Tony Stewart"] > 2 else "no"] == ["no"]
+    espn = sum(1 for r in _rows(RACES) if r["TV"] == "ESPN")
+    answer = tables["races"].ask("were there more or less than 3 races aired on espn?")
+    assert list(answer.values) == ["more" if espn > 3 else "less"] == ["less"]
+
+
+def test_a_named_rows_number_against_a_number(tables: dict[str, Any]) -> None:
+    answer = tables["medals"].ask("did germany win at least 5 gold medals?")
+    assert list(answer.values) == ["yes" if _medal("Germany", "Gold") >= 5 else "no"] == ["yes"]
+    answer = tables["medals"].ask("does france have at least one bronze medal?")
+    assert list(answer.values) == ["no"]
+
+
+def test_an_unclear_comparison_is_not_guessed(tables: dict[str, Any]) -> None:
+    # Two number columns could be meant and neither is named: refuse or answer otherwise, never a yes/no guess.
+    try:
+        answer = tables["races"].ask("did kenny brack have more than tony stewart?")
+    except PlanError:
+        return
+    assert list(answer.values) not in (["yes"], ["no"])
+
+
+# -- the value that occurs most often --------------------------------------------------------------------
+
+
+def test_the_most_frequent_value_of_the_column_the_verb_names(tables: dict[str, Any]) -> None:
+    winner, _ = Counter(r["Winner"] for r in _rows(RACES)).most_common(1)[0]
+    assert list(tables["races"].ask("which racer won the most races?").values) == [winner] == ["Kenny Brack"]
+    producer, _ = Counter(r["Producer(s)"] for r in _rows(TRACKS)).most_common(1)[0]
+    assert list(tables["tracks"].ask("who produced the most tracks?").values) == [producer] == ["Buckwild"]
+
+
+def test_the_most_frequent_value_of_a_named_column(tables: dict[str, Any]) -> None:
+    network, _ = Counter(r["TV"] for r in _rows(RACES)).most_common(1)[0]
+    assert list(tables["races"].ask("which tv aired the most races?").values) == [network] == ["ABC"]
+
+
+def test_the_most_of_a_number_column_is_still_a_ranking(tables: dict[str, Any]) -> None:
+    best = max(_rows(RACES), key=lambda r: int(r["Laps"]))["Race"]
+    assert list(tables["races"].ask("which race had the most laps?").values) == [best] == ["Atlanta"]
+
+
+# -- the plan pieces these answers use -------------------------------------------------------------------
+
+
+@pytest.fixture()
+def small() -> Iterator[Any]:
+    ds = shuxi.open(pa.table({"k": ["a", "b", "c", "d"], "x": [3, 1, 3, None], "y": [1, 2, 3, 4]}))
+    yield ds
+    ds.close()
+
+
+def test_verdict_is_null_when_a_side_is_missing(small: Any) -> None:
+    measures = [Measure(agg="sum", column="x", where=[Filter(column="k", op="=", value="d")], alias="xd"),
+                Measure(agg="sum", column="y", where=[Filter(column="k", op="=", value="d")], alias="yd")]
+    calc = Calculation(name="answer", expr=Verdict(left=ColumnRef(name="xd"), op=">", right=ColumnRef(name="yd"),
+                                                   then="yes", otherwise="no"))
+    plan = Plan(kind="calculate", table=small.name, measures=measures, calculations=[calc])
+    assert answer_plan(small, "q", plan).values == [None]  # x is missing for d: neither yes nor no
+    calc = calc.model_copy(update={"expr": Verdict(left=ColumnRef(name="yd"), op=">=", right=Value(value=4),
+                                                   then="yes", otherwise="no")})
+    plan = plan.model_copy(update={"calculations": [calc]})
+    assert answer_plan(small, "q", plan).values == ["yes"]
+    assert Plan.from_json(plan.to_json()) == plan
+
+
+def test_verdict_takes_no_absolute_value() -> None:
+    with pytest.raises(ValueError, match="verdict"):
+        Calculation(name="a", absolute=True, expr=Verdict(left=Value(value=1), op="<", right=Value(value=2),
+                                                           then="yes", otherwise="no"))
+
+
+def test_same_as_keeps_rows_sharing_the_value_and_can_include_the_named_row(small: Any) -> None:
+    same = SameAs(column="x", where=[Filter(column="k", op="=", value="a")])
+    plan = Plan(kind="lookup", table=small.name, select=["k"], same=same)
+    assert answer_plan(small, "q", plan).values == ["c"]
+    plan = plan.model_copy(update={"same": same.model_copy(update={"include": True})})
+    assert answer_plan(small, "q", plan).values == ["a", "c"]
+    # A named row whose value is missing shares it with no row.
+    plan = plan.model_copy(update={"same": SameAs(column="x", where=[Filter(column="k", op="=", value="d")])})
+    assert answer_plan(small, "q", plan).values == []
+    assert Plan.from_json(plan.to_json()) == plan
+
+
+def test_same_as_and_verdict_render_for_spark(small: Any) -> None:
+    calc = Calculation(name="answer", expr=Verdict(left=ColumnRef(name="count"), op=">", right=Value(value=1),
+                                                   then="more", otherwise="less"))
+    plan = Plan(kind="calculate", table=small.name, measures=[Measure(agg="count")], calculations=[calc],
+                same=SameAs(column="x", where=[Filter(column="k", op="=", value="a")]))
+    sql = render(compile_plan(plan, schema=small.schema), "spark")
+    assert "`x` IN (SELECT `x` FROM" in sql
+    assert "CASE WHEN COUNT(*) > 1 THEN 'more' WHEN COUNT(*) <= 1 THEN 'less' END" in sql
+    assert answer_plan(small, "q", plan).values == ["less"]  # only c shares a's x
