@@ -247,3 +247,82 @@ def test_same_as_and_verdict_render_for_spark(small: Any) -> None:
     assert "`x` IN (SELECT `x` FROM" in sql
     assert "CASE WHEN COUNT(*) > 1 THEN 'more' WHEN COUNT(*) <= 1 THEN 'less' END" in sql
     assert answer_plan(small, "q", plan).values == ["less"]  # only c shares a's x
+
+
+# -- arithmetic over rows and columns --------------------------------------------------------------------
+
+SEATS = """Year of election,Candidates elected,# of seats available,% of popular vote
+1963,7,108,15.5%
+1967,20,117,25.9%
+1971,19,117,27.1%
+1975,38,125,28.9%
+"""
+
+
+@pytest.fixture(scope="module")
+def seats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    path = tmp_path_factory.mktemp("seats") / "seats.csv"
+    path.write_text(SEATS, encoding="utf-8")
+    ds = shuxi.open(str(path))
+    yield ds
+    ds.close()
+
+
+def test_how_many_more_between_two_years_of_a_year_column(seats: Any) -> None:
+    by_year = {int(r["Year of election"]): int(r["# of seats available"]) for r in csv.DictReader(io.StringIO(SEATS))}
+    answer = seats.ask("how many more seats were available in 1975 than 1963?")
+    assert [int(v) for v in answer.values] == [by_year[1975] - by_year[1963]] == [17]
+
+
+def test_average_and_total_of_the_first_rows(tables: dict[str, Any]) -> None:
+    first = _rows(MEDALS)[:3]
+    answer = tables["medals"].ask("what is the average number of silver medals of the first three nations?")
+    assert [float(v) for v in answer.values] == [sum(int(r["Silver"]) for r in first) / 3] == [2.0]
+    answer = tables["medals"].ask("what is the total number of bronze medals of the first three nations?")
+    assert [int(v) for v in answer.values] == [sum(int(r["Bronze"]) for r in first)] == [5]
+
+
+def test_two_columns_added_up_for_a_named_row(tables: dict[str, Any]) -> None:
+    expected = _medal("France", "Gold") + _medal("France", "Silver")
+    answer = tables["medals"].ask("how many gold and silver medals in total did france receive?")
+    assert [int(v) for v in answer.values] == [expected] == [6]
+
+
+def test_difference_between_the_highest_and_the_lowest(tables: dict[str, Any]) -> None:
+    laps = [int(r["Laps"]) for r in _rows(RACES)]
+    answer = tables["races"].ask("what is the difference in laps between the highest and the lowest?")
+    assert [int(v) for v in answer.values] == [max(laps) - min(laps)] == [35]
+
+
+def test_a_ranking_over_rows_leaves_the_summary_row_out(tables: dict[str, Any]) -> None:
+    best = max(_rows(MEDALS), key=lambda r: int(r["Bronze"]))["Nation"]
+    answer = tables["medals"].ask("which nation won the most bronze medals?")
+    assert list(answer.values) == [best] == ["Guam"]  # not the Total row's 13
+
+
+# -- which of two rows is higher, on the column the question implies -------------------------------------
+
+PEAKS = """No,Peak,Elevation (m),Col height (m)
+1,Mont Blanc,4810,113
+2,Monte Rosa,4634,1000
+3,Dom,4545,2000
+"""
+
+
+def test_higher_means_the_elevation_when_no_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "peaks.csv"
+    path.write_text(PEAKS, encoding="utf-8")
+    rows = {r["Peak"]: int(r["Elevation (m)"]) for r in csv.DictReader(io.StringIO(PEAKS))}
+    with shuxi.open(str(path)) as ds:
+        answer = ds.ask("which peak is higher, monte rosa or dom?")
+        assert list(answer.values) == [max(("Monte Rosa", "Dom"), key=rows.__getitem__)] == ["Monte Rosa"]
+
+
+def test_a_year_names_the_column_of_a_pivoted_table() -> None:
+    # One row per group, one column per year: "in 1952" is the column compared.
+    table = pa.table({"Group": ["White", "Blue collar", "Farmers"], "1948": [50, 40, 30], "1952": [43, 55, 20]})
+    with shuxi.open(table) as ds:
+        assert list(ds.ask("which group had a higher percentage in 1952, white or blue collar?").values) == \
+            ["Blue collar"]  # 55 > 43
+        assert list(ds.ask("which group had a higher percentage in 1948, white or blue collar?").values) == \
+            ["White"]  # 50 > 40

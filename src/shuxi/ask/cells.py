@@ -30,7 +30,7 @@ NUMERIC_TEXT = 0.8
 
 def cell_rule(ctx: Context) -> Plan | None:
     """The Plan for a question answered by the cells of named rows, or None."""
-    for rule in (_choice, _amount_of_rows, _top_row, _extreme_in_text):
+    for rule in (_choice, _two_columns_total, _amount_of_rows, _top_row, _extreme_in_text):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -74,6 +74,38 @@ def _amount_of_rows(ctx: Context) -> Plan | None:
     return _plan(ctx, "lookup", filters=filters, select=[column])
 
 
+#: Words that add up what the question lists ("gold and silver medals in total").
+TOTAL_WORDS = ["in total", "total", "combined", "altogether", "in all", "together", "sum of"]
+
+
+def _two_columns_total(ctx: Context) -> Plan | None:
+    """"how many gold and silver medals in total did China receive?": two number columns joined by "and", added
+    up over the rows the question keeps (the sum of each, then their sum, so a missing cell counts as nothing)."""
+    from shuxi.ask.rows import _not_summary
+
+    if ctx.zh or not ctx.has(TOTAL_WORDS) or any(f.op not in ("=", "in", "contains") for f in ctx.filters):
+        return None
+    totals = [span for _, span in ctx.word_spans(TOTAL_WORDS)]
+    mentions = [(c, m) for _, c, m in ctx.mentioned("number")
+                if not any(t.start <= m.span.start and m.span.end <= t.end for t in totals)]
+    for (a, ma), (b, mb) in zip(mentions, mentions[1:]):
+        between = ctx.q.text[ma.span.end:mb.span.start].strip(" ,")
+        if a != b and between in ("and", "and the", "plus", "+"):
+            break
+    else:
+        return None
+    if numbers_rows(a) or numbers_rows(b):
+        return None
+    from shuxi.plan.ir import Arithmetic, Calculation, ColumnRef
+
+    measures = [Measure(agg="sum", column=a), Measure(agg="sum", column=b)]
+    name = f"{a} + {b}"
+    calc = Calculation(name=name, expr=Arithmetic(op="+", left=ColumnRef(name=measures[0].name),
+                                                  right=ColumnRef(name=measures[1].name)))
+    return _plan(ctx, "calculate", filters=[*ctx.filters, *_not_summary(ctx)], measures=measures,
+                 calculations=[calc])
+
+
 TOP_WORDS = ["top", "best", "number one", "first place", "1st place", "winner", "winning"]
 
 
@@ -100,12 +132,14 @@ def _top_row(ctx: Context) -> Plan | None:
 
 #: What "better" is measured by, in order of preference: a rank or place (smaller is better), then a time.
 _BETTER = ("rank", "place", "position", "pos", "finish", "time", "points", "score")
+#: What "higher" means when no column is named: a peak's or a building's height ("which peak is higher, A or B?").
+_HEIGHT = ("elevation", "height", "altitude", "elev", "heights")
 #: Comparative words: which way they rank (1 = the larger number wins) and the column names they imply.
 COMPARATIVES: dict[str, tuple[int, tuple[str, ...]]] = {
-    "more": (1, ()), "higher": (1, ()), "greater": (1, ()), "larger": (1, ()), "bigger": (1, ()), "most": (1, ()),
-    "highest": (1, ()), "largest": (1, ()), "biggest": (1, ()), "greatest": (1, ()),
-    "less": (-1, ()), "fewer": (-1, ()), "lower": (-1, ()), "smaller": (-1, ()), "least": (-1, ()),
-    "fewest": (-1, ()), "lowest": (-1, ()), "smallest": (-1, ()),
+    "more": (1, ()), "higher": (1, _HEIGHT), "greater": (1, ()), "larger": (1, ()), "bigger": (1, ()),
+    "most": (1, ()), "highest": (1, _HEIGHT), "largest": (1, ()), "biggest": (1, ()), "greatest": (1, ()),
+    "less": (-1, ()), "fewer": (-1, ()), "lower": (-1, _HEIGHT), "smaller": (-1, ()), "least": (-1, ()),
+    "fewest": (-1, ()), "lowest": (-1, _HEIGHT), "smallest": (-1, ()),
     "longer": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span", "time")),
     "longest": (1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span", "time")),
     "shorter": (-1, ("length", "distance", "km", "mi", "miles", "long", "duration", "span", "time")),
@@ -199,6 +233,12 @@ def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...], *
               and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT]
     if named:
         return named[0]
+    # A pivoted table names its columns after years ("1948", "1952"): "in 1952" names the column.
+    years = re.findall(r"\b\d{4}\b", ctx.q.text)
+    pivoted = [c for c in ctx.index.order if c.strip() in years and c != option_column and (
+        ctx.kind_of(c) == "number" or ctx.index.columns[c].numeric_share >= NUMERIC_TEXT)]
+    if len(pivoted) == 1:
+        return pivoted[0]
     numbers = [c for c in ctx.index.order if c != option_column and (ctx.kind_of(c) == "number" or (
         ctx.kind_of(c) == "text" and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT))]
     if hints == _BETTER:
@@ -210,6 +250,10 @@ def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...], *
         implied = [c for c in numbers if set(re.findall(r"[a-z]+", c.lower())) & set(hints)]
         if len(implied) == 1:
             return implied[0]
+        for hint in hints if len(implied) > 1 else ():  # "Elevation (m)" before "Col height (m)"
+            first = [c for c in implied if hint in re.findall(r"[a-z]+", c.lower())]
+            if len(first) == 1:
+                return first[0]
         if hints[0] == "year" and not implied:
             return ROW  # "which came earlier": the table's own order
     useful = [c for c in numbers if not numbers_rows(c) and ctx.kind_of(c) == "number"]

@@ -115,7 +115,32 @@ def _first_last(ctx: Context) -> Plan | None:
         return None
     limit = _count_after(ctx, span) or 1
     filters = [*ctx.filters, *_not_summary(ctx)]
+    if limit > 1 and not last:
+        summed = _first_rows_aggregate(ctx, limit)
+        if summed is not None:
+            return summed
     return _plan(ctx, "lookup", select=asked[:1], filters=filters, order=[Order(by=ROW, desc=last)], limit=limit)
+
+
+#: Words that ask for the average or the sum of the rows a question picks ("the average of the first three").
+ROWS_AVERAGE_WORDS = ["average", "mean"]
+ROWS_SUM_WORDS = ["total", "sum", "combined", "altogether", "in all"]
+
+
+def _first_rows_aggregate(ctx: Context, n: int) -> Plan | None:
+    """"the average silver medal count of the first five nations", "the total points of the first 3 runners":
+    the mean or sum of a number column over the table's first ``n`` rows (only when nothing else filters them,
+    so that "first" counts rows of the table)."""
+    mean, total = ctx.has(ROWS_AVERAGE_WORDS), ctx.has(ROWS_SUM_WORDS)
+    if mean == total or ctx.filters:
+        return None
+    totals = [span for _, span in ctx.word_spans(ROWS_SUM_WORDS)]
+    numbers = list(dict.fromkeys(c for _, c, m in ctx.mentioned("number")  # "the total number of bronze": not Total
+                                 if not any(t.start <= m.span.start and m.span.end <= t.end for t in totals)))
+    if len(numbers) != 1:
+        return None
+    measure = Measure(agg="mean" if mean else "sum", column=numbers[0])
+    return _plan(ctx, "aggregate", filters=[Filter(column=ROW, op="<=", value=n)], measures=[measure])
 
 
 def _neighbour(ctx: Context) -> Plan | None:
@@ -156,7 +181,7 @@ def _difference(ctx: Context) -> Plan | None:
         return None
     pair = _value_pair(ctx) or year_pair(ctx)
     if pair is None:
-        return None
+        return _range(ctx) if diff else None
     column, a, b = pair
     measured = _measure_column(ctx, exclude=column)
     if measured is None:
@@ -176,6 +201,29 @@ def _difference(ctx: Context) -> Plan | None:
                        expr=Arithmetic(op="-", left=left, right=right), absolute=absolute)
     filters = [f for f in ctx.filters if f.column != column]
     return _plan(ctx, "calculate", filters=filters, measures=measures, calculations=[calc])
+
+
+_HIGH = ["highest", "largest", "most", "biggest", "greatest", "heaviest", "longest", "tallest", "maximum", "max",
+         "oldest", "latest"]
+_LOW = ["lowest", "smallest", "least", "fewest", "lightest", "shortest", "minimum", "min", "youngest", "earliest"]
+
+
+def _range(ctx: Context) -> Plan | None:
+    """"the difference in tonnage between the heaviest and the lightest ships": max − min of the one number
+    column the question names, over the rows it keeps."""
+    if ctx.zh or not (ctx.has(_HIGH) and ctx.has(_LOW)):
+        return None
+    numbers = list(dict.fromkeys(c for _, c, _ in ctx.mentioned("number", free=False)))
+    if len(numbers) != 1:
+        return None
+    column = numbers[0]
+    if any(f.column == column for f in ctx.filters):
+        return None
+    high, low = Measure(agg="max", column=column), Measure(agg="min", column=column)
+    calc = Calculation(name="difference", expr=Arithmetic(op="-", left=ColumnRef(name=high.name),
+                                                         right=ColumnRef(name=low.name)))
+    return _plan(ctx, "calculate", filters=[*ctx.filters, *_not_summary(ctx)], measures=[high, low],
+                 calculations=[calc])
 
 
 def _which_greater(ctx: Context) -> Plan | None:
