@@ -326,3 +326,13 @@ def test_spark_day_grain_is_not_trunc() -> None:
     assert "CAST(DATE_TRUNC('DAY', `day`) AS DATE)" in both(p)["spark"]
     p = plan(dimensions=[Dimension(column="day", grain="month")], measures=[Measure(agg="count")])
     assert "CAST(TRUNC(`day`, 'MONTH') AS DATE)" in both(p)["spark"]
+
+
+def test_number_in_text_is_for_text_and_number_columns() -> None:
+    with pytest.raises(PlanError, match="neither text nor numbers"):
+        compile_plan(plan(measures=[Measure(agg="count")], filters=[Filter(column="day", op=">", value=3, number=True)]),
+                     schema=SCHEMA)
+    # On a number column the flag changes nothing: the plain comparison.
+    flagged = plan(measures=[Measure(agg="count")], filters=[Filter(column="revenue", op=">", value=700, number=True)])
+    assert both(flagged)["duckdb"] == 'SELECT COUNT(*) AS "count" FROM "t" WHERE "revenue" > 700'
+    assert run(flagged) == [(2,)]

@@ -103,7 +103,16 @@ def places_table() -> pa.Table:
                      "place": ["16th", "2nd", "1,766.2 feet", None, "DNF", "-3 pts", "2nd (tie)"]})
 
 
-TABLES = {"seed": seed_table(), "sales": sales_table(), "places": places_table()}
+def results_table() -> pa.Table:
+    """A race's results as Wikipedia writes them: durations (m:ss, h:mm:ss), places with ordinals and ties,
+    points with bonus marks, and cells that hold no number."""
+    return pa.table({"name": ["Ana", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal"],
+                     "time": ["1:55.30", "2:01", "1:59:30", "DNF", None, "2:00.95", "1:58", "121"],
+                     "place": ["1st", "4th", "T-3", "—", "10th (h)", "2nd", "3rd", "12th"],
+                     "points": [25, 12, 15, 0, 1, 18, 15, None]})
+
+
+TABLES = {"seed": seed_table(), "sales": sales_table(), "places": places_table(), "results": results_table()}
 
 
 @pytest.fixture(scope="module")
@@ -315,6 +324,14 @@ HAND_SQL: dict[str, str] = {
     # Numbers read by hand: Flo -3, Bo 2, Gus 2 (then by text: '2nd' < '2nd (tie)'), Ana 16, Cy 1766.2.
     "rows_number_in_text": "SELECT name, place FROM (VALUES ('Flo', '-3 pts', 1), ('Bo', '2nd', 2), "
                            "('Gus', '2nd (tie)', 3), ('Ana', '16th', 4)) AS v(name, place, k) ORDER BY k",
+    # Times read by hand in seconds: Ana 115.3, Bo 121, Cy 7170, Flo 120.95, Gus 118, Hal 121 (a bare number);
+    # Di and Ed have none. Under 121 s: Ana, Flo, Gus.
+    "filter_number_in_text": "SELECT name, time FROM (VALUES ('Ana', '1:55.30'), ('Flo', '2:00.95'), ('Gus', '1:58')) "
+                             "AS v(name, time) ORDER BY name",
+    # Places read by hand: Ana 1, Bo 4, Cy -3 (the number in 'T-3'), Ed 10, Flo 2, Gus 3, Hal 12; Di none.
+    # 1 to 3: Ana, Flo, Gus (3 rows, points 25 + 18 + 15); not 10 or 12 among those with a place: 5 rows;
+    # points (a number column, the flag changes nothing) of at least 15: Ana, Cy, Flo, Gus.
+    "filter_number_in_text_count": "SELECT 3, 58, 5, 4",
 }
 
 

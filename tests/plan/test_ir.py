@@ -207,3 +207,20 @@ def test_ordering_by_the_number_in_text_is_for_row_selecting_plans() -> None:
     with pytest.raises(ValueError, match="number=true"):
         Plan(kind="rank", table="t", dimensions=[Dimension(column="name")], measures=[Measure(agg="count")],
              order=[Order(by="count", number=True)])
+
+
+def test_comparing_the_number_in_text_needs_numbers_and_a_comparison() -> None:
+    Filter(column="place", op="<=", value=5, number=True)
+    Filter(column="time", op="between", values=[60, 121.5], number=True)
+    with pytest.raises(ValueError, match="does not apply to 'contains'"):
+        Filter(column="place", op="contains", value="5", number=True)
+    with pytest.raises(ValueError, match="give numbers"):
+        Filter(column="time", op="<", value="2:01", number=True)
+    with pytest.raises(ValueError, match="give numbers"):
+        Filter(column="place", op="in", values=[1, "2nd"], number=True)
+    with pytest.raises(ValueError, match="give numbers"):
+        Filter(column="place", op="=", value=True, number=True)
+    # The flag survives the JSON round trip.
+    plan = Plan(kind="aggregate", table="t", measures=[Measure(agg="count")],
+                filters=[Filter(column="place", op="<=", value=5, number=True)])
+    assert Plan.from_json(plan.to_json()).filters[0].number is True

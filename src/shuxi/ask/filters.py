@@ -68,6 +68,8 @@ def _window(ctx: Context) -> int:
 
 
 def _value_filters(ctx: Context) -> None:
+    _threshold_values(ctx)
+    _country_codes(ctx)
     by_column: dict[str, list[ValueMention]] = {}
     for v in ctx.values:
         by_column.setdefault(v.column, []).append(v)
@@ -92,9 +94,13 @@ def _value_filters(ctx: Context) -> None:
     for match in re.finditer(r"[\"'“‘「]([^\"'”’」]{1,40})[\"'”’」]", ctx.q.text):
         if any(not (match.end() <= v.span.start or match.start() >= v.span.end) for v in ctx.values):
             continue
-        target = _nearest_column_before(ctx, match.start(), ("text",)) or _text_column_after(ctx, match.end())
+        target = _nearest_column_before(ctx, match.start(), ("text",)) or _text_column_after(ctx, match.end()) or \
+            _label_column(ctx)
         if target is not None and match.group(1) not in contained:
-            ctx.filters.append(Filter(column=target, op="contains", value=match.group(1)))
+            # "tracks that do not include the word "jesus"": the negation shortly before the quote
+            negated = not ctx.zh and re.search(r"\b(?:not|n't|without|never|no)\b(?:\s+\w+){0,4}\s*$",
+                                               ctx.q.text[max(0, match.start() - 40):match.start()])
+            ctx.filters.append(Filter(column=target, op="not_contains" if negated else "contains", value=match.group(1)))
             contained.add(match.group(1))
     # "产品名称包含'手机'" / "name contains 'phone'": a quoted or following word after a contains-word.
     for word, span in ctx.word_spans(lx.CONTAINS_WORDS):
@@ -109,6 +115,29 @@ def _value_filters(ctx: Context) -> None:
         if target is not None and value not in contained:
             negate = _before(ctx, span.start, ["不", "not", "doesn't", "don't", "does not"], 3) is not None
             ctx.filters.append(Filter(column=target, op="not_contains" if negate else "contains", value=value))
+
+
+def _country_codes(ctx: Context) -> None:
+    """"kenyan men" on cells like "Joseph Kahugu (KEN)": a contains-filter on the code in brackets. Of several
+    columns holding codes ("Men's winner", "Women's winner"), the one the question names."""
+    if ctx.zh:
+        return
+    from shuxi.ask.linking import country_code_parts
+    from shuxi.ask.text import phrase_tokens
+
+    taken = [m.span for m in ctx.columns] + [v.span for v in ctx.values] + [p.span for p in ctx.partials]
+    words = set(ctx.q.words)
+    for part in country_code_parts(ctx.q, ctx.index, taken):
+        columns = [part.column, *part.alternatives]
+        named = [c for c in columns if any(m.columns == (c,) for m in ctx.columns)]
+        if len(named) != 1 and len(columns) > 1:
+            # "kenyan women" with "Men's winner" and "Women's winner": the column with a word of the question
+            # that the others lack
+            own = {c: set(phrase_tokens(c)) for c in columns}
+            named = [c for c in columns if own[c] & words - set().union(*(own[o] for o in columns if o != c))]
+        if len(columns) > 1 and len(named) != 1:
+            continue  # several columns hold codes and the question tells them apart by no word: do not guess
+        ctx.partials.append(ValueMention(named[0] if named else part.column, part.value, part.span))
 
 
 def _bool_filters(ctx: Context) -> None:
@@ -144,6 +173,20 @@ def _text_column_after(ctx: Context, position: int) -> str | None:
     return names[0] if names else None
 
 
+def _label_column(ctx: Context) -> str | None:
+    """The column that names the rows (titles, names): the first text column whose values are nearly all
+    different, in a small table."""
+    from shuxi.ask.linking import SMALL_TABLE
+
+    if ctx.index.rows > SMALL_TABLE or ctx.index.rows < 2:
+        return None
+    for column in ctx.index.of_kind("text"):
+        info = ctx.index.columns[column]
+        if info.numeric_share < 0.5 and (info.distinct or 0) >= 0.9 * ctx.index.rows:
+            return column
+    return None
+
+
 def _nearest_column_before(ctx: Context, position: int, kinds: Sequence[str]) -> str | None:
     best = None
     for i, column, m in ctx.mentioned(*kinds, free=False):
@@ -163,6 +206,12 @@ def _period_filters(ctx: Context) -> None:
     mentioned = [c for _, c, _ in ctx.mentioned("date", free=False)]
     column = mentioned[0] if mentioned else (dates[0] if dates else None)
     for p in ctx.periods:
+        side = _period_side(ctx, p)
+        if column is not None and side is not None:
+            # "before november 2007", "after 14 august 2013", "since march 2020": one side of the period
+            op, bound = side
+            ctx.filters.append(Filter(column=column, op=op, value=bound.isoformat()))
+            continue
         if column is not None:
             ctx.filters.append(Filter(column=column, op=">=", value=p.start.isoformat()))
             ctx.filters.append(Filter(column=column, op="<", value=p.end.isoformat()))
@@ -175,6 +224,45 @@ def _period_filters(ctx: Context) -> None:
         elif year_cols and p.start.month == 1 and p.start.day == 1 and p.end.month == 1 and p.end.day == 1:
             # "between 1990 and 2001": whole years
             ctx.filters.append(Filter(column=year_cols[0], op="between", values=[p.start.year, p.end.year - 1]))
+
+
+_PERIOD_SIDE_RE = re.compile(r"(?:^|[^a-z])(before|prior to|earlier than|until|till|up to|after|later than|since)"
+                             r"(?:\s+(?:the|a|an|year|month|day|of|date))*\s*$")
+
+
+def _period_side(ctx: Context, p: Any) -> tuple[str, dt.date] | None:
+    """("<", start) for "before <period>", (">=", end) for "after", (">=", start) for "since", ("<", end) for
+    "until"; None when no such word comes right before the period."""
+    if ctx.zh:
+        return None
+    match = _PERIOD_SIDE_RE.search(ctx.q.text[max(0, p.span_start - 30):p.span_start])
+    if not match:
+        return None
+    word = match.group(1)
+    if word in ("before", "prior to", "earlier than"):
+        return "<", p.start
+    if word in ("until", "till", "up to"):
+        return "<", p.end
+    if word == "since":
+        return ">=", p.start
+    return ">=", p.end
+
+
+def _decade_side(ctx: Context, n: Any) -> tuple[str, int] | None:
+    """("<", 1950) for "before the 1950s", (">=", 1960) for "after the 1950s", (">=", 1950) for "since"; a
+    year ending in 00 is a century ("before the 1800s began")."""
+    if ctx.zh:
+        return None
+    match = _PERIOD_SIDE_RE.search(ctx.q.text[max(0, n.start - 30):n.start])
+    if not match:
+        return None
+    start, word = int(n.value), match.group(1)
+    width = 100 if start % 100 == 0 and start != 2000 else 10
+    if word in ("before", "prior to", "earlier than"):
+        return "<", start
+    if word in ("until", "till", "up to"):
+        return "<", start + width
+    return ">=", start if word == "since" else start + width
 
 
 def _bare_years(ctx: Context) -> None:
@@ -204,7 +292,9 @@ def _number_filters(ctx: Context) -> None:
     i = 0
     while i < len(nums):
         n = nums[i]
-        if n.kind == "ordinal":
+        if n.kind in ("ordinal", "duration"):
+            if not ctx.zh and _text_number_threshold(ctx, n):
+                ctx.used_numbers.add(i)
             i += 1
             continue
         between = _before(ctx, n.start, ["在", "介于", "between", "from"], 3)
@@ -226,10 +316,28 @@ def _number_filters(ctx: Context) -> None:
                     continue
         if _year_like(n) and int(n.value) % 10 == 0 and ctx.q.text[n.end:n.end + 1] == "s":
             column = _time_column(ctx)  # "in the 1990s": a decade
+            side = _decade_side(ctx, n)
+            if column is not None and side is not None:  # "before the 1950s": before 1950
+                op, year = side
+                ctx.filters.append(Filter(column=column, op=op, value=f"{year}-01-01" if ctx.kind_of(column) == "date"
+                                          else year))
+                ctx.used_numbers.add(i)
+                i += 1
+                continue
+            negated = not ctx.zh and re.search(r"\b(?:not|n't|never)\b(?:\s+\w+){0,3}\s+(?:in|during)\s+the\s*$",
+                                               ctx.q.text[max(0, n.start - 40):n.start])
+            # "the 1800s" is a century (1800–1899); "the 1990s" and "the 2000s" are decades
+            width = 100 if int(n.value) % 100 == 0 and int(n.value) != 2000 else 10
+            if column is not None and negated and ctx.kind_of(column) == "number" and width == 10:
+                # "not created in the 1900s": every other year (NULL years are not counted either way)
+                ctx.filters.append(Filter(column=column, op="not_in", values=list(range(int(n.value), int(n.value) + 10))))
+                ctx.used_numbers.add(i)
+                i += 1
+                continue
             if column is not None:
                 start = int(n.value)
-                ctx.filters += _year_range(column, start, start + 9) if ctx.kind_of(column) == "date" else [
-                    Filter(column=column, op="between", values=[start, start + 9])]
+                ctx.filters += _year_range(column, start, start + width - 1) if ctx.kind_of(column) == "date" else [
+                    Filter(column=column, op="between", values=[start, start + width - 1])]
                 ctx.used_numbers.add(i)
                 i += 1
                 continue
@@ -259,16 +367,29 @@ def _number_filters(ctx: Context) -> None:
             continue
         if postfix and not word:
             word = postfix
+        if not word and not ctx.zh and n.kind == "number":
+            spaced = _threshold_word(ctx, n.start, n.end)  # "75 games or less", "10th place or worse"
+            if spaced is not None and spaced.startswith(("or ", "and ")):
+                word = spaced
         if word and not _is_tier_context(ctx):
             column = _nearest_column_before(ctx, n.start, ("number",)) or _column_after(ctx, n.end) or \
                 _money_column(ctx, n)
+            if column is None and not ctx.zh and _text_number_threshold(ctx, n):
+                ctx.used_numbers.add(i)
+                i += 1
+                continue
             if column is not None:
+                placed = _operator(word, place=True, duration=False, year=False) \
+                    if not ctx.zh and _is_place_column(ctx, column) else None
                 if word in lx.EQUAL_WORDS:
                     op = "="
-                elif word in lx.GREATER_WORDS:
-                    op = ">=" if word in lx.INCLUSIVE_WORDS else ">"
+                elif placed is not None:
+                    op = placed[0]  # "at least #5 on the chart", "above 10th": a better place is a smaller number
+                elif word in lx.GREATER_WORDS or word in ("or greater", "or over", "or above", "or higher", "and above",
+                                                         "and up", "and over", "and higher"):
+                    op = ">=" if word in lx.INCLUSIVE_WORDS or word.startswith(("or ", "and ")) else ">"
                 else:
-                    op = "<=" if word in lx.INCLUSIVE_WORDS else "<"
+                    op = "<=" if word in lx.INCLUSIVE_WORDS or word.startswith(("or ", "and ")) else "<"
                 ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
                 ctx.used_numbers.add(i)
         elif not word and not ctx.zh and n.kind == "number" and not _year_like(n) and float(n.value).is_integer():
@@ -373,3 +494,165 @@ def _value(n: Any) -> float | int:
 def _is_tier_context(ctx: Context) -> bool:
     return ctx.has(lx.TIER_WORDS) and (ctx.has(["分成", "分为", "划分", "split", "divide", "group into", "bucket"])
                                        or ctx.has(["为低档", "为中档", "为高档", "as low", "as high", "as medium"]))
+
+
+# -- thresholds on numbers kept as text: "5th or better", "below 2:01", "at least 10 points" ("20+1") ----------
+
+#: Comparison words before a number, longest first so "no more than" wins over "more than".
+_BEFORE_WORDS = sorted(
+    ["at least", "at most", "more than", "less than", "fewer than", "greater than", "higher than", "lower than",
+     "larger than", "bigger than", "smaller than", "better than", "worse than", "no more than", "no less than",
+     "no better than", "no worse than", "faster than", "quicker than", "slower than", "longer than", "shorter than",
+     "over", "under", "above", "below", "within", "ahead of", "behind", "exceeding", "exceeds", "beyond",
+     "before", "after", "since", "until", "till", "prior to", "earlier than", "later than", "up to"],
+    key=len, reverse=True)
+_BEFORE_RE = re.compile(r"(?:^|[^a-z])(" + "|".join(re.escape(w) for w in _BEFORE_WORDS) +
+                        r")(?:\s+(?:the|a|an))?\s*[$€£]?\s*$")
+#: Comparison words after the number, with up to two words between ("10th place or worse", "75 games or less").
+_AFTER_RE = re.compile(r"^(?:\s+(?!(?:more|less|fewer|better|worse|higher|lower|above|below|greater|over|under|"
+                       r"later|earlier|after|before|longer|shorter|than|or|and)\b)[a-z]+){0,2}?\s+"
+                       r"(or (?:more|less|fewer|better|worse|higher|lower|above|below|greater|over|under|later|"
+                       r"earlier|after|before|longer|shorter)|and (?:above|below|up|over|under|higher|lower|better|"
+                       r"worse))\b(?!\s+than)")
+#: Words that only compare years ("before 1990"), not amounts or places.
+_TIME_ONLY = {"before", "after", "since", "until", "till", "prior to", "earlier than", "later than", "or later",
+              "or earlier", "or after", "or before"}
+#: Which way each word points: +1 the number is larger, -1 smaller; inclusive words keep the number itself.
+_LARGER = {"at least", "more than", "greater than", "higher than", "larger than", "bigger than", "no less than", "over",
+           "above", "exceeding", "exceeds", "beyond", "or more", "or greater", "or over", "or above", "or higher",
+           "and above", "and up", "and over", "and higher", "after", "since", "later than", "or later", "or after",
+           "slower than", "longer than", "or longer"}
+_SMALLER = {"at most", "less than", "fewer than", "lower than", "smaller than", "no more than", "under", "below",
+            "within", "or less", "or fewer", "or under", "or below", "or lower", "and below", "and under", "and lower",
+            "before", "until", "till", "prior to", "earlier than", "or earlier", "or before", "up to", "faster than",
+            "quicker than", "shorter than", "or shorter"}
+_INCLUSIVE = {"at least", "at most", "no more than", "no less than", "within", "since", "until", "till", "up to",
+              "no better than", "no worse than"}
+#: On a place or rank, where a better place is a smaller number: words of quality, and the literal direction of
+#: "higher"/"above" flipped ("above 10th" = 1st to 9th).
+_PLACE_BETTER = {"better than", "higher than", "above", "ahead of", "or better", "or higher", "or above", "and above",
+                 "and better", "and higher", "at least", "no worse than"}
+_PLACE_WORSE = {"worse than", "lower than", "below", "behind", "or worse", "or lower", "or below", "and below",
+                "and worse", "and lower", "at most", "no better than"}
+_PLACE_WORDS = ("place", "position", "pos", "rank", "ranking", "finish", "finished", "standing", "seed", "chart",
+                "placing")
+_ORDINAL_CELL = re.compile(r"\s*(?:t-?|=)?\d+\s*(?:st|nd|rd|th)\b", re.I)
+
+
+def _threshold_word(ctx: Context, start: int, end: int) -> str | None:
+    """The comparison word right before ``start`` ("at least 10", "above the 10th") or after ``end`` ("5th or
+    better", "75 games or less"), if any."""
+    before = _BEFORE_RE.search(ctx.q.text[max(0, start - 24):start])
+    if before:
+        return before.group(1)
+    after = _AFTER_RE.match(ctx.q.text[end:end + 32])
+    return after.group(1) if after else None
+
+
+def _operator(word: str, *, place: bool, duration: bool, year: bool) -> tuple[str, bool] | None:
+    """(op, inclusive) for a comparison word on a column of this kind, or None when the word does not compare it."""
+    if word in _TIME_ONLY and not year:
+        return None  # "after 5th" is row order, not a threshold
+    if place:
+        if word in _PLACE_BETTER:
+            return ("<=" if word in ("at least", "no worse than") or word.startswith(("or ", "and ")) else "<"), True
+        if word in _PLACE_WORSE:
+            return (">=" if word in ("at most", "no better than") or word.startswith(("or ", "and ")) else ">"), True
+    elif word in ("better than", "worse than", "or better", "or worse", "and better", "and worse", "ahead of",
+                  "behind", "no better than", "no worse than"):
+        return None  # better is only known on places (and on times, below)
+    if duration and word in ("better than", "or better"):
+        return ("<=" if word.startswith("or") else "<"), True
+    if word in _LARGER:
+        return (">=" if word in _INCLUSIVE or word.startswith(("or ", "and ")) else ">"), True
+    if word in _SMALLER:
+        return ("<=" if word in _INCLUSIVE or word.startswith(("or ", "and ")) else "<"), True
+    return None
+
+
+def _is_place_column(ctx: Context, column: str) -> bool:
+    """A column of finishing places or ranks ("Position", "Place", cells "4th", "T-3", "10th (h)")."""
+    words = set(re.findall(r"[a-z]+", column.lower()))
+    if words & set(_PLACE_WORDS) or words == {"peak"}:  # "Peak" alone is a chart peak; "Peak height" is not
+        return True
+    counts = ctx.index.columns[column].counts
+    return bool(counts) and sum(bool(_ORDINAL_CELL.match(str(v))) for v in counts) >= 0.6 * len(counts)
+
+
+def _numeric_text(ctx: Context, column: str) -> bool:
+    info = ctx.index.columns[column]
+    return info.kind == "text" and info.numeric_share >= 0.8
+
+
+def _threshold_values(ctx: Context) -> None:
+    """Cells that are numbers in a comparison ("at least 10 points" linked to a Points cell "10", "less than 4th
+    place" to "4th", "since 2000" to a Year cell kept as text) become a threshold on the number in the cell."""
+    if ctx.zh:
+        return
+    from shuxi.ask.numbers import find_numbers
+
+    kept = []
+    for v in ctx.values:
+        surface = ctx.q.text[v.span.start:v.span.end]
+        numbers = find_numbers(surface, exclude=[])
+        cell_number = _LEADING_NUMBER_RE.match(str(v.value))
+        word = _threshold_word(ctx, v.span.start, v.span.end) if numbers and cell_number else None
+        if word is None or ctx.kind_of(v.column) != "text" or not surface[:1].isalnum():
+            kept.append(v)
+            continue
+        n = numbers[0]
+        year = n.kind == "number" and float(n.value).is_integer() and 1000 <= n.value <= 2100
+        if word in ("before", "after") and (len(numbers) > 1 or not ctx.has(["how many", "number of", "count"])):
+            kept.append(v)  # "what year came after 2010-11": the row after that cell, not a threshold
+            continue
+        found = _operator(word, place=_is_place_column(ctx, v.column) and n.kind != "duration",
+                          duration=n.kind == "duration", year=year)
+        if found is None:
+            kept.append(v)
+            continue
+        op, _ = found
+        ctx.filters.append(Filter(column=v.column, op=op, value=_value(n), number=True))
+    ctx.values = kept
+
+
+_LEADING_NUMBER_RE = re.compile(r"\s*[$€£¥]?\s*[-+]?\d")
+
+
+def _text_number_threshold(ctx: Context, n: Any) -> bool:
+    """"5th or better", "less than 4th place", "below 2:01", "at least 10 points" where the column keeps its
+    numbers as text: a ``number=True`` filter on that column. True when one was added."""
+    word = _threshold_word(ctx, n.start, n.end)
+    if word is None:
+        return False
+    duration = n.kind == "duration"
+    candidates: list[str] = []
+    mentioned = sorted(ctx.mentioned("number", "text", free=False),
+                       key=lambda item: min(abs(item[2].span.start - n.end), abs(n.start - item[2].span.end)))
+    for _, column, _ in mentioned:
+        info = ctx.index.columns[column]
+        if duration and info.duration_share < 0.5:
+            continue
+        if n.kind == "ordinal" and not _is_place_column(ctx, column):
+            continue
+        if info.kind == "number" or _numeric_text(ctx, column):
+            candidates.append(column)
+            break
+    if not candidates and duration:
+        candidates = [c for c in ctx.index.of_kind("text") if ctx.index.columns[c].duration_share >= 0.5]
+    if not candidates and n.kind == "ordinal":
+        candidates = [c for c in ctx.index.order if _is_place_column(ctx, c) and
+                      (ctx.kind_of(c) == "number" or _numeric_text(ctx, c))]
+    if len(candidates) != 1 or any(f.column == candidates[0] for f in ctx.filters):
+        return False
+    column = candidates[0]
+    year = _year_like(n)
+    found = _operator(word, place=n.kind == "ordinal" or (_is_place_column(ctx, column) and not duration),
+                      duration=duration, year=year)
+    if found is None:
+        return False
+    op, _ = found
+    ctx.filters.append(Filter(column=column, op=op, value=_value(n), number=ctx.kind_of(column) == "text"))
+    for i, m in enumerate(ctx.columns):
+        if m.columns == (column,):
+            ctx.used.add(i)
+    return True

@@ -123,3 +123,51 @@ NON_ADDITIVE_HINTS = ["价格", "单价", "售价", "折扣", "率", "比例", "
 BEFORE_WORDS = ["before", "prior to", "earlier than", "until", "till", "pre", "以前", "之前", "早于"]
 AFTER_WORDS = ["after", "later than", "since", "post", "从", "自", "以后", "之后", "晚于"]
 RATE_WORDS = ["率", "比率", "比例", "占比", "rate", "ratio", "percentage", "share", "proportion"]
+
+#: What people call a country in a question, and how tables write it: the name, its IOC/FIFA code and other names
+#: ("kenyan" → Kenya, KEN; "the us" → United States, USA). A word links to the first of these the table holds.
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "Afghanistan": ("afghan",), "Albania": ("albanian",), "Algeria": ("algerian",), "Argentina": ("argentine", "argentinian"),
+    "Armenia": ("armenian",), "Australia": ("australian", "aussie"), "Austria": ("austrian",),
+    "Belarus": ("belarusian",), "Belgium": ("belgian",), "Bolivia": ("bolivian",), "Brazil": ("brazilian",),
+    "Bulgaria": ("bulgarian",), "Cameroon": ("cameroonian",), "Canada": ("canadian",), "Chile": ("chilean",),
+    "China": ("chinese", "prc"), "Colombia": ("colombian",), "Croatia": ("croatian", "croat"), "Cuba": ("cuban",),
+    "Czech Republic": ("czech", "czechia"), "Denmark": ("danish", "dane"), "Ecuador": ("ecuadorian",),
+    "Egypt": ("egyptian",), "England": ("english",), "Estonia": ("estonian",), "Ethiopia": ("ethiopian",),
+    "Finland": ("finnish", "finn"), "France": ("french",), "Georgia": ("georgian",), "Germany": ("german",),
+    "Ghana": ("ghanaian",), "Greece": ("greek",), "Hungary": ("hungarian",), "Iceland": ("icelandic",),
+    "India": ("indian",), "Indonesia": ("indonesian",), "Iran": ("iranian",), "Iraq": ("iraqi",),
+    "Ireland": ("irish",), "Israel": ("israeli",), "Italy": ("italian",), "Jamaica": ("jamaican",),
+    "Japan": ("japanese",), "Kazakhstan": ("kazakh", "kazakhstani"), "Kenya": ("kenyan",),
+    "Latvia": ("latvian",), "Lithuania": ("lithuanian",), "Malaysia": ("malaysian",), "Mexico": ("mexican",),
+    "Morocco": ("moroccan",), "Netherlands": ("dutch", "holland", "the netherlands"), "New Zealand": ("new zealander", "kiwi"),
+    "Nigeria": ("nigerian",), "North Korea": ("north korean",), "Norway": ("norwegian",), "Pakistan": ("pakistani",),
+    "Paraguay": ("paraguayan",), "Peru": ("peruvian",), "Philippines": ("filipino", "philippine"),
+    "Poland": ("polish", "pole"), "Portugal": ("portuguese",), "Romania": ("romanian",), "Russia": ("russian",),
+    "Scotland": ("scottish", "scot"), "Serbia": ("serbian",), "Slovakia": ("slovak", "slovakian"),
+    "Slovenia": ("slovenian", "slovene"), "South Africa": ("south african",), "South Korea": ("south korean", "korean"),
+    "Soviet Union": ("soviet", "ussr"), "Spain": ("spanish", "spaniard"), "Sweden": ("swedish", "swede"),
+    "Switzerland": ("swiss",), "Thailand": ("thai",), "Trinidad and Tobago": ("trinidadian",), "Tunisia": ("tunisian",),
+    "Turkey": ("turkish",), "Ukraine": ("ukrainian",), "United Kingdom": ("uk", "u.k.", "britain", "british"),
+    "United States": ("us", "u.s.", "usa", "u.s.a.", "america", "american", "the states"), "Uruguay": ("uruguayan",),
+    "Venezuela": ("venezuelan",), "Vietnam": ("vietnamese",), "Wales": ("welsh",), "West Germany": ("west german",),
+    "Yugoslavia": ("yugoslav", "yugoslavian"), "Zimbabwe": ("zimbabwean",),
+}
+#: Codes and other spellings tables use for a country, tried after its name.
+COUNTRY_CODES: dict[str, tuple[str, ...]] = {
+    "Afghanistan": ("AFG",), "Algeria": ("ALG",), "Argentina": ("ARG",), "Australia": ("AUS",), "Austria": ("AUT",),
+    "Belarus": ("BLR",), "Belgium": ("BEL",), "Brazil": ("BRA",), "Bulgaria": ("BUL",), "Canada": ("CAN",),
+    "Chile": ("CHI",), "China": ("CHN", "People's Republic of China"), "Colombia": ("COL",), "Croatia": ("CRO",),
+    "Cuba": ("CUB",), "Czech Republic": ("CZE",), "Denmark": ("DEN",), "Egypt": ("EGY",), "England": ("ENG",),
+    "Estonia": ("EST",), "Ethiopia": ("ETH",), "Finland": ("FIN",), "France": ("FRA",), "Germany": ("GER",),
+    "Greece": ("GRE",), "Hungary": ("HUN",), "India": ("IND",), "Iran": ("IRI",), "Ireland": ("IRL",), "Israel": ("ISR",),
+    "Italy": ("ITA",), "Jamaica": ("JAM",), "Japan": ("JPN",), "Kazakhstan": ("KAZ",), "Kenya": ("KEN",),
+    "Latvia": ("LAT",), "Lithuania": ("LTU",), "Mexico": ("MEX",), "Morocco": ("MAR",), "Netherlands": ("NED",),
+    "New Zealand": ("NZL",), "Nigeria": ("NGR",), "Norway": ("NOR",), "Poland": ("POL",), "Portugal": ("POR",),
+    "Romania": ("ROU", "ROM"), "Russia": ("RUS",), "Scotland": ("SCO",), "Serbia": ("SRB",), "Slovakia": ("SVK",),
+    "Slovenia": ("SLO",), "South Africa": ("RSA",), "South Korea": ("KOR",), "Soviet Union": ("URS",),
+    "Spain": ("ESP",), "Sweden": ("SWE",), "Switzerland": ("SUI",), "Thailand": ("THA",), "Turkey": ("TUR",),
+    "Ukraine": ("UKR",), "United Kingdom": ("GBR", "Great Britain", "UK"), "United States": ("USA", "United States of America", "U.S."),
+    "Uruguay": ("URU",), "Venezuela": ("VEN",), "Wales": ("WAL",), "West Germany": ("FRG",),
+    "Yugoslavia": ("YUG",), "Zimbabwe": ("ZIM",),
+}

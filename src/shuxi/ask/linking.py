@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
@@ -48,6 +49,8 @@ class ColumnInfo:
     counts: dict[Any, int] = field(default_factory=dict)
     #: Share of the indexed values that start with a number ("250", "4th", "1:23.4"): a number column kept as text.
     numeric_share: float = 0.0
+    #: Share of the indexed values that start with a duration ("1:55.3", "2:10:23"): race times, track lengths.
+    duration_share: float = 0.0
     #: Smallest and largest value of a number column.
     low: float | None = None
     high: float | None = None
@@ -86,6 +89,15 @@ def column_words(name: str) -> str:
     return re.sub(r"[_\-./]+", " ", spaced).strip()
 
 
+def _bare_name(name: str) -> str:
+    """"Density\n(inhabitants/km2)" → "density", "Total:" → "total", "Money ($)" → "money"; "" when nothing is left
+    or nothing was removed."""
+    bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)
+    bare = re.sub(r"[^\w\s'&-]+", " ", bare, flags=re.UNICODE)
+    bare = re.sub(r"\s+", " ", column_words(bare)).strip()
+    return bare if bare and bare.lower() != column_words(name).strip().lower() else ""
+
+
 def _synonym_groups() -> dict[tuple[str, ...], list[int]]:
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, group in enumerate(lexicon.COLUMN_SYNONYMS):
@@ -106,6 +118,13 @@ def build_index(ds: Dataset) -> TableIndex:
         _add_phrase(info, field_.name, 3)
         _add_phrase(info, column_words(field_.name), 3)
         columns[field_.name] = info
+    # "Total:", "Density\n(inhabitants/km2)", "Area (km²)": the name without its units and punctuation, as a
+    # question says it ("total", "density"), when no other column shortens to the same words; below the exact
+    # names, so a column really called "Density" still wins.
+    short = {name: _bare_name(name) for name in columns}
+    for name, phrase in short.items():
+        if phrase and list(short.values()).count(phrase) == 1:
+            _add_phrase(columns[name], phrase, 2)
     # Lexicon synonyms: a column named by one word of a group answers to the others, and a column whose name
     # contains a group word ("总销售额") answers to that word's group at a lower strength.
     for info in columns.values():
@@ -159,6 +178,7 @@ def build_index(ds: Dataset) -> TableIndex:
         c.unique = rows > 1 and len(found) == rows and all(r["n"] == 1 for r in found)
         c.counts = {r["v"]: int(r["n"]) for r in found}
         c.numeric_share = sum(bool(_LEADING_NUMBER.match(str(r["v"]))) for r in found) / len(found) if found else 0.0
+        c.duration_share = sum(bool(_DURATION.match(str(r["v"]))) for r in found) / len(found) if found else 0.0
         for r in found:
             v = r["v"]
             text = str(v).lower() if isinstance(v, bool) else str(v)
@@ -172,6 +192,7 @@ def build_index(ds: Dataset) -> TableIndex:
 
 
 _LEADING_NUMBER = re.compile(r"\s*[$€£¥]?\s*[-+−–]?\d")
+_DURATION = re.compile(r"\s*\d{1,3}(?::[0-5]\d){1,2}(?![\d:])")
 _FOOTNOTE = re.compile(r"\s*(\[[^\]]{1,6}\]|[†‡*§¶#]+)\s*$")
 
 
@@ -253,7 +274,9 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
             column, value = owners_here[0]
             alternatives = tuple(c for c, _ in owners_here[1:])
             found.append((span, 12, ValueMention(column, value, span, alternatives)))
-    # Longest span first; at equal length, exact column names (13) > values (12) > user (12) > lexicon (11).
+    found += _country_mentions(question, index)
+    # Longest span first; at equal length, exact column names (13) > values (12) > user (12) > lexicon and
+    # country names (11).
     found.sort(key=lambda f: (-(f[0].end - f[0].start), -f[1], f[0].start))
     kept: list[tuple[Span, int, object]] = []
     for span, priority, mention in found:
@@ -274,6 +297,80 @@ total under until very were what when where which while whom whose will with wou
 game games number times time held played play won win wins lost loss record season city country state
 people person place named called first second third fourth fifth final round title album song film
 """.split())
+
+
+@lru_cache(maxsize=1)
+def _country_aliases() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Question phrase → the cell texts (as tokens) it may stand for, best first: "kenyan" → Kenya, KEN."""
+    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for country, words in lexicon.COUNTRY_NAMES.items():
+        targets = tuple(phrase_tokens(t) for t in (country, *lexicon.COUNTRY_CODES.get(country, ())))
+        for word in (country, *words):
+            key = phrase_tokens(word)
+            out[key] = out.get(key, ()) + tuple(t for t in targets if t != key)
+    return out
+
+
+#: Words before "us" that make it the pronoun ("tell us"), not the United States.
+_PRONOUN_US = frozenset({"tell", "give", "show", "let", "help", "for", "to", "with", "of", "gave", "told", "showed"})
+
+
+#: Words after "us"/"uk" that make a name of an event or a chart ("us open", "uk singles chart").
+_US_THINGS = frozenset({"open", "chart", "single", "album", "top", "hot", "billboard", "mainstream", "rap", "country",
+                        "dance", "pop", "r&b", "rock", "modern", "adult", "airplay", "indie", "championship", "cup",
+                        "amateur", "senior", "national", "army", "navy", "air", "marine", "route", "highway", "house",
+                        "senate", "congress", "census", "dollar", "version", "release", "edition", "tour"})
+
+
+def _country_mentions(question: Question, index: TableIndex) -> list[tuple[Span, int, object]]:
+    """"kenyan" → a Kenya cell, "the usa" → United States, "british" → GBR: countries named the way people say
+    them, linked to the spelling the table uses (its first one found)."""
+    out: list[tuple[Span, int, object]] = []
+    words = question.words
+    for phrase, targets in _country_aliases().items():
+        spans = question.find(phrase)
+        for span in spans:
+            if phrase == ("us",) and span.first > 0 and words[span.first - 1] in _PRONOUN_US:
+                continue
+            if span.last < len(words) and words[span.last] in _US_THINGS and len(phrase) == 1 and len(phrase[0]) <= 4:
+                continue  # "the us open", "the uk singles chart": a named event or chart, not the country
+            for target in targets:
+                owners = index.values.get(target)
+                if owners:
+                    column, value = owners[0]
+                    out.append((span, 11, ValueMention(column, value, span, tuple(c for c, _ in owners[1:]))))
+                    break
+    return out
+
+
+def country_code_parts(question: Question, index: TableIndex, taken: Sequence[Span]) -> list[ValueMention]:
+    """"kenyan" on a table of "Joseph Kahugu (KEN)" cells: the country's code in brackets, as part of a cell
+    (a contains-filter), when no cell is the country itself. Every column holding the code is given: the one
+    holding it most often first, the others as alternatives."""
+    if index.rows > SMALL_TABLE:
+        return []
+    out: list[ValueMention] = []
+    for phrase, _ in _country_aliases().items():
+        for span in question.find(phrase):
+            if any(not (span.end <= t.start or span.start >= t.end) for t in taken):
+                continue
+            country = next((c for c, words in lexicon.COUNTRY_NAMES.items()
+                            if phrase in {phrase_tokens(w) for w in (c, *words)}), None)
+            for code in lexicon.COUNTRY_CODES.get(country or "", ()):
+                if not (len(code) == 3 and code.isupper()):
+                    continue
+                marked = f"({code})"
+                counts: dict[str, int] = {}
+                for key, owners in index.values.items():
+                    if code.lower() in key:
+                        for column, value in owners:
+                            if marked in str(value):
+                                counts[column] = counts.get(column, 0) + 1
+                if counts:
+                    columns = sorted(counts, key=lambda c: -counts[c])
+                    out.append(ValueMention(columns[0], marked, span, tuple(columns[1:])))
+                    break
+    return out
 
 
 _PLACE_WORDS = frozenset({"in", "at", "from", "by", "against", "near", "to", "for", "after", "before", "behind",

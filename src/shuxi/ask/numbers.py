@@ -41,13 +41,14 @@ from typing import Literal
 
 from shuxi.errors import PlanError
 
-NumberKind = Literal["number", "percent", "ordinal"]
+NumberKind = Literal["number", "percent", "ordinal", "duration"]
 Grain = Literal["year", "quarter", "month", "week", "day"]
 
 
 @dataclass(frozen=True)
 class NumberMention:
-    """A quantity in a question: ``question[start:end] == text``; percents are fractions (12.5% → 0.125)."""
+    """A quantity in a question: ``question[start:end] == text``; percents are fractions (12.5% → 0.125) and
+    durations are seconds ("1:55" → 115, "2:10:23" → 7823)."""
 
     value: float | int
     kind: NumberKind
@@ -194,6 +195,7 @@ _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUMBER_RE = re.compile(
     r"(?P<cnpct>百分之(?:(?P<pa>" + _ARABIC + r")|(?P<pc>" + _CN_NUM_BODY + r")))"
     r"|(?P<ord>第\s*(?:(?P<oa>\d+)|(?P<oc>[零〇一二两三四五六七八九十百千]+)))"
+    r"|(?P<dur>(?<![\d:.])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])(?!\s*(?:[ap]\.?m\b|o'clock)))"
     r"|(?P<ar>(?:(?<![A-Za-z0-9_.\-])[-−]|负)?(?<![A-Za-z0-9_.])" + _ARABIC + r")"
     r"(?:(?P<arsuf>st|nd|rd|th)(?![A-Za-z])"
     r"|\s*(?P<pct>[%％]|\s(?:percent|per\s+cent|pct)\b)"
@@ -247,6 +249,13 @@ def _read_number(question: str, m: re.Match[str]) -> NumberMention | None:
         if value is None:
             return None
         return NumberMention(float(value / 100), "percent", start, end, m.group())
+    if m["dur"]:
+        # A race time or a length: minutes:seconds, or hours:minutes:seconds ("4:00 pm" is a time of day, no number).
+        *parts, last = m["dur"].split(":")
+        seconds = Decimal(last)
+        for i, part in enumerate(reversed(parts)):
+            seconds += Decimal(part) * 60 ** (i + 1)
+        return NumberMention(_as_number(seconds), "duration", start, end, m.group())
     if m["ord"]:
         if m["oc"]:
             value = _cn_value(m["oc"])

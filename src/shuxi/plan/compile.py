@@ -486,6 +486,8 @@ def _number(value: float | int) -> exp.Expression:
 
 def _typed_value(value: Scalar, kind: pa.DataType, column: str) -> exp.Expression:
     """A literal of the column's type: dates compare as dates, not as text."""
+    if pa.types.is_time(kind) and isinstance(value, str):
+        return exp.cast(exp.Literal.string(value), exp.DataType.Type.TIME)
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
         if not isinstance(value, str):
             raise PlanError(f"{column!r} holds dates; compare it with a date such as '2024-03-01', not {value!r}.")
@@ -543,9 +545,58 @@ def _leading_number(column: exp.Expression) -> exp.Expression:
     return exp.TryCast(this=digits, to=exp.DataType.build("DOUBLE"))
 
 
+#: A duration at the start of a cell: minutes:seconds or hours:minutes:seconds, with a fraction of a second.
+_DURATION_IN_TEXT = r"^\s*([0-9]+):([0-9]{2})(?::([0-9]{2}))?([.][0-9]+)?"
+
+
+def _cell_number(column: exp.Expression) -> exp.Expression:
+    """The number a text cell holds, for ``Filter(number=True)``: a leading duration in seconds ("1:55.3" →
+    115.3, "2:10:23" → 7823), else the number it starts with ("5th" → 5, "$40,000" → 40000), else NULL."""
+    text = exp.cast(column.copy(), exp.DataType.Type.VARCHAR)
+
+    def part(group: int) -> exp.Expression:
+        found = exp.RegexpExtract(this=text.copy(), expression=exp.Literal.string(_DURATION_IN_TEXT),
+                                  group=exp.Literal.number(group))
+        return exp.TryCast(this=found, to=exp.DataType.build("DOUBLE"))
+
+    def zero_if_null(value: exp.Expression) -> exp.Expression:
+        return exp.Coalesce(this=value, expressions=[exp.Literal.number(0)])
+
+    # (first * 60 + second) is m:ss in seconds, or h:mm in minutes when a third part follows (then × 60 + ss);
+    # NULL when the cell does not start with a duration, so the leading number is read instead.
+    base = exp.paren(exp.Add(this=exp.Mul(this=part(1), expression=exp.Literal.number(60)), expression=part(2)))
+    scale = exp.Case().when(exp.Is(this=part(3), expression=exp.Null()), exp.Literal.number(1)).else_(
+        exp.Literal.number(60))
+    seconds = exp.Add(this=exp.Add(this=exp.Mul(this=base, expression=scale), expression=zero_if_null(part(3))),
+                      expression=zero_if_null(part(4)))
+    return exp.Coalesce(this=seconds, expressions=[_leading_number(column)])
+
+
+def _clock(seconds: Scalar, column: str) -> str:
+    """Seconds as the text of a time of day ("02:10:23.5"), to compare a duration with a TIME column."""
+    value = float(seconds)  # type: ignore[arg-type]
+    if not 0 <= value < 86400:
+        raise PlanError(f"{column!r} holds times of day; {seconds!r} seconds is not one (0 to 24 hours).")
+    whole = int(value)
+    text = f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return text + (f"{value - whole:.6f}"[1:] if value != whole else "")
+
+
 def _condition(condition: Filter, cols: _Columns) -> exp.Expression:
     column = cols.ref(condition.column)
     kind = cols.type_of(condition.column)
+    if condition.number and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        # The number inside the text, compared with number literals (the values are numbers: the IR checks).
+        return _compare(_cell_number(column), condition, pa.float64())
+    if condition.number and pa.types.is_time(kind):
+        # Durations the reader took for times of day ("2:10:23"): the seconds as a time literal.
+        return _compare(column, condition.model_copy(update={
+            "value": _clock(condition.value, condition.column) if condition.value is not None else None,
+            "values": [_clock(v, condition.column) for v in condition.values] if condition.values else None,
+        }), kind)
+    if condition.number and not _is_numeric(kind):
+        raise PlanError(f"{condition.column!r} holds {kind}, neither text nor numbers, so it has no number to "
+                        "compare.", hint="Drop number=true to compare its values as they are.")
     if condition.op in ("contains", "not_contains") and not pa.types.is_string(kind) and not pa.types.is_large_string(kind):
         column = exp.cast(column, exp.DataType.Type.VARCHAR)
     return _compare(column, condition, kind)

@@ -30,6 +30,9 @@ Operator = Literal[
     "=", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "contains", "not_contains", "is_null", "not_null",
 ]
 
+#: Operators a filter with ``number=True`` can use (the number a text cell holds, compared with numbers).
+_NUMBER_OPS = ("=", "!=", "<", "<=", ">", ">=", "between", "in", "not_in")
+
 #: The row's position in the table's own order (1 for the first row), usable wherever a plan names a column
 #: (select, filters, order). Tables are numbered as read: file order on DuckDB, partition order on Spark.
 ROW = "_row"
@@ -194,9 +197,21 @@ class Filter(_Model):
     op: Operator
     value: Scalar | None = None
     values: list[Scalar] | None = None
+    #: Compare the number a text cell holds rather than its text: the number it starts with ("5th" → 5,
+    #: "20+1" → 20, "$40,000" → 40000) or, for a duration ("1:55.3", "2:10:23"), its length in seconds
+    #: (minutes:seconds, or hours:minutes:seconds with three parts). Cells without a number match no
+    #: comparison. The values must be numbers; on a number column the flag changes nothing.
+    number: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> Filter:
+        if self.number:
+            if self.op not in _NUMBER_OPS:
+                raise ValueError(f"number=true compares numbers; it does not apply to {self.op!r}")
+            operands = self.values if self.values is not None else [self.value]
+            if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in operands):
+                raise ValueError("number=true compares the number in a cell with numbers; give numbers, "
+                                 "e.g. 121 for 2:01 (seconds)")
         if self.op in ("in", "not_in"):
             if not self.values:
                 raise ValueError(f"{self.op} needs a non-empty list in values")

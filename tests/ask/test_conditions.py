@@ -1,0 +1,327 @@
+"""Conditions in WikiTableQuestions-style questions: thresholds on numbers kept as text (places "4th", race
+times "1:55.3", points "20+1"), before/after a date or a decade, and the words that mean each direction.
+
+Each table is written out below; every expected answer is counted by hand from those rows (the comments say
+which rows), never taken from shuxi's own output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import shuxi
+from shuxi.ask.numbers import find_numbers
+
+# A driver standings table: Points has bonus marks ("20+1") and blanks, so it stays text.
+RACE = """Pos,Driver,Team,Time,Points
+1,Michael Andretti,Newman-Haas,1:33:39.268,20+1
+2,Greg Moore,Forsythe,+0.075,16+1
+3,Alex Zanardi,Ganassi,+0.918,14
+4,Christian Fittipaldi,Newman-Haas,+3.359,12
+5,Scott Pruett,Patrick,+5.257,10
+6,Adrian Fernandez,Patrick,+5.926,8
+7,Gil de Ferran,Walker,+6.810,6
+8,Richie Hearn,Della Penna,+1 Lap,
+"""
+# A club's league seasons: the Position cells are ordinals, one with a note.
+SEASONS = """Season,Division,Position,Movements
+1999,Division 4,6th,
+2000,Division 4,2nd,
+2001,Division 4,4th,
+2002,Division 4,3rd,Promotion Playoffs
+2003,Division 3,10th (h),Relegated
+2004,Division 4,1st,Promoted
+2005,Division 3,12th,
+2006,Division 3,4th,
+"""
+# An 800 m final: times as minutes:seconds.
+FINAL = """Rank,Athlete,Nation,Time
+1,Ana Ruiz,ESP,1:54.30
+2,Beth Cole,USA,1:54.95
+3,Cara Diaz,CUB,1:55.00
+4,Dana Ek,SWE,1:55.48
+5,Eva Moss,GBR,1:56.10
+6,Fay Lin,CHN,DNF
+"""
+# Sports teams with their championships written out in words.
+TEAMS = """Team,Sport,Championships
+Madison Mallards,Baseball,2 championships
+Madison Capitols,Hockey,1 championship
+Madison Mustangs,Football,5 championships
+Madison Radicals,Ultimate,3 championships
+Madison Blues,Hockey,none
+"""
+# Games with full dates.
+GAMES = """Date,Opponent,Venue,Result
+2013-08-03,Leeds,Home,W 2-1
+2013-08-10,Derby,Away,L 0-1
+2013-08-14,Hull,Home,D 1-1
+2013-08-17,Wigan,Away,W 3-0
+2013-09-21,Reading,Home,W 1-0
+2013-11-02,Millwall,Away,L 1-2
+"""
+# Films by year (a number column).
+FILMS = """Year,Film,Role
+1946,Dark Road,Anna
+1949,Night Train,Clara
+1949,Blue Harbour,Mia
+1953,The Last Day,Ruth
+1958,Summer Rain,Eve
+1962,Old Town,Nora
+"""
+# Marathon winners with the year kept as text (a footnote mark on one of them).
+MARATHON = """Year,Winner,Country,Time
+1997,Joseph Kahugu,Kenya,2:13:04
+1999,Shem Kororia,Kenya,2:12:39
+2000,Elijah Lagat,Kenya,2:11:46
+2001*,Isaac Macharia,Kenya,2:10:12
+2003,Daniel Kipchumba,Ethiopia,2:09:59
+2005,Paul Koech,Kenya,2:12:01
+"""
+
+# A marathon's winners with their countries as codes in brackets, men and women in two columns.
+CITY_MARATHON = """Edition,Year,Men's winner,Women's winner
+1st,1996,Joseph Kahugu (KEN),Lukose Leelamma (IND)
+2nd,1999,Zablon Mokaya (KEN),Lyubov Fyodorova (RUS)
+3rd,2000,Fedor Ryzhov (RUS),Margaret Ngotho (KEN)
+4th,2002,Ambrose Makau (KEN),Natalya Volgina (RUS)
+5th,2003,Robert Kipyego (KEN),Masila Ndunge (KEN)
+6th,2006,Said Regragui (SWE),Hellen Musyoka (KEN)
+"""
+# Draft picks with a nationality column of country names.
+PICKS = """Round,Player,Position,Nationality
+1,Rick Hampton,Defence,Canada
+2,Ron Chipperfield,Centre,Canada
+3,Bruce Affleck,Defence,United States
+4,Charlie Simmer,Left Wing,Canada
+5,Tom Price,Defence,United States
+6,Jim Warden,Goaltender,Sweden
+"""
+
+# A medal table whose headers end in colons, and a density column with its unit on a second line.
+MEDALS = """Pos,Country:,Gold:,Total:,"Density
+(inhabitants/km2)"
+1,Italy (ITA),3,7,461.8
+2,United States (USA),3,4,417.5
+3,Poland (POL),1,7,527.1
+4,Soviet Union (URS),1,5,276.7
+5,Hungary (HUN),1,1,611.2
+"""
+# An album's tracks; a chart with peak positions as numbers; team records.
+TRACKS = """#,Title,Lead Vocals
+1,Savior More than Life,Keisha Grandy
+2,When I Think About Jesus,The Family
+3,Jesus Paid it All,Kirk Franklin
+4,Conquerors,Dalon Collins
+5,I Love You Jesus,Teresa Young
+"""
+SINGLES = """Year,Title,Peak chart positions US Country
+1952,Back Street Affair,5
+1953,Hey Joe,8
+1954,Release Me,1
+1955,Jealousy,12
+1956,Repenting,3
+"""
+RECORDS = """Season,Team,Wins,Losses,Founded
+1998,Hawks,75,87,1880
+1999,Owls,92,70,1905
+2000,Cubs,68,94,1876
+2001,Reds,81,81,1950
+2002,Mets,75,87,1962
+"""
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("conditions")
+    out = {}
+    for name, text in {"race": RACE, "seasons": SEASONS, "final": FINAL, "teams": TEAMS, "games": GAMES,
+                       "films": FILMS, "marathon": MARATHON, "city": CITY_MARATHON, "picks": PICKS,
+                       "medals": MEDALS, "tracks": TRACKS, "singles": SINGLES, "records": RECORDS}.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        out[name] = shuxi.open(str(folder / f"{name}.csv"))
+    yield out
+    for ds in out.values():
+        ds.close()
+
+
+def ask(ds: Any, question: str) -> list[Any]:
+    return list(ds.ask(question).values)
+
+
+# -- numbers kept as text --------------------------------------------------------------------------------------
+
+
+def test_points_with_bonus_marks_compare_by_their_number(tables: dict[str, Any]) -> None:
+    assert tables["race"].schema.field("Points").type == "string"  # the premise: the column stayed text
+    # 20+1, 16+1, 14, 12, 10 are at least 10; 8 and 6 are not; the blank has no number.
+    assert ask(tables["race"], "how many drivers had at least 10 points?") == [5]
+    # more than 12: 20+1, 16+1, 14
+    assert ask(tables["race"], "how many drivers scored more than 12 points?") == [3]
+
+
+def test_places_below_and_above(tables: dict[str, Any]) -> None:
+    seasons = tables["seasons"]
+    # "less than 4th place": 2nd (2000), 3rd (2002), 1st (2004)
+    assert ask(seasons, "how many years did the club finish in less than 4th place?") == [3]
+    # "below 10th place" is a larger number: 12th (2005); 10th (h) itself is not below it
+    assert ask(seasons, "how many times did the club finish below 10th place?") == [1]
+    # "above 4th" is a smaller number: 2nd, 3rd, 1st
+    assert ask(seasons, "how many seasons did they finish above 4th?") == [3]
+
+
+def test_or_better_and_or_worse_on_places(tables: dict[str, Any]) -> None:
+    seasons = tables["seasons"]
+    # 4th or better: 2nd, 4th, 3rd, 1st, 4th
+    assert ask(seasons, "how many times did they place 4th or better?") == [5]
+    # third or better, the ordinal written as a word: 2nd, 3rd, 1st
+    assert ask(seasons, "how many times did they place third or better?") == [3]
+    # 10th place or worse: 10th (h), 12th
+    assert ask(seasons, "what is the number of seasons finished in 10th place or worse?") == [2]
+    # "at least 4th place" means 4th or better
+    assert ask(seasons, "how many years did the team finish in at least 4th place?") == [5]
+
+
+def test_a_threshold_on_text_numbers_answers_a_list_too(tables: dict[str, Any]) -> None:
+    # which drivers had more than 12 points: 20+1, 16+1, 14
+    answer = tables["race"].ask("which drivers had more than 12 points?")
+    assert sorted(answer.values) == ["Alex Zanardi", "Greg Moore", "Michael Andretti"]
+
+
+def test_race_times_compare_as_durations(tables: dict[str, Any]) -> None:
+    final = tables["final"]
+    # under 1:55 (115 s): 1:54.30, 1:54.95; 1:55.00 is not under it
+    assert ask(final, "how many athletes finished in less than 1:55?") == [2]
+    # 1:55.48 or faster: the first four
+    assert ask(final, "how many athletes ran faster than 1:55.5?") == [4]
+    # a marathon time in hours: under 2:12:00 are 2:11:46, 2:10:12, 2:09:59
+    assert ask(tables["marathon"], "how many winners ran under 2:12:00?") == [3]
+
+
+def test_a_cell_that_starts_with_a_number_becomes_a_threshold(tables: dict[str, Any]) -> None:
+    # "2 championships" is a cell, but "at least" asks for 2, 3 and 5 championships; "none" has no number
+    assert ask(tables["teams"], "how many madison sports teams have won at least 2 championships?") == [3]
+    # "fewer than 3 championships": 2 and 1
+    assert ask(tables["teams"], "how many teams have won fewer than 3 championships?") == [2]
+
+
+def test_a_year_kept_as_text_compares_as_a_year(tables: dict[str, Any]) -> None:
+    assert tables["marathon"].schema.field("Year").type == "string"  # "2001*" keeps the column text
+    # since 2000: 2000, 2001*, 2003, 2005; of them from Kenya: 2000, 2001*, 2005
+    assert ask(tables["marathon"], "since 2000 how many kenyan men have won the marathon?") == [3]
+
+
+def test_a_cell_after_after_is_still_the_row_after_it(tables: dict[str, Any]) -> None:
+    # "after 2003" here asks for the row after that cell, not for every later year: no count word
+    plan = tables["marathon"].ask("who was the winner after 2003?").plan
+    assert plan.anchor is not None and plan.anchor.offset == 1
+    assert [(f.column, f.op, f.value) for f in plan.anchor.where] == [("Year", "=", "2003")]
+    assert not any(f.number for f in plan.filters)
+
+
+# -- dates and decades -----------------------------------------------------------------------------------------
+
+
+def test_before_and_after_a_full_date_or_a_month(tables: dict[str, Any]) -> None:
+    games = tables["games"]
+    # after 14 August 2013: 17 Aug, 21 Sep, 2 Nov (not the 14th itself)
+    assert ask(games, "how many games were played after 14 august 2013?") == [3]
+    # before September 2013: the four August games
+    assert ask(games, "how many games were played before september 2013?") == [4]
+    # since September 2013: 21 Sep, 2 Nov
+    assert ask(games, "how many games were played since september 2013?") == [2]
+
+
+def test_before_and_after_a_decade(tables: dict[str, Any]) -> None:
+    films = tables["films"]
+    # before the 1950s: 1946, 1949, 1949 (rows, not distinct titles: two films share 1949)
+    assert ask(films, "how many films were made before the 1950s?") == [3]
+    # after the 1950s: 1962
+    assert ask(films, "how many films were made after the 1950s?") == [1]
+    # in the 1950s: 1953, 1958
+    assert ask(films, "how many films were made in the 1950s?") == [2]
+
+
+# -- numbers --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("1:55", 115), ("1:54.30", 114.3), ("2:10:23", 7823), ("12:30", 750)])
+def test_durations_are_read_in_seconds(text: str, seconds: float) -> None:
+    found = find_numbers(f"finished in less than {text}?")
+    assert [(n.kind, n.value, n.text) for n in found] == [("duration", seconds, text)]
+
+
+def test_a_time_of_day_is_not_a_duration() -> None:
+    assert all(n.kind != "duration" for n in find_numbers("how many games started after 4:00 pm?"))
+
+
+# -- countries as people say them ------------------------------------------------------------------------------
+
+
+def test_a_demonym_links_to_the_country_cell(tables: dict[str, Any]) -> None:
+    picks = tables["picks"]
+    # Canada: Hampton, Chipperfield, Simmer
+    assert ask(picks, "how many draft picks were canadian?") == [3]
+    # United States: Affleck, Price
+    assert ask(picks, "how many players were american?") == [2]
+    assert ask(picks, "how many players came from the usa?") == [2]
+    assert sorted(ask(picks, "which players were swedish?")) == ["Jim Warden"]
+
+
+def test_us_as_a_pronoun_or_a_chart_is_not_the_country(tables: dict[str, Any]) -> None:
+    plan = tables["picks"].ask("tell us how many players there were").plan
+    assert not any(f.column == "Nationality" for f in plan.filters)
+
+
+def test_a_demonym_finds_the_code_in_brackets_in_the_named_column(tables: dict[str, Any]) -> None:
+    city = tables["city"]
+    # Men's winners from Kenya: 1996, 1999, 2002, 2003; since 2000: 2002, 2003
+    assert ask(city, "how many kenyan men have won the marathon?") == [4]
+    assert ask(city, "since 2000 how many kenyan men have won the marathon?") == [2]
+    # Women's winners from Kenya: 2000, 2003, 2006
+    assert ask(city, "how many kenyan women have won?") == [3]
+
+
+# -- more ways to say a condition ------------------------------------------------------------------------------
+
+
+def test_column_names_with_colons_and_units_are_named_by_their_words(tables: dict[str, Any]) -> None:
+    medals = tables["medals"]
+    # Total: more than 5 → Italy 7, Poland 7
+    assert ask(medals, "how many countries have more than 5 medals in total?") == [2]
+    # Density above 450: 461.8, 527.1, 611.2
+    assert ask(medals, "how many countries have densities above 450?") == [3]
+
+
+def test_a_quoted_word_the_rows_do_not_include(tables: dict[str, Any]) -> None:
+    # titles without "jesus": Savior More than Life, Conquerors
+    assert ask(tables["tracks"], 'how many tracks do not include the word "jesus"?') == [2]
+    assert ask(tables["tracks"], 'how many tracks include the word "jesus"?') == [3]
+
+
+def test_a_chart_position_at_least_5_is_5_or_better(tables: dict[str, Any]) -> None:
+    # at least #5: 5, 1, 3 (a number column, but a position: smaller is better)
+    assert ask(tables["singles"], "how many songs hit at least 5 on the us country chart?") == [3]
+
+
+def test_or_less_after_the_counted_noun(tables: dict[str, Any]) -> None:
+    # 75 wins or less: Hawks 75, Cubs 68, Mets 75
+    assert ask(tables["records"], "how many teams won 75 games or less?") == [3]
+    # "more or less" offers two answers; it is no threshold on the year
+    plan = tables["records"].ask("did the hawks have more or less wins than the owls?").plan
+    assert not any(f.number or f.op in ("<", "<=", ">", ">=") for f in plan.filters)
+
+
+def test_centuries_and_negated_decades(tables: dict[str, Any]) -> None:
+    records = tables["records"]
+    # founded in the 1800s: 1880, 1876
+    assert ask(records, "how many teams were founded in the 1800s?") == [2]
+    # before the 1900s: 1880, 1876
+    assert ask(records, "how many teams were founded before the 1900s?") == [2]
+    films = tables["films"]
+    # not made in the 1940s: 1953, 1958, 1962
+    assert ask(films, "how many films were not made in the 1940s?") == [3]
