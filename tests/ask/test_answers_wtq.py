@@ -326,3 +326,104 @@ def test_a_year_names_the_column_of_a_pivoted_table() -> None:
             ["Blue collar"]  # 55 > 43
         assert list(ds.ask("which group had a higher percentage in 1948, white or blue collar?").values) == \
             ["White"]  # 50 > 40
+
+
+# -- counting rows, not distinct values; words after a number ---------------------------------------------
+
+AWARDS = """Year,Award,Category,Result
+2001,Golden Star,Best Actor,Won
+2002,Golden Star,Best Actor,Won
+2003,Blue Ribbon,Best Actor,Nominated
+2004,Silver Screen,Best Newcomer,Won
+2005,Blue Ribbon,Best Actor,Won
+2006,Critics Prize,Best Actor,Won
+"""
+
+
+@pytest.fixture(scope="module")
+def awards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    path = tmp_path_factory.mktemp("awards") / "awards.csv"
+    path.write_text(AWARDS, encoding="utf-8")
+    ds = shuxi.open(str(path))
+    yield ds
+    ds.close()
+
+
+def test_how_many_awards_counts_the_rows_when_few_repeat(awards: Any) -> None:
+    rows = list(csv.DictReader(io.StringIO(AWARDS)))
+    won = [r for r in rows if r["Result"] == "Won"]
+    assert len({r["Award"] for r in won}) == 4  # the distinct awards, which is not what was asked
+    assert list(awards.ask("how many awards did he win?").values) == [len(won)] == [5]
+    assert list(awards.ask("how many different awards did he win?").values) == [4]
+
+
+def test_was_there_is_yes_when_a_row_meets_the_conditions(awards: Any) -> None:
+    rows = list(csv.DictReader(io.StringIO(AWARDS)))
+    expected = any(r["Award"] == "Silver Screen" and r["Result"] == "Nominated" for r in rows)
+    answer = awards.ask("was there a silver screen award with the result nominated?")
+    assert list(answer.values) == ["yes" if expected else "no"] == ["no"]
+
+
+def test_a_slash_offers_the_words_too(tables: dict[str, Any]) -> None:
+    more = _medal("Guam", "Bronze") > 3
+    assert list(tables["medals"].ask("did guam win more/less than 3 bronze medals?").values) == \
+        ["more" if more else "less"] == ["more"]
+
+
+def test_a_number_with_a_unit_is_not_taken_for_a_count_of_rows(tables: dict[str, Any]) -> None:
+    # "150 laps" is not "150 races": no column follows the number, so no yes/no over a row count.
+    try:
+        answer = tables["races"].ask("did kenny brack drive more than 150 laps at phoenix?")
+    except PlanError:
+        return
+    assert "COUNT(*) >" not in answer.sql
+
+
+def test_the_best_time_is_the_smallest(tmp_path: Path) -> None:
+    path = tmp_path / "times.csv"
+    path.write_text("Year,Best,Location\n2010,27:02.59,Ostrava\n2011,26:46.57,Berlin\n2012,27:10.00,Rome\n",
+                    encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("who had the best time, ostrava or berlin?").values) == ["Berlin"]  # 26:46 < 27:02
+
+
+def test_the_same_value_of_the_column_named_before_same(tmp_path: Path) -> None:
+    path = tmp_path / "boats.csv"
+    path.write_text("Boat #,Name,Completed\n4911,Ha-201,1945-05-31\n4912,Ha-202,1945-05-31\n4913,Ha-203,1945-06-26\n",
+                    encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        # "completed on the same day": the Completed column; "what other boat": the boat's name, not its number.
+        assert list(ds.ask("what other boat was completed on the same day as ha-201?").values) == ["Ha-202"]
+
+
+def test_the_same_number_of_is_not_a_count(tables: dict[str, Any]) -> None:
+    silver = _medal("Belarus", "Silver")
+    expected = [r["Nation"] for r in _rows(MEDALS) if int(r["Silver"]) == silver and r["Nation"] != "Belarus"]
+    answer = tables["medals"].ask("which nation had the same number of silver medals as belarus?")
+    assert list(answer.values) == expected == ["Malaysia", "Guam"]
+
+
+# -- how long, how many years between ---------------------------------------------------------------------
+
+def test_how_long_reads_the_named_rows_time(tables: dict[str, Any]) -> None:
+    answer = tables["tracks"].ask("how long is the song street life?")
+    assert answer.table.column_names == ["Length"] and answer.table.num_rows == 1  # the Street Life row's length
+    assert "Street Life" in answer.sql
+
+
+def test_how_many_years_between_two_named_rows(tmp_path: Path) -> None:
+    text = "Competition,Year,Position\nTurin Marathon,1999,1st\nLisbon Marathon,2001,3rd\nBerlin Marathon,2005,2nd\n"
+    path = tmp_path / "marathons.csv"
+    path.write_text(text, encoding="utf-8")
+    years = {r["Competition"]: int(r["Year"]) for r in csv.DictReader(io.StringIO(text))}
+    with shuxi.open(str(path)) as ds:
+        answer = ds.ask("how many years after the turin marathon did the berlin marathon occur?")
+        assert [int(v) for v in answer.values] == [years["Berlin Marathon"] - years["Turin Marathon"]] == [6]
+
+
+def test_how_many_countries_counts_each_country_once(tables: dict[str, Any]) -> None:
+    # "Opponent"-like columns name things: counted once each, even when most appear once.
+    table = pa.table({"Date": ["May 1", "May 8", "May 15"], "Country": ["France", "Spain", "France"],
+                      "Result": ["W", "L", "W"]})
+    with shuxi.open(table) as ds:
+        assert list(ds.ask("how many countries are listed?").values) == [len({"France", "Spain"})] == [2]

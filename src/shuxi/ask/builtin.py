@@ -573,11 +573,26 @@ def _count_distinct_target(ctx: Context, exclude: Sequence[str] = ()) -> str | N
         if column in exclude or column in filtered:
             continue
         info = ctx.index.columns[column]
-        if not info.unique and (ctx.has(lx.AGGREGATE_WORDS["count_distinct"]) or
-                                _before(ctx, m.span.start, lx.AGGREGATE_WORDS["count"] + ["多少", "几"], 6) or
-                                _after(ctx, m.span.end, ["数", "数量", "个数"], 1)):
+        if info.unique:
+            continue
+        if ctx.has(lx.AGGREGATE_WORDS["count_distinct"]):
+            return column
+        # "how many products" over orders that repeat each product many times asks for products, and "how many
+        # countries/opponents" for the things themselves; "how many awards did he win" over a list of awards where
+        # a few repeat (won twice) asks for the rows.
+        repeats = info.distinct is not None and 2 * info.distinct <= ctx.index.rows
+        repeats = repeats or bool(set(re.findall(r"[a-z]+", column.lower())) & _ENTITY_NOUNS)
+        if repeats and (_before(ctx, m.span.start, lx.AGGREGATE_WORDS["count"] + ["多少", "几"], 6) or
+                        _after(ctx, m.span.end, ["数", "数量", "个数"], 1)):
             return column
     return None
+
+
+#: Columns of things a table mentions again and again (each counted once): "how many countries are listed".
+_ENTITY_NOUNS = frozenset({"country", "countries", "nation", "nations", "nationality", "team", "teams", "opponent",
+                           "opponents", "club", "clubs", "city", "cities", "state", "states", "venue", "venues",
+                           "location", "locations", "school", "college", "county", "province", "region", "party",
+                           "language", "genre", "label", "manufacturer", "constructor", "make", "brand", "network"})
 
 
 def _count(ctx: Context) -> Plan | None:

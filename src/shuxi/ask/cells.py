@@ -30,7 +30,7 @@ NUMERIC_TEXT = 0.8
 
 def cell_rule(ctx: Context) -> Plan | None:
     """The Plan for a question answered by the cells of named rows, or None."""
-    for rule in (_choice, _two_columns_total, _amount_of_rows, _top_row, _extreme_in_text):
+    for rule in (_choice, _two_columns_total, _how_long, _amount_of_rows, _top_row, _extreme_in_text):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -104,6 +104,26 @@ def _two_columns_total(ctx: Context) -> Plan | None:
                                                   right=ColumnRef(name=measures[1].name)))
     return _plan(ctx, "calculate", filters=[*ctx.filters, *_not_summary(ctx)], measures=measures,
                  calculations=[calc])
+
+
+#: Column words that hold how long something took or lasts.
+_DURATION_COLUMNS = ("time", "length", "duration", "times", "running")
+
+
+def _how_long(ctx: Context) -> Plan | None:
+    """"how long did Spokane take to finish the race?", "how long is the song remixed by Y-Front?": the time or
+    length cell of the named row, when the table has one such column."""
+    from shuxi.ask.rows import _not_summary
+
+    if ctx.zh or not ctx.q.text.startswith("how long") or not ctx.filters:
+        return None
+    if any(f.op not in ("=", "contains") for f in ctx.filters):
+        return None
+    durations = [c for c in ctx.index.order if set(re.findall(r"[a-z]+", c.lower())) & set(_DURATION_COLUMNS)
+                 and c not in {f.column for f in ctx.filters}]
+    if len(durations) != 1:
+        return None
+    return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=durations)
 
 
 TOP_WORDS = ["top", "best", "number one", "first place", "1st place", "winner", "winning"]
@@ -291,7 +311,8 @@ def _extreme_in_text(ctx: Context) -> Plan | None:
 
 def _time_direction(ctx: Context, column: str, desc: bool) -> bool:
     """"the fastest time" is the smallest time; "the slowest" the largest."""
-    if re.search(r"\btime\b", column.lower()):
+    if re.search(r"\btime\b", column.lower()) or ctx.has(["best time", "fastest time", "quickest time", "better time",
+                                                         "faster time", "worst time", "slowest time", "worse time"]):
         if ctx.has(["fastest", "quickest", "faster", "quicker", "best", "better"]):
             return False
         if ctx.has(["slowest", "slower", "worst", "worse"]):

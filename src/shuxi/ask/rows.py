@@ -89,7 +89,7 @@ TOTAL_WORDS = ["total number of", "the total of", "total", "sum of", "in total",
 
 def row_rule(ctx: Context) -> Plan | None:
     """The Plan for a row-order question, or None."""
-    for rule in (_difference, _which_greater, _neighbour, _first_last, _column_total):
+    for rule in (_years_between, _difference, _which_greater, _neighbour, _first_last, _column_total):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -224,6 +224,33 @@ def _range(ctx: Context) -> Plan | None:
                                                          right=ColumnRef(name=low.name)))
     return _plan(ctx, "calculate", filters=[*ctx.filters, *_not_summary(ctx)], measures=[high, low],
                  calculations=[calc])
+
+
+def _years_between(ctx: Context) -> Plan | None:
+    """"how many years passed between flight TF2 and flight F8?", "how many years after the Turin marathon did
+    the Berlin marathon occur?": the difference of the two named rows' years (the table's one year column)."""
+    import re
+
+    from shuxi.ask.filters import _holds_years, _is_year_column
+
+    if ctx.zh or not re.search(r"\bhow many years\b.*\b(?:between|after|before|from)\b", ctx.q.text):
+        return None
+    pair = _value_pair(ctx)
+    if pair is None:
+        return None
+    column, a, b = pair
+    years = [c for c in ctx.index.order if c != column and ctx.kind_of(c) == "number"
+             and (_is_year_column(ctx, c) or _holds_years(ctx, c))]
+    if len(years) != 1:
+        return None
+    measures = [Measure(agg="min", column=years[0], where=[Filter(column=column, op="=", value=v)],
+                        alias=f"{years[0]} ({v})") for v in (a, b)]
+    if measures[0].name == measures[1].name:
+        return None
+    calc = Calculation(name="years", expr=Arithmetic(op="-", left=ColumnRef(name=measures[1].name),
+                                                    right=ColumnRef(name=measures[0].name)), absolute=True)
+    filters = [f for f in ctx.filters if f.column != column]
+    return _plan(ctx, "calculate", filters=filters, measures=measures, calculations=[calc])
 
 
 def _which_greater(ctx: Context) -> Plan | None:

@@ -20,12 +20,15 @@ if TYPE_CHECKING:
     from shuxi.ask.context import Context
     from shuxi.ask.linking import ValueMention
 
+#: Columns that number rows ("Boat #", "No.", "ID"): "what other boat" asks for the boat's name, not its number.
+_IDENTIFIER = re.compile(r"#|\bno\.?$|\bnumber\b|\bid\b", re.IGNORECASE)
 _SAME = re.compile(r"\b(?:the )?same\b(?P<what>.*?)\b(?:as|that)\b")
 
 
 def same_rule(ctx: Context) -> Plan | None:
     """The Plan for "… the same X as Y" (rows whose X equals Y's X, Y's own rows left out), or None."""
-    from shuxi.ask.rows import _asks_count, _label_columns, _not_summary, _wh_column
+    from shuxi.ask.cells import numbers_rows
+    from shuxi.ask.rows import _label_columns, _not_summary, _wh_column
 
     from shuxi.ask.words import _YES_NO
 
@@ -53,9 +56,10 @@ def same_rule(ctx: Context) -> Plan | None:
     others = [f for f in ctx.filters if not _is_anchor_filter(f, named) and f.column != shared]
     filters = [*others, *_not_summary(ctx)]
     same = SameAs(column=shared, where=where)
-    if _asks_count(ctx) or ctx.has(["how many", "number of"]) and not _wh_column(ctx):
+    counted = [span for _, span in ctx.word_spans(["how many", "number of"]) if span.end <= match.start()]
+    if counted and not _wh_column(ctx):  # "how many flowers have the same type as …", not "the same number of"
         return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="count")], same=same)
-    asked = [c for c in _wh_column(ctx) if c != shared]
+    asked = [c for c in _wh_column(ctx) if c != shared and not numbers_rows(c) and not _IDENTIFIER.search(c)]
     if not asked and ctx.has(["who", "whom", "whose"]):
         asked = [c for c in _label_columns(ctx) if c != shared][:1]
     select = asked[:1] or [column]
@@ -82,10 +86,14 @@ def _anchors(ctx: Context, shared: str, start: int, end: int) -> list[ValueMenti
 def _shared_column(ctx: Context, start: int, end: int) -> str | None:
     """The column named between "same" and "as" ("the same **number of gold medals** as"), the last one named
     when several are ("the same **year** listed for their **date**": the year is the noun, the date where)."""
-    inside = [c for _, c, m in ctx.mentioned("number", "text", "date", "bool", free=False)
-              if m.span.start >= start and m.span.end <= end]
+    mentions = ctx.mentioned("number", "text", "date", "bool", free=False)
+    inside = [c for _, c, m in mentions if m.span.start >= start and m.span.end <= end]
     if not inside:
-        return None
+        # "what other boat was completed on the same day as Ha-201?": the column named just before "same".
+        same = ctx.q.text.rfind("same", 0, start + 1)
+        inside = [c for _, c, m in mentions if 0 <= same - m.span.end <= 12]
+        if not inside:
+            return None
     return inside[0] if len(set(inside)) == 1 else None
 
 

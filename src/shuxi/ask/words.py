@@ -30,7 +30,7 @@ _SIGNS = {"more": 1, "higher": 1, "greater": 1, "larger": 1, "bigger": 1, "above
           "taller": 1, "heavier": 1, "older": 1, "newer": 1, "later": 1, "better": 1, "most": 1,
           "less": -1, "fewer": -1, "lower": -1, "smaller": -1, "below": -1, "under": -1, "shorter": -1,
           "lighter": -1, "younger": -1, "earlier": -1, "worse": -1}
-_CHOICE = re.compile(r"\b(" + "|".join(_SIGNS) + r") or (" + "|".join(_SIGNS) + r")\b")
+_CHOICE = re.compile(r"\b(" + "|".join(_SIGNS) + r")(?: or |\s*/\s*)(" + "|".join(_SIGNS) + r")\b")
 _YES_NO = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
 #: "at least 5", "more than 20", "over 3": a number the named rows are held against, and the operator.
 _THRESHOLDS = {"at least": ">=", "no less than": ">=", "or more": ">=", "more than": ">", "greater than": ">",
@@ -48,7 +48,7 @@ def word_rule(ctx: Context) -> Plan | None:
     choice = _CHOICE.search(text)
     if choice is None and not _YES_NO.match(text):
         return None
-    for rule in (_listed_before, _two_rows, _against_number):
+    for rule in (_listed_before, _two_rows, _against_number, _any_rows):
         plan = rule(ctx, choice)
         if plan is not None:
             return plan
@@ -104,6 +104,7 @@ def _two_rows(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
 def _against_number(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
     """"does CBS serve at least 5 areas?", "were there more or less than 5 players from the United States?",
     "did China win more than 20 gold medals?"."""
+    from shuxi.ask.cells import numbers_rows
     from shuxi.ask.filters import _before
 
     pinned = [f for f in ctx.filters if f.op in ("=", "contains", "in")]
@@ -136,6 +137,7 @@ def _against_number(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
         return None
     numbers = [f.column for f in read if ctx.kind_of(f.column) == "number"]
     numbers += [c for _, c, m in ctx.mentioned("number") if not any(f.column == c for f in filters)]
+    numbers = [c for c in numbers if not numbers_rows(c)]  # "5 players picked": not a sum of pick numbers
     if len(set(numbers)) > 1:
         return None
     if numbers:
@@ -144,13 +146,24 @@ def _against_number(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
             return None
         measure = Measure(agg="sum" if not _non_additive(measured) else "min", column=measured, alias=measured)
     else:
-        # No number column named: how many rows ("at least 5 areas", "3 times").
-        after = ctx.q.text[n.end:].split()
-        if not after or not re.match(r"[a-z]", after[0]):
+        # No number column named: how many rows — "3 times", or a column's rows ("at least 5 areas" where a
+        # column is "Area served"); another noun may be a unit ("150 runs") and is not guessed at.
+        named_next = any(0 <= m.span.start - n.end <= 2 for _, _, m in ctx.mentioned("text", "date", free=False))
+        if not (re.match(r"\s*times?\b", ctx.q.text[n.end:]) or named_next):
             return None
         measure = Measure(agg="count", alias="rows")
     return _verdict_plan(ctx, filters, [measure], ColumnRef(name=measure.name), op, Value(value=n.value), then,
                          otherwise)
+
+
+def _any_rows(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
+    """"was there a result of 1st place after 2006?": yes when any row meets the question's conditions."""
+    if choice is not None or not re.match(r"(?:is|was|were|are) there\b|(?:has|have) there been\b", ctx.q.text):
+        return None
+    if not ctx.filters or ctx.mentioned("number") or re.search(r"\b(?:more|less|fewer|than|most|least)\b", ctx.q.text):
+        return None
+    count = Measure(agg="count", alias="rows")
+    return _verdict_plan(ctx, list(ctx.filters), [count], ColumnRef(name=count.name), ">", Value(value=0), "yes", "no")
 
 
 def _listed_before(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
