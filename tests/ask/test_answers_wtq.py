@@ -427,3 +427,25 @@ def test_how_many_countries_counts_each_country_once(tables: dict[str, Any]) -> 
                       "Result": ["W", "L", "W"]})
     with shuxi.open(table) as ds:
         assert list(ds.ask("how many countries are listed?").values) == [len({"France", "Spain"})] == [2]
+
+
+# -- how many answer items -------------------------------------------------------------------------------
+
+
+def test_name_a_asks_for_one_row(tables: dict[str, Any]) -> None:
+    # Every ABC race answers; "name a race" wants one of them: the first in the table.
+    abc = [r["Race"] for r in _rows(RACES) if r["TV"] == "ABC"]
+    assert len(abc) == 3
+    assert list(tables["races"].ask("name a race aired on abc.").values) == abc[:1] == ["Phoenix"]
+    assert list(tables["races"].ask("which races were aired on abc?").values) == abc
+
+
+def test_rows_that_all_hold_the_same_cell_answer_it_once(tables: dict[str, Any]) -> None:
+    networks = {r["TV"] for r in _rows(RACES) if r["Race"] in ("Phoenix", "Charlotte")}
+    answer = tables["races"].ask("what tv aired phoenix and charlotte?")
+    assert list(answer.values) == sorted(networks) == ["ABC"]
+    assert answer.table.num_rows == 2  # the table still shows both rows
+
+
+def test_the_total_of_a_label_column_is_a_count(tables: dict[str, Any]) -> None:
+    assert list(tables["races"].ask("what is the total of races on the chart?").values) == [len(_rows(RACES))] == [6]

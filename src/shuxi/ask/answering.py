@@ -124,7 +124,10 @@ def _values(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) -> list[Any]
             return list(table.to_pylist()[0].values())
         return [table.column(m.name)[0].as_py() for m in the_plan.measures[:1]] if len(the_plan.measures) == 1 else \
             list(table.to_pylist()[0].values())
-    return table.column(0).to_pylist()
+    values = table.column(0).to_pylist()
+    if the_plan.kind == "lookup" and len(values) > 1 and values[0] is not None and all(v == values[0] for v in values):
+        return values[:1]  # "what team were A and B on?": both rows hold the one answer
+    return values
 
 
 def _where_of(query: exp.Select) -> exp.Expression | None:

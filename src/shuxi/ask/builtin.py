@@ -79,8 +79,19 @@ def plan_question(question: str, index: TableIndex) -> Plan:
                  _share, _trend, _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
-            return plan
+            return _one_item(ctx, plan)
     raise not_understood(ctx)
+
+
+_ONE_ITEM = re.compile(r"(?:name|tell me|give me|list|give) (?:a|an|one|any one|just one)\b")
+
+
+def _one_item(ctx: Context, plan: Plan) -> Plan:
+    """"name a venue that hosted …", "tell me one title …": one of the rows that answer, the first in the table."""
+    if plan.kind == "lookup" and plan.limit is None and plan.anchor is None and not plan.order \
+            and _ONE_ITEM.match(ctx.q.text):
+        return plan.model_copy(update={"limit": 1})
+    return plan
 
 
 def _overlaps(span: tuple[int, int], taken: Sequence[Span]) -> bool:
@@ -596,7 +607,9 @@ _ENTITY_NOUNS = frozenset({"country", "countries", "nation", "nations", "nationa
 
 
 def _count(ctx: Context) -> Plan | None:
-    if not ctx.has(lx.AGGREGATE_WORDS["count"] + lx.AGGREGATE_WORDS["count_distinct"] + ["多少", "几"]):
+    # "what is the total of matches on the chart": a total of things no number column holds is their count.
+    total_of = not ctx.zh and re.search(r"\bthe total (?:amount )?of\b", ctx.q.text) and not ctx.mentioned("number")
+    if not total_of and not ctx.has(lx.AGGREGATE_WORDS["count"] + lx.AGGREGATE_WORDS["count_distinct"] + ["多少", "几"]):
         return None
     nums = [c for _, c, _ in ctx.mentioned("number")]
     if nums and not ctx.has(lx.AGGREGATE_WORDS["count"] + lx.AGGREGATE_WORDS["count_distinct"]):
@@ -646,6 +659,8 @@ def _missing_measure(ctx: Context) -> Plan | None:
     from shuxi.errors import close_matches
 
     near = close_matches(unknown, ctx.index.order) if unknown else []
+    if word == "total" and near and all(ctx.kind_of(c) != "number" for c in near):
+        return None  # "the total of matches" where Match is a column of labels: a count, for the count rule
     shown = near or numbers[:8]
     if ctx.zh:
         return _raise(PlanError(f"表中没有“{unknown}”这一数值列，无法计算{word}。",

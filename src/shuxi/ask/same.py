@@ -59,7 +59,8 @@ def same_rule(ctx: Context) -> Plan | None:
     counted = [span for _, span in ctx.word_spans(["how many", "number of"]) if span.end <= match.start()]
     if counted and not _wh_column(ctx):  # "how many flowers have the same type as …", not "the same number of"
         return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="count")], same=same)
-    asked = [c for c in _wh_column(ctx) if c != shared and not numbers_rows(c) and not _IDENTIFIER.search(c)]
+    asked = [c for c in _wh_column(ctx) if c != shared and not _IDENTIFIER.search(c)
+             and not (numbers_rows(c) and ctx.kind_of(c) == "number")]
     if not asked and ctx.has(["who", "whom", "whose"]):
         asked = [c for c in _label_columns(ctx) if c != shared][:1]
     select = asked[:1] or [column]
