@@ -134,6 +134,24 @@ RECORDS = """Season,Team,Wins,Losses,Founded
 2002,Mets,75,87,1962
 """
 
+# An actor's awards: award names repeat across years.
+AWARDS = """Year,Award,Category,Result
+2005,Baeksang Arts Award,Best New Actor,Won
+2006,KBS Drama Award,Best Actor,Won
+2006,Baeksang Arts Award,Best Actor,Nominated
+2008,KBS Drama Award,Excellence Award,Won
+2009,KBS Drama Award,Best Couple,Won
+2011,SBS Drama Award,Top Excellence,Won
+"""
+# A basketball season: results as a letter and a score.
+SCHEDULE = """Date,Opponent,Site,Result,Record
+Nov 26,Loyola,Home,W 95-64,1-0
+Nov 29,Oklahoma,Away,L 60-72,1-1
+Dec 3,Hawaii,Home,W 72-45,2-1
+Dec 7,Duke,Away,W 80-79,3-1
+Dec 10,Kansas,Neutral,L 55-70,3-2
+"""
+
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -141,7 +159,8 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     out = {}
     for name, text in {"race": RACE, "seasons": SEASONS, "final": FINAL, "teams": TEAMS, "games": GAMES,
                        "films": FILMS, "marathon": MARATHON, "city": CITY_MARATHON, "picks": PICKS,
-                       "medals": MEDALS, "tracks": TRACKS, "singles": SINGLES, "records": RECORDS}.items():
+                       "medals": MEDALS, "tracks": TRACKS, "singles": SINGLES, "records": RECORDS,
+                       "awards": AWARDS, "schedule": SCHEDULE}.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
         out[name] = shuxi.open(str(folder / f"{name}.csv"))
     yield out
@@ -325,3 +344,24 @@ def test_centuries_and_negated_decades(tables: dict[str, Any]) -> None:
     films = tables["films"]
     # not made in the 1940s: 1953, 1958, 1962
     assert ask(films, "how many films were not made in the 1940s?") == [3]
+
+
+# -- what "how many" counts --------------------------------------------------------------------------------------
+
+
+def test_under_a_condition_how_many_counts_rows_not_different_values(tables: dict[str, Any]) -> None:
+    awards = tables["awards"]
+    # won before 2010: 2005 Baeksang, 2006 KBS, 2008 KBS, 2009 KBS → 4 awards (2 different award names)
+    assert ask(awards, "how many awards did he win before 2010?") == [4]
+    # "different" still asks for values: Baeksang Arts Award, KBS Drama Award
+    assert ask(awards, "how many different awards did he win before 2010?") == [2]
+
+
+def test_results_written_as_a_letter(tables: dict[str, Any]) -> None:
+    schedule = tables["schedule"]
+    # W 95-64, W 72-45, W 80-79
+    assert ask(schedule, "how many games did they win?") == [3]
+    # L 60-72, L 55-70
+    assert ask(schedule, "how many losses were there in the season?") == [2]
+    # at home: Loyola (W), Hawaii (W)
+    assert ask(schedule, "how many home games did they win?") == [2]

@@ -70,6 +70,7 @@ def _window(ctx: Context) -> int:
 def _value_filters(ctx: Context) -> None:
     _threshold_values(ctx)
     _country_codes(ctx)
+    _result_letters(ctx)
     by_column: dict[str, list[ValueMention]] = {}
     for v in ctx.values:
         by_column.setdefault(v.column, []).append(v)
@@ -656,3 +657,52 @@ def _text_number_threshold(ctx: Context, n: Any) -> bool:
         if m.columns == (column,):
             ctx.used.add(i)
     return True
+
+
+def counts_rows(ctx: Context) -> bool:
+    """"how many awards did she win before 2010?", "how many artists scored more than 30 points?": under a
+    condition, "how many X" counts the rows that meet it (each row is one award, one entry), not the different
+    values of X; "how many different X" still counts values. English only: Chinese says 多少种 for values."""
+    if ctx.zh or not ctx.filters:
+        return False
+    return not ctx.has(lx.AGGREGATE_WORDS["count_distinct"] + ["various"])
+
+
+# -- results written as a letter: "W 24–10", "L 7–21", "T 14–14" ----------------------------------------------
+
+_RESULT_CELL = re.compile(r"\s*([WLTD])(?:\s|$|[0-9(])")
+#: Question words for each result letter ("how many games did they win?", "how many losses were there?").
+_RESULT_WORDS = {"W": ("win", "won", "wins", "victory", "victories"), "L": ("lose", "lost", "loss", "losses"),
+                 "T": ("tie", "tied", "ties"), "D": ("draw", "drew", "drawn", "draws")}
+
+
+def _result_letters(ctx: Context) -> None:
+    """"how many games did illinois win?" on a Result column of "W 95-64" / "L 60-72" cells: the rows whose result
+    starts with W (the cells listed, from the index), when no column or cell already carries the word."""
+    if ctx.zh or ctx.index.rows > SMALL_TABLE_ROWS:
+        return
+    columns = []
+    for column in ctx.index.of_kind("text"):
+        counts = ctx.index.columns[column].counts
+        letters = [m.group(1) for v in counts if (m := _RESULT_CELL.match(str(v)))]
+        if counts and len(letters) >= 0.6 * len(counts) and {"W", "L"} <= set(letters):
+            columns.append(column)
+    if len(columns) != 1 or any(f.column == columns[0] for f in ctx.filters):
+        return
+    column = columns[0]
+    taken = [(m.span.start, m.span.end) for m in ctx.columns] + [(v.span.start, v.span.end) for v in ctx.values]
+    found = []
+    for letter, words in _RESULT_WORDS.items():
+        for word in words:
+            for match in re.finditer(rf"\b{word}\b", ctx.q.text):
+                if not any(a <= match.start() < b for a, b in taken):
+                    found.append(letter)
+    if len(set(found)) != 1:
+        return  # no result word, or "wins and losses": not one result
+    letter = found[0]
+    cells = [v for v in ctx.index.columns[column].counts if (m := _RESULT_CELL.match(str(v))) and m.group(1) == letter]
+    if cells:
+        ctx.filters.append(Filter(column=column, op="in", values=sorted(cells, key=str)))
+
+
+SMALL_TABLE_ROWS = 5000
