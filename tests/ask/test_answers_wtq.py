@@ -449,3 +449,26 @@ def test_rows_that_all_hold_the_same_cell_answer_it_once(tables: dict[str, Any])
 
 def test_the_total_of_a_label_column_is_a_count(tables: dict[str, Any]) -> None:
     assert list(tables["races"].ask("what is the total of races on the chart?").values) == [len(_rows(RACES))] == [6]
+
+
+def test_who_is_first_answers_the_name_and_when_the_date(tmp_path: Path) -> None:
+    text = "Rank,Name,Time\n1,Vilija Sereikaite,4:24.11\n2,Anna Blyth,4:25.96\n3,Ellen van Dijk,4:26.45\n"
+    path = tmp_path / "ranked.csv"
+    path.write_text(text, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("who is ranked first?").values) == ["Vilija Sereikaite"]  # not the rank, 1
+    episodes = pa.table({"Episode": [1, 2, 3], "Title": ["Pilot", "Second", "Finale"],
+                         "Original airdate": ["8 June 2011", "15 June 2011", "20 July 2011"]})
+    with shuxi.open(episodes) as ds:
+        assert [str(v) for v in ds.ask("when did the last episode air?").values] in (["20 July 2011"],
+                                                                                     ["2011-07-20"])
+
+
+def test_who_is_a_name_not_a_place_kept_as_text(tmp_path: Path) -> None:
+    text = "Place,Player,Country,Money ($)\n1,Larry Nelson,United States,60000\nT2,Lanny Wadkins,United States,32500\n" \
+           "T2,Scott Simpson,United States,32500\nT4,Curtis Strange,United States,46011\n"
+    path = tmp_path / "golf.csv"
+    path.write_text(text, encoding="utf-8")
+    best = max(csv.DictReader(io.StringIO(text)), key=lambda r: int(r["Money ($)"]))["Player"]
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("who won the most money?").values) == [best] == ["Larry Nelson"]

@@ -18,7 +18,6 @@ from typing import Any, Literal
 from shuxi.ask import lexicon as lx
 from shuxi.ask.context import Agg, AmbiguousQuestionError, Context  # noqa: F401 - AmbiguousQuestionError: re-exported
 from shuxi.ask.filters import (
-    counts_rows,
     _after,
     _before,
     _bool_filters,
@@ -73,6 +72,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     from shuxi.ask.cells import cell_rule
     from shuxi.ask.rows import row_rule
     from shuxi.ask.frequent import frequent_rule
+    from shuxi.ask.items import one_item
     from shuxi.ask.same import same_rule
     from shuxi.ask.words import word_rule
 
@@ -80,19 +80,8 @@ def plan_question(question: str, index: TableIndex) -> Plan:
                  _share, _trend, _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
-            return _one_item(ctx, plan)
+            return one_item(ctx, plan)
     raise not_understood(ctx)
-
-
-_ONE_ITEM = re.compile(r"(?:name|tell me|give me|list|give) (?:a|an|one|any one|just one)\b")
-
-
-def _one_item(ctx: Context, plan: Plan) -> Plan:
-    """"name a venue that hosted …", "tell me one title …": one of the rows that answer, the first in the table."""
-    if plan.kind == "lookup" and plan.limit is None and plan.anchor is None and not plan.order \
-            and _ONE_ITEM.match(ctx.q.text):
-        return plan.model_copy(update={"limit": 1})
-    return plan
 
 
 def _overlaps(span: tuple[int, int], taken: Sequence[Span]) -> bool:
@@ -455,6 +444,14 @@ def _entity_column(ctx: Context, *, exclude: Sequence[str] = ()) -> str | None:
         if years:
             return years[0]
     labels = [c for c in ctx.index.of_kind("text") if c not in filtered and c not in exclude]
+    # A rank or place kept as text ("T4", "1st", "Total" below) numbers the rows; it does not name them.
+    named = [c for c in labels if not _is_rank_column(c)]
+    if named and ctx.has(["who", "whom"]):
+        from shuxi.ask.rows import PERSON_HINTS
+
+        people = [c for c in named if any(h in c.lower() for h in PERSON_HINTS)]
+        named = people or named
+    labels = named or labels
     return labels[0] if labels else None
 
 
@@ -615,7 +612,7 @@ def _count(ctx: Context) -> Plan | None:
     nums = [c for _, c, _ in ctx.mentioned("number")]
     if nums and not ctx.has(lx.AGGREGATE_WORDS["count"] + lx.AGGREGATE_WORDS["count_distinct"]):
         return None  # "销售额是多少" asks for an amount
-    distinct = None if counts_rows(ctx) else _count_distinct_target(ctx)
+    distinct = _count_distinct_target(ctx)
     measure = Measure(agg="count_distinct", column=distinct) if distinct else Measure(agg="count")
     return _plan(ctx, "aggregate", measures=[measure])
 

@@ -111,6 +111,10 @@ def _first_last(ctx: Context) -> Plan | None:
     if ctx.zh and word in ("最后", "最前") and ctx.mentioned("number"):
         return None  # "最后的销售额" reads as the latest value over time; leave it to the other rules
     asked = _wh_column(ctx) or _asked_columns(ctx) or _label_columns(ctx)
+    if ctx.q.text.startswith("who ") and asked and ctx.kind_of(asked[0]) == "number" and not _wh_column(ctx):
+        asked = _label_columns(ctx) or asked  # "who is ranked first?": the name, not the rank
+    elif ctx.q.text.startswith("when ") and not _wh_column(ctx):
+        asked = _when_columns(ctx) or asked  # "when did the last episode air?": its date
     if not asked:
         return None
     limit = _count_after(ctx, span) or 1
@@ -141,6 +145,23 @@ def _first_rows_aggregate(ctx: Context, n: int) -> Plan | None:
         return None
     measure = Measure(agg="mean" if mean else "sum", column=numbers[0])
     return _plan(ctx, "aggregate", filters=[Filter(column=ROW, op="<=", value=n)], measures=[measure])
+
+
+def _when_columns(ctx: Context) -> list[str]:
+    """The date or year columns "when …" asks for: a named one, else the table's only one."""
+    import re
+
+    from shuxi.ask.filters import _holds_years, _is_year_column
+
+    def dated(c: str) -> bool:
+        return ctx.kind_of(c) == "date" or _is_year_column(ctx, c) or _holds_years(ctx, c) or bool(
+            re.search(r"\b(?:date|year|aired|air date|released)\b", c.lower()))
+
+    named = [c for _, c, _ in ctx.mentioned("date", "number", "text", free=False) if dated(c)]
+    if named:
+        return named[:1]
+    found = [c for c in ctx.index.order if dated(c)]
+    return found if len(found) == 1 else []
 
 
 def _neighbour(ctx: Context) -> Plan | None:
