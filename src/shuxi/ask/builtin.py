@@ -18,6 +18,7 @@ from typing import Any, Literal
 from shuxi.ask import lexicon as lx
 from shuxi.ask.context import Agg, AmbiguousQuestionError, Context  # noqa: F401 - AmbiguousQuestionError: re-exported
 from shuxi.ask.filters import (
+    counts_rows,
     _after,
     _before,
     _bool_filters,
@@ -612,7 +613,7 @@ def _count(ctx: Context) -> Plan | None:
     nums = [c for _, c, _ in ctx.mentioned("number")]
     if nums and not ctx.has(lx.AGGREGATE_WORDS["count"] + lx.AGGREGATE_WORDS["count_distinct"]):
         return None  # "销售额是多少" asks for an amount
-    distinct = _count_distinct_target(ctx)
+    distinct = None if counts_rows(ctx) else _count_distinct_target(ctx)
     measure = Measure(agg="count_distinct", column=distinct) if distinct else Measure(agg="count")
     return _plan(ctx, "aggregate", measures=[measure])
 
