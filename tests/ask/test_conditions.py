@@ -152,6 +152,15 @@ Dec 7,Duke,Away,W 80-79,3-1
 Dec 10,Kansas,Neutral,L 55-70,3-2
 """
 
+# Fixtures whose dates stay text (one cell is "TBA"), and a year column kept as text.
+FIXTURES = """Date,Opponent,Result
+"January 26, 1995",Leeds,W 2-1
+"March 3, 1995",Derby,L 0-1
+"June 14, 1996",Hull,D 1-1
+TBA,Wigan,W 3-0
+"June 2, 1997",Reading,W 1-0
+"""
+
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -160,7 +169,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     for name, text in {"race": RACE, "seasons": SEASONS, "final": FINAL, "teams": TEAMS, "games": GAMES,
                        "films": FILMS, "marathon": MARATHON, "city": CITY_MARATHON, "picks": PICKS,
                        "medals": MEDALS, "tracks": TRACKS, "singles": SINGLES, "records": RECORDS,
-                       "awards": AWARDS, "schedule": SCHEDULE}.items():
+                       "awards": AWARDS, "schedule": SCHEDULE, "fixtures": FIXTURES}.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
         out[name] = shuxi.open(str(folder / f"{name}.csv"))
     yield out
@@ -365,3 +374,20 @@ def test_results_written_as_a_letter(tables: dict[str, Any]) -> None:
     assert ask(schedule, "how many losses were there in the season?") == [2]
     # at home: Loyola (W), Hawaii (W)
     assert ask(schedule, "how many home games did they win?") == [2]
+
+
+# -- dates kept as text -------------------------------------------------------------------------------------------
+
+
+def test_a_year_or_a_month_on_dates_kept_as_text(tables: dict[str, Any]) -> None:
+    fixtures = tables["fixtures"]
+    assert fixtures.schema.field("Date").type == "string"  # the premise: "TBA" keeps the dates as text
+    # 1995: January 26 and March 3
+    assert ask(fixtures, "how many games were played in 1995?") == [2]
+    # June 1996: Hull (June 1997 is another year)
+    assert ask(fixtures, "which opponent did they play in june 1996?") == ["Hull"]
+
+
+def test_a_year_on_a_year_column_kept_as_text(tables: dict[str, Any]) -> None:
+    # "2001*" is the year 2001: Isaac Macharia
+    assert ask(tables["marathon"], "who won in 2001?") == ["Isaac Macharia"]

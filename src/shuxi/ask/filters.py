@@ -220,11 +220,54 @@ def _period_filters(ctx: Context) -> None:
         # No date column: a year names a year column ("in 2004" → year = 2004).
         year_cols = [c for c in ctx.index.order if _is_year_column(ctx, c)] or [
             c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)][:1]
+        # A year column kept as text ("2001*", "1997 (Jan)") compares by the year its cells start with.
+        as_text = bool(year_cols) and ctx.kind_of(year_cols[0]) == "text" and not ctx.zh
         if year_cols and p.grain == "year" and p.end.year - p.start.year == 1:
-            ctx.filters.append(Filter(column=year_cols[0], op="=", value=p.start.year))
+            ctx.filters.append(Filter(column=year_cols[0], op="=", value=p.start.year, number=as_text))
         elif year_cols and p.start.month == 1 and p.start.day == 1 and p.end.month == 1 and p.end.day == 1:
             # "between 1990 and 2001": whole years
-            ctx.filters.append(Filter(column=year_cols[0], op="between", values=[p.start.year, p.end.year - 1]))
+            ctx.filters.append(Filter(column=year_cols[0], op="between", values=[p.start.year, p.end.year - 1],
+                                      number=as_text))
+        elif not year_cols and not ctx.zh:
+            ctx.filters += _dates_in_text(ctx, p)
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d)(?!\d)")
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"]
+
+
+def _dates_in_text(ctx: Context, p: Any) -> list[Filter]:
+    """"in 1995", "in june 1996" on a column of dates kept as text ("January 26, 1995", "14 June 1996 (a)"): the
+    cells that mention that year (and that month). Only for one year or one month of one year, and only when
+    the table has one such column (or the question names one)."""
+    one_year = p.start.year == p.end.year - 1 and p.start.month == 1 and p.end.month == 1 and p.grain == "year"
+    one_month = p.grain == "month" and (p.end.year * 12 + p.end.month) - (p.start.year * 12 + p.start.month) == 1
+    if not (one_year or one_month) or _period_side(ctx, p) is not None:
+        return []
+    candidates = []
+    for column in ctx.index.of_kind("text"):
+        counts = ctx.index.columns[column].counts
+        if counts and sum(bool(_YEAR_IN_TEXT.search(str(v))) for v in counts) >= 0.6 * len(counts) and any(
+                re.search(r"[A-Za-z]", str(v)) or re.search(r"\d[-/.]\d", str(v)) for v in counts):
+            candidates.append(column)
+    named = [c for c in candidates if any(m.columns == (c,) for m in ctx.columns)]
+    if len(named) == 1:
+        candidates = named
+    if len(candidates) != 1:
+        return []
+    column = candidates[0]
+    out = [Filter(column=column, op="contains", value=str(p.start.year))]
+    if one_month:
+        month = _MONTH_NAMES[p.start.month - 1]
+        cells = " ".join(str(v) for v in ctx.index.columns[column].counts)
+        if month in cells:
+            out.append(Filter(column=column, op="contains", value=month))
+        elif month[:3] in cells:
+            out.append(Filter(column=column, op="contains", value=month[:3]))
+        else:
+            return []  # the month is written as a number: do not guess its place in the cell
+    return [f for f in out if not any(g.column == f.column and g.value == f.value for g in ctx.filters)]
 
 
 _PERIOD_SIDE_RE = re.compile(r"(?:^|[^a-z])(before|prior to|earlier than|until|till|up to|after|later than|since)"
