@@ -161,6 +161,64 @@ TBA,Wigan,W 3-0
 "June 2, 1997",Reading,W 1-0
 """
 
+# Units that name their column: track lengths as m:ss (one cell a dash keeps them text; the other table's lengths
+# are all m:ss, which the reader takes for times of day), attendances with thousands commas, elevations in feet,
+# lake areas in km2, and a table with two head counts.
+VERSIONS = """Version,Length,Year
+Album version,4:30,2005
+Radio edit,3:55,2005
+Extended mix,6:12,2006
+Live,5:01,2007
+Instrumental,—,2007
+"""
+SONGS = """#,Title,Time
+1,The C-Quel,3:36
+2,Before Can-I-Bus,3:31
+3,Shockwave,4:16
+4,Watch Ya Mouth,2:58
+5,Horsementality,5:02
+"""
+CROWDS = """Week,Opponent,Attendance
+1,Miami Dolphins,"71,317"
+2,Indianapolis Colts,"65,134"
+3,Jacksonville Jaguars,"49,970"
+4,Atlanta Falcons,"59,999"
+5,Oakland Raiders,"60,000"
+6,Buffalo Bills,N/A
+"""
+PEAKS = """Rank,Peak,Elevation
+1,Saka Haphong,"3,465 ft"
+2,Zow Tlang,"3,353 ft"
+3,Dumlong,"3,314 ft"
+4,Jogi Haphong,"3,251 ft"
+5,Keokradong,"3,172 ft"
+6,Thingdawl Te Tlang,"3,019 ft"
+"""
+LAKES = """Name,Area (km2),Depth
+Lake Van,3755 km2,451 m
+Lake Tuz,1500 km2,2 m
+Lake Bafa,60 km2,
+Lake Salda,4 km2,184 m
+Lake Abant,1.28 km2,18 m
+"""
+HURDLES = """Pos.,Time,Athlete
+1,12.21 (+0.7),Yordanka Donkova
+2,12.25 (+1.4),Ginka Zagorcheva
+3,12.26 (+1.7),Ludmila Narozhilenko
+4,12.40 (+0.2),Sally Pearson
+5,12.44 (-0.3),Gail Devers
+"""
+ROUNDS = """Round,Venue,Attendance
+R1,Princes Park,21000
+R2,Waverley Park,43438
+R3,Windy Hill,18500
+"""
+STADIUMS = """Stadium,Capacity,Attendance
+North Park,"12,000","9,500"
+East Field,"8,000","8,100"
+West Ground,"5,000","2,300"
+"""
+
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -169,7 +227,9 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     for name, text in {"race": RACE, "seasons": SEASONS, "final": FINAL, "teams": TEAMS, "games": GAMES,
                        "films": FILMS, "marathon": MARATHON, "city": CITY_MARATHON, "picks": PICKS,
                        "medals": MEDALS, "tracks": TRACKS, "singles": SINGLES, "records": RECORDS,
-                       "awards": AWARDS, "schedule": SCHEDULE, "fixtures": FIXTURES}.items():
+                       "awards": AWARDS, "schedule": SCHEDULE, "fixtures": FIXTURES, "versions": VERSIONS,
+                       "songs": SONGS, "crowds": CROWDS, "peaks": PEAKS, "lakes": LAKES,
+                       "stadiums": STADIUMS, "hurdles": HURDLES, "rounds": ROUNDS}.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
         out[name] = shuxi.open(str(folder / f"{name}.csv"))
     yield out
@@ -391,3 +451,56 @@ def test_a_year_or_a_month_on_dates_kept_as_text(tables: dict[str, Any]) -> None
 def test_a_year_on_a_year_column_kept_as_text(tables: dict[str, Any]) -> None:
     # "2001*" is the year 2001: Isaac Macharia
     assert ask(tables["marathon"], "who won in 2001?") == ["Isaac Macharia"]
+
+
+# -- a number's unit names its column ------------------------------------------------------------------------------
+
+
+def test_minutes_compare_with_the_length_column(tables: dict[str, Any]) -> None:
+    versions = tables["versions"]
+    assert versions.schema.field("Length").type == "string"  # the premise: the dash keeps the lengths text
+    # under five minutes: 4:30, 3:55; the dash has no length
+    assert ask(versions, "how many versions are less than five minutes long?") == [2]
+    # over 5 minutes: 6:12, 5:01
+    assert ask(versions, "how many versions were over 5 minutes?") == [2]
+
+
+def test_minutes_on_lengths_read_as_times_of_day(tables: dict[str, Any]) -> None:
+    songs = tables["songs"]
+    assert str(songs.schema.field("Time").type).startswith("time")  # the premise: "3:36" was read as 03:36
+    # at most 3 minutes: 2:58 only
+    assert ask(songs, "how many songs are at most 3 minutes long?") == [1]
+    # less than 4 minutes in length: 3:36, 3:31, 2:58
+    assert ask(songs, "how many songs are less than 4 minutes in length?") == [3]
+
+
+def test_people_compare_with_the_attendance(tables: dict[str, Any]) -> None:
+    # at least 60,000 people: 71,317, 65,134, 60,000; 59,999 is short by one and N/A has no number
+    assert ask(tables["crowds"], "how many games were attended by at least 60,000 people?") == [3]
+    assert sorted(ask(tables["crowds"], "which opponents drew more than 65,000 people?")) == ["Indianapolis Colts",
+                                                                                             "Miami Dolphins"]
+
+
+def test_feet_and_square_kilometres_compare_with_cells_in_that_unit(tables: dict[str, Any]) -> None:
+    # below 3200 feet: 3,172 ft and 3,019 ft
+    assert ask(tables["peaks"], "how many peaks are below 3200 feet?") == [2]
+    # less than 10 square kilometers: 4 km2 and 1.28 km2 (the depths in m are another unit)
+    assert ask(tables["lakes"], "how many lakes are less than 10 square kilometers in size?") == [2]
+
+
+def test_two_head_counts_leave_people_unlinked(tables: dict[str, Any]) -> None:
+    # Capacity and Attendance both count people: the unit alone does not say which
+    plan = tables["stadiums"].ask("how many stadiums hold more than 6,000 people?").plan
+    assert not any(f.op in (">", ">=") for f in plan.filters)
+
+
+def test_seconds_compare_with_a_time_column_of_seconds(tables: dict[str, Any]) -> None:
+    # faster than 12.40 seconds: 12.21, 12.25, 12.26 (12.40 itself is not faster)
+    assert ask(tables["hurdles"], "how many athletes were faster than 12.40 seconds?") == [3]
+
+
+def test_the_column_a_unit_limits_is_not_also_the_answer(tables: dict[str, Any]) -> None:
+    # more than 40,000 people in attendance: round 2 only; the answer is its venue, not the attendance
+    assert ask(tables["rounds"], "in which venue was the only round with more than 40,000 people in attendance?") \
+        == ["Waverley Park"]
+

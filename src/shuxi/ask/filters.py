@@ -15,6 +15,7 @@ from typing import Any
 from shuxi.ask import lexicon as lx
 from shuxi.ask.context import AmbiguousQuestionError, Context
 from shuxi.ask.linking import ColumnMention, ValueMention
+from shuxi.ask.units import duration_value
 from shuxi.plan.ir import Filter
 
 
@@ -336,6 +337,10 @@ def _number_filters(ctx: Context) -> None:
     i = 0
     while i < len(nums):
         n = nums[i]
+        if n.kind == "number" and not ctx.zh and _unit_threshold(ctx, n):
+            ctx.used_numbers.add(i)
+            i += 1
+            continue
         if n.kind in ("ordinal", "duration"):
             if not ctx.zh and _text_number_threshold(ctx, n):
                 ctx.used_numbers.add(i)
@@ -442,6 +447,15 @@ def _number_filters(ctx: Context) -> None:
                 ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
                 ctx.used_numbers.add(i)
         i += 1
+
+
+def _unit_threshold(ctx: Context, n: Any) -> bool:
+    """"over five minutes", "at least 60,000 people", "below 3200 feet": the column the unit names."""
+    from shuxi.ask.units import unit_threshold
+
+    word = _threshold_word(ctx, n.start, n.end)
+    found = _operator(word, place=False, duration=True, year=False) if word else None
+    return found is not None and unit_threshold(ctx, n, found[0])
 
 
 _MONEY_HINTS = ("$", "€", "£", "¥", "money", "earnings", "prize", "purse", "salary", "revenue", "gross", "usd", "us$")
@@ -695,7 +709,8 @@ def _text_number_threshold(ctx: Context, n: Any) -> bool:
     if found is None:
         return False
     op, _ = found
-    ctx.filters.append(Filter(column=column, op=op, value=_value(n), number=ctx.kind_of(column) == "text"))
+    value = duration_value(ctx, column, _value(n)) if duration else _value(n)
+    ctx.filters.append(Filter(column=column, op=op, value=value, number=ctx.kind_of(column) == "text"))
     for i, m in enumerate(ctx.columns):
         if m.columns == (column,):
             ctx.used.add(i)

@@ -54,6 +54,8 @@ class ColumnInfo:
     #: Smallest and largest value of a number column.
     low: float | None = None
     high: float | None = None
+    #: The unit the reader took off a number column's cells ("3,465 ft" → "ft"), "" when none.
+    unit: str = ""
 
 
 @dataclass
@@ -114,7 +116,7 @@ def build_index(ds: Dataset) -> TableIndex:
     schema = ds.schema
     columns: dict[str, ColumnInfo] = {}
     for field_ in schema:
-        info = ColumnInfo(field_.name, column_kind(field_.type), field_.type)
+        info = ColumnInfo(field_.name, column_kind(field_.type), field_.type, unit=_unit_of(field_))
         _add_phrase(info, field_.name, 3)
         _add_phrase(info, column_words(field_.name), 3)
         columns[field_.name] = info
@@ -189,6 +191,13 @@ def build_index(ds: Dataset) -> TableIndex:
                 if key and (c.name, v) not in values.get(key, []):
                     values.setdefault(key, []).append((c.name, v))
     return TableIndex(table=ds.name, rows=rows, columns=columns, values=values, latest=latest, order=list(schema.names))
+
+
+def _unit_of(field_: pa.Field) -> str:
+    """The unit the reader recorded for a number column it converted from text ("unit ft" in its detail)."""
+    detail = (field_.metadata or {}).get(b"shuxi.detail", b"").decode("utf-8", "replace")
+    found = re.search(r"(?:^|, )unit ([^,]+)", detail)
+    return found.group(1).strip() if found else ""
 
 
 _LEADING_NUMBER = re.compile(r"\s*[$€£¥]?\s*[-+−–]?\d")
