@@ -213,6 +213,39 @@ R1,Princes Park,21000
 R2,Waverley Park,43438
 R3,Windy Hill,18500
 """
+# A club's seasons with places as ordinals; a draft by round; a medal table with a number Rank.
+LEAGUE = """Season,Division,Position
+1960,Division 4,3rd
+1961,Division 4,9th
+1962,Division 4,1st
+1963,Division 3,9th
+1964,Division 3,1st (promoted)
+1965,Division 2,12th
+"""
+DRAFT = """Round,Player,Position
+1,Rick Hampton,Defence
+2,Ron Chipperfield,Centre
+2,Bruce Affleck,Defence
+3,Charlie Simmer,Left Wing
+7,Tom Price,Defence
+7,Jim Warden,Goaltender
+"""
+# A squad with positions as two-letter codes, and channels with a one-letter class.
+SQUAD = """Place,Position,Name,Goals
+1,MF,Ryan Hall,14
+2,DF,Bilel Mohsni,13
+3,FW,Liam Dickinson,12
+4,FW,Neil Harris,10
+5,DF,Mark Phillips,8
+6,MF,Kane Ferdinand,7
+7,GK,Paul Smith,0
+"""
+CHANNELS = """Callsign,Network,Class,Definition
+TNQ,Seven,C,HD
+SDQ,Nine,A,SD
+RTQ,Ten,C,HD
+ABQ,ABC,B,SD
+"""
 STADIUMS = """Stadium,Capacity,Attendance
 North Park,"12,000","9,500"
 East Field,"8,000","8,100"
@@ -229,7 +262,9 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                        "medals": MEDALS, "tracks": TRACKS, "singles": SINGLES, "records": RECORDS,
                        "awards": AWARDS, "schedule": SCHEDULE, "fixtures": FIXTURES, "versions": VERSIONS,
                        "songs": SONGS, "crowds": CROWDS, "peaks": PEAKS, "lakes": LAKES,
-                       "stadiums": STADIUMS, "hurdles": HURDLES, "rounds": ROUNDS}.items():
+                       "stadiums": STADIUMS, "hurdles": HURDLES, "rounds": ROUNDS,
+                       "league": LEAGUE, "draft": DRAFT, "squad": SQUAD,
+                       "channels": CHANNELS}.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
         out[name] = shuxi.open(str(folder / f"{name}.csv"))
     yield out
@@ -503,4 +538,37 @@ def test_the_column_a_unit_limits_is_not_also_the_answer(tables: dict[str, Any])
     # more than 40,000 people in attendance: round 2 only; the answer is its venue, not the attendance
     assert ask(tables["rounds"], "in which venue was the only round with more than 40,000 people in attendance?") \
         == ["Waverley Park"]
+
+
+# -- an ordinal that picks rows by their number ---------------------------------------------------------------------
+
+
+def test_a_finishing_place_said_as_an_ordinal(tables: dict[str, Any]) -> None:
+    league = tables["league"]
+    # finished ninth: 1961, 1963
+    assert ask(league, "how many times did they finish ninth?") == [2]
+    # first place: 1962, and 1964 whose cell carries a note
+    assert ask(league, "how many first place finishes did the club have?") == [2]
+    assert sorted(ask(league, "in which seasons did they come in 9th?")) == [1961, 1963]
+
+
+def test_an_ordinal_before_a_column_name_is_that_number(tables: dict[str, Any]) -> None:
+    draft = tables["draft"]
+    # the seventh round: Tom Price, Jim Warden
+    assert ask(draft, "how many players were picked in the seventh round?") == [2]
+    assert sorted(ask(draft, "which players were selected in the 2nd round?")) == ["Bruce Affleck", "Ron Chipperfield"]
+
+
+def test_the_first_row_is_still_row_order(tables: dict[str, Any]) -> None:
+    # "the first season" is the first row, not a season numbered 1
+    plan = tables["league"].ask("what was the division in the first season?").plan
+    assert not any(f.op == "=" and f.value == 1 for f in plan.filters)
+    # "the first time" is the first row's time (1:54.30), not a time that starts with 1
+    assert ask(tables["final"], "the first time on the list is?") == ["1:54.30"]
+
+
+def test_first_beside_a_superlative_is_not_place_one(tables: dict[str, Any]) -> None:
+    # "ranked first with the most goals": the most goals decide (Ryan Hall, 14), no filter Place = 1 is added
+    plan = tables["squad"].ask("which player ranked first with the most goals?").plan
+    assert not any(f.column == "Place" for f in plan.filters)
 

@@ -342,7 +342,7 @@ def _number_filters(ctx: Context) -> None:
             i += 1
             continue
         if n.kind in ("ordinal", "duration"):
-            if not ctx.zh and _text_number_threshold(ctx, n):
+            if not ctx.zh and (_text_number_threshold(ctx, n) or _ordinal_filter(ctx, n)):
                 ctx.used_numbers.add(i)
             i += 1
             continue
@@ -447,6 +447,12 @@ def _number_filters(ctx: Context) -> None:
                 ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
                 ctx.used_numbers.add(i)
         i += 1
+
+
+def _ordinal_filter(ctx: Context, n: Any) -> bool:
+    from shuxi.ask.ordinals import ordinal_filter
+
+    return ordinal_filter(ctx, n)
 
 
 def _unit_threshold(ctx: Context, n: Any) -> bool:
