@@ -572,3 +572,27 @@ def test_first_beside_a_superlative_is_not_place_one(tables: dict[str, Any]) -> 
     plan = tables["squad"].ask("which player ranked first with the most goals?").plan
     assert not any(f.column == "Place" for f in plan.filters)
 
+
+# -- short codes in a question written in lower case ------------------------------------------------------------------
+
+
+def test_two_letter_codes_in_a_lower_case_question(tables: dict[str, Any]) -> None:
+    squad = tables["squad"]
+    # MF or DF: Hall, Mohsni, Phillips, Ferdinand
+    assert ask(squad, "how many players play either mf or df?") == [4]
+    assert ask(tables["channels"], "how many channels are in hd?") == [2]
+
+
+def test_a_single_letter_is_a_code_only_after_a_column_word_or_quoted(tables: dict[str, Any]) -> None:
+    channels = tables["channels"]
+    # class C: TNQ, RTQ
+    assert sorted(ask(channels, "which callsigns are in class c?")) == ["RTQ", "TNQ"]
+    assert ask(channels, 'how many channels have class "b"?') == [1]
+    # "a" here is the article, not class A
+    plan = channels.ask("how many channels does a network have?").plan
+    assert not any(f.column == "Class" for f in plan.filters)
+
+
+def test_short_words_in_capitals_still_need_their_case(tables: dict[str, Any]) -> None:
+    # the question has capitals, so "df" must be written "DF" to be the code: here it is, and is linked
+    assert ask(tables["squad"], "How many DF players are there?") == [2]

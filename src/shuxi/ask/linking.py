@@ -278,6 +278,8 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
             if len(surface) <= 2 and surface.isascii():
                 raw = question.original
                 owners_here = [(c, v) for c, v in owners if str(v) in _raw_tokens(raw)]
+                if not owners_here and _lowercase_code(question, span, index):
+                    owners_here = [(c, v) for c, v in owners if str(v).strip().lower() == surface.lower()]
                 if not owners_here:
                     continue
             column, value = owners_here[0]
@@ -460,6 +462,35 @@ def _cell_part(cell: str, seq: tuple[str, ...]) -> str:
             same_length = len(folded) == len(cell)
             return cell[start:end] if same_length else folded[start:end]
     return " ".join(seq)
+
+
+#: Two-letter words that are English, not codes ("mf", "hd", "qb" are codes).
+_SHORT_WORDS = frozenset("""
+a an am as at be by do go he hi if in is it me my no of oh ok on or so to up us we vs ie eg mr dr jr st nd rd th
+ft km pm lb kg mi ft
+""".split())
+#: Words after which a single letter is a code ("position s", "class c", "type a", "venue h").
+_CODE_AFTER = frozenset({"as", "position", "type", "class", "venue", "grade", "group", "pool", "division", "tier",
+                         "category", "rating", "letter", "code", "status", "tyre", "tyres", "tire", "tires"})
+
+
+def _lowercase_code(question: Question, span: Span, index: TableIndex) -> bool:
+    """A question written all in lower case ("how many players play either mf or df?") names a short code cell
+    ("MF", "DF") by a word that is no English word; a single letter only when quoted, bracketed or after a word
+    such as "position" or "class" ("position listed as s", "venue h", "(c)")."""
+    raw = question.original
+    if any(ch.isupper() for ch in raw):
+        return False
+    word = question.words[span.first]
+    if span.last - span.first != 1 or word in _SHORT_WORDS or not word.isalpha():
+        return False
+    if len(word) == 2:
+        return True
+    before = question.text[:span.start].rstrip()
+    after = question.text[span.end:span.end + 1]
+    quoted = before[-1:] in ("\"", "'", "(", "“") and after in ("\"", "'", ")", "”")
+    previous = question.words[span.first - 1] if span.first > 0 else ""
+    return quoted or previous in _CODE_AFTER
 
 
 def _raw_tokens(text: str) -> set[str]:
