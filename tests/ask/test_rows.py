@@ -309,3 +309,26 @@ def test_json_round_trip_keeps_the_new_fields() -> None:
     lookup = Plan(kind="lookup", table="t", select=["球队"], anchor=RowAnchor(where=[
         Filter(column="球队", op="=", value="猛虎")], offset=-2))
     assert Plan.from_json(lookup.to_json()) == lookup
+
+
+# Films listed newest first, so the table's own order and time disagree; one year column.
+FILMS = """title,year,role
+Night Train,2004,Lead
+River Song,1999,Guest
+Old Harbour,1987,Lead
+Paper Moon,1993,Lead
+"""
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What was the first year she had a lead role?", [1987]),    # Lead rows: 2004, 1987, 1993 → earliest 1987
+    ("In what year was her last film?", [2004]),
+    ("What was the last year she had a lead role?", [2004]),
+    ("Which film was the first to have a lead role?", ["Old Harbour"]),  # earliest Lead row, not the first listed
+    ("Which title is listed first?", ["Night Train"]),           # "listed": the table's own order
+    ("Which title is listed last?", ["Paper Moon"]),
+])
+def test_first_and_last_in_time_read_the_year_column(tmp_path: Path, question: str, expected: list[Any]) -> None:
+    (tmp_path / "films.csv").write_text(FILMS, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "films.csv")) as ds:
+        assert ds.ask(question).values == expected

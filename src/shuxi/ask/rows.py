@@ -123,7 +123,42 @@ def _first_last(ctx: Context) -> Plan | None:
         summed = _first_rows_aggregate(ctx, limit)
         if summed is not None:
             return summed
-    return _plan(ctx, "lookup", select=asked[:1], filters=filters, order=[Order(by=ROW, desc=last)], limit=limit)
+    return _plan(ctx, "lookup", select=asked[:1], filters=filters, order=_first_last_order(ctx, asked[0], last),
+                 limit=limit)
+
+
+#: Words that make "first"/"last" a place in the table's own order, not in time ("listed first").
+LISTED_WORDS = ["listed", "list", "row", "chart", "table", "entry", "on top", "top", "bottom", "column", "第一行",
+                "最后一行", "表格", "列表"]
+
+
+def _first_last_order(ctx: Context, asked: str, last: bool) -> list[Order]:
+    """"what was the first year they qualified?", "when was the last episode aired?": the earliest or latest
+    by the year or date column asked for (tables are not always in time order), the table's order breaking
+    ties; "which nation is listed first?" keeps the table's order."""
+    by_row = Order(by=ROW, desc=last)
+    if ctx.has(LISTED_WORDS):
+        return [by_row]
+    if not _is_time_column(ctx, asked):
+        # "which venue was the first to have over 30,000 attendees": first in time, by the table's one date
+        timed = [c for c in ctx.index.order if _is_time_column(ctx, c)]
+        if len(timed) != 1 or not ctx.has(["first to", "last to", "first time", "last time"]):
+            return [by_row]
+        asked = timed[0]
+    as_text = ctx.kind_of(asked) == "text"
+    return [Order(by=asked, desc=last, number=as_text), by_row]
+
+
+def _is_time_column(ctx: Context, column: str) -> bool:
+    """A date column, or years (numbers 1000–2100, or text cells that start with a year: "2001*")."""
+    from shuxi.ask.filters import _holds_years
+
+    info = ctx.index.columns[column]
+    if info.kind == "date" or _holds_years(ctx, column):
+        return True
+    import re
+
+    return info.kind == "text" and info.numeric_share >= 0.9 and bool(re.search(r"\byears?\b", column.lower()))
 
 
 #: Words that ask for the average or the sum of the rows a question picks ("the average of the first three").
