@@ -246,6 +246,21 @@ SDQ,Nine,A,SD
 RTQ,Ten,C,HD
 ABQ,ABC,B,SD
 """
+# A season's games: one table with dates, one with dates kept as text ("13 Jul"), over two years.
+MATCHES = """Date,Opponent,Attendance
+2009-07-13,Koper,7000
+2009-07-20,Hajduk Split,8000
+2009-08-04,Sheriff,10000
+2010-02-06,Rijeka,3500
+2010-07-27,Zadar,2000
+"""
+MATCH_DAYS = """M,Date,Opponent
+1,13 Jul,Koper
+2,20 Jul,Hajduk Split
+3,04 Aug,Sheriff
+4,06 Feb,Rijeka
+5,27 Jul,Zadar
+"""
 STADIUMS = """Stadium,Capacity,Attendance
 North Park,"12,000","9,500"
 East Field,"8,000","8,100"
@@ -264,7 +279,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                        "songs": SONGS, "crowds": CROWDS, "peaks": PEAKS, "lakes": LAKES,
                        "stadiums": STADIUMS, "hurdles": HURDLES, "rounds": ROUNDS,
                        "league": LEAGUE, "draft": DRAFT, "squad": SQUAD,
-                       "channels": CHANNELS}.items():
+                       "channels": CHANNELS, "matches": MATCHES, "match_days": MATCH_DAYS}.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
         out[name] = shuxi.open(str(folder / f"{name}.csv"))
     yield out
@@ -596,3 +611,29 @@ def test_a_single_letter_is_a_code_only_after_a_column_word_or_quoted(tables: di
 def test_short_words_in_capitals_still_need_their_case(tables: dict[str, Any]) -> None:
     # the question has capitals, so "df" must be written "DF" to be the code: here it is, and is linked
     assert ask(tables["squad"], "How many DF players are there?") == [2]
+
+
+# -- a month without a year -----------------------------------------------------------------------------------------
+
+
+def test_a_month_without_a_year_is_that_month_of_any_year(tables: dict[str, Any]) -> None:
+    matches = tables["matches"]
+    assert str(matches.schema.field("Date").type).startswith("date")  # the premise: a real date column
+    # July: 2009-07-13, 2009-07-20 and 2010-07-27 (two years)
+    assert ask(matches, "how many games did the club play in the month of july?") == [3]
+    # February: Rijeka only
+    assert ask(matches, "who did they play in february?") == ["Rijeka"]
+
+
+def test_a_month_on_dates_kept_as_text(tables: dict[str, Any]) -> None:
+    days = tables["match_days"]
+    # "Jul" cells: 13 Jul, 20 Jul, 27 Jul
+    assert ask(days, "how many games did they play in july?") == [3]
+    assert ask(days, "which opponent did they play in august?") == ["Sheriff"]
+
+
+def test_two_months_or_a_side_of_a_month_are_left_alone(tables: dict[str, Any]) -> None:
+    # "july or august" would need an OR of two months: no month filter rather than an empty AND
+    plan = tables["match_days"].ask("how many games were played in july or august?").plan
+    assert not any(f.op == "contains" for f in plan.filters)
+

@@ -201,7 +201,10 @@ def _nearest_column_before(ctx: Context, position: int, kinds: Sequence[str]) ->
 
 
 def _period_filters(ctx: Context) -> None:
+    from shuxi.ask.months import month_filter
+
     _bare_years(ctx)
+    month_filter(ctx)  # "in february" without a year: that month in any year
     if not ctx.periods:
         return
     dates = ctx.index.of_kind("date")
