@@ -448,3 +448,34 @@ def test_win_finds_won_in_a_result_column(tmp_path: Path) -> None:
         assert list(ds.ask("how many times did he win?").values) == [won] == [3]
     finally:
         ds.close()
+
+
+# Options named by part of their cells: surnames, a word of a university's name.
+ROSTER = """Name,Team,Points,Height (cm)
+Lee Young-Sun,Seoul Blue,31,181
+Takeshi Toshida,Osaka Red,27,176
+Clyde Alwood,Seoul Blue,12,190
+Ray Woods,Osaka Red,19,185
+"""
+SCHOOLS = """Institution,Location,Enrollment
+Brown University,Providence,6670
+Columbia University,New York,8100
+Cornell University,Ithaca,14500
+"""
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("who scored more points, toshida or young-sun?", ["Lee Young-Sun"]),   # 31 > 27
+    ("who is taller, alwood or woods?", ["Clyde Alwood"]),                 # 190 > 185
+    ("who had fewer points: alwood or woods?", ["Clyde Alwood"]),          # 12 < 19
+])
+def test_options_named_by_part_of_their_cells(tmp_path: Path, question: str, expected: list[Any]) -> None:
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "roster.csv")) as ds:
+        assert ds.ask(question).values == expected
+
+
+def test_an_option_named_by_one_word_of_its_cell(tmp_path: Path) -> None:
+    (tmp_path / "schools.csv").write_text(SCHOOLS, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "schools.csv")) as ds:
+        assert ds.ask("which has a higher enrollment? brown or columbia?").values == ["Columbia University"]

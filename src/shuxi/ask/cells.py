@@ -237,7 +237,9 @@ def _options(ctx: Context) -> tuple[str, object, object] | None:
                      and (_is_year_column(ctx, c) or _holds_years(ctx, c))]
             if len(years) == 1:
                 return years[0], int(x.value), int(y.value)
-    return None
+    from shuxi.ask.options import options_in_cells
+
+    return options_in_cells(ctx)  # "toshida or young-sun": parts of two cells
 
 
 def _is_or(between: str) -> bool:
