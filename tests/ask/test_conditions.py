@@ -261,6 +261,26 @@ MATCH_DAYS = """M,Date,Opponent
 4,06 Feb,Rijeka
 5,27 Jul,Zadar
 """
+# A fighter's record, swimmers with nationalities, and an album whose empty cells mean "none listed".
+FIGHTS = """Res.,Record,Opponent,Method
+Loss,8-3,Cody Goodale,KO
+Win,8-2,Sam Hoger,Decision
+Loss,7-2,Guto Inocente,Submission
+Win,7-1,Tim Sylvia,KO
+Loss,6-1,Lavar Johnson,TKO
+"""
+SWIMMERS = """Rank,Name,Nationality,Time
+1,Julia Stowers,United States,4:16.89
+2,Hannah Miley,Great Britain,4:17.20
+3,Kaitlin Sandeno,United States,4:18.97
+4,Mireia Belmonte,Spain,4:19.84
+"""
+ALBUM = """#,Title,Producer(s),Songwriters,Time
+1,The C-Quel,Pillo Jamel,Jamel; Smith,3:36
+2,Shock Therapy,,Smith,1:12
+3,Horsemen,,,4:16
+4,Watch Ya Mouth,Ty Fyffe,Fyffe,2:58
+"""
 STADIUMS = """Stadium,Capacity,Attendance
 North Park,"12,000","9,500"
 East Field,"8,000","8,100"
@@ -279,7 +299,8 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                        "songs": SONGS, "crowds": CROWDS, "peaks": PEAKS, "lakes": LAKES,
                        "stadiums": STADIUMS, "hurdles": HURDLES, "rounds": ROUNDS,
                        "league": LEAGUE, "draft": DRAFT, "squad": SQUAD,
-                       "channels": CHANNELS, "matches": MATCHES, "match_days": MATCH_DAYS}.items():
+                       "channels": CHANNELS, "matches": MATCHES, "match_days": MATCH_DAYS,
+                       "fights": FIGHTS, "swimmers": SWIMMERS, "album": ALBUM}.items():
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
         out[name] = shuxi.open(str(folder / f"{name}.csv"))
     yield out
@@ -637,3 +658,19 @@ def test_two_months_or_a_side_of_a_month_are_left_alone(tables: dict[str, Any]) 
     plan = tables["match_days"].ask("how many games were played in july or august?").plan
     assert not any(f.op == "contains" for f in plan.filters)
 
+
+# -- cells said to be empty -----------------------------------------------------------------------------------------------
+
+
+def test_no_column_listed_keeps_the_empty_cells(tables: dict[str, Any]) -> None:
+    album = tables["album"]
+    # no producer: Shock Therapy, Horsemen
+    assert sorted(ask(album, "which songs do not have a producer listed?")) == ["Horsemen", "Shock Therapy"]
+    # no songwriters: Horsemen only
+    assert ask(album, "how many tracks have no songwriters?") == [1]
+
+
+def test_no_on_numbers_kept_as_text_is_not_an_empty_cell(tables: dict[str, Any]) -> None:
+    # Points holds numbers as text ("20+1"); "no points" is not a blank-cell condition
+    plan = tables["race"].ask("how many drivers had no points?").plan
+    assert not any(f.op == "is_null" for f in plan.filters)

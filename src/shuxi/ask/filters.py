@@ -479,9 +479,13 @@ def _money_column(ctx: Context, n: Any) -> str | None:
 
 
 def _zero_filters(ctx: Context) -> None:
-    """"did not win any gold medals", "nations with no silver": the number column is 0."""
+    """"did not win any gold medals", "nations with no silver": the number column is 0 (and "no zip code listed":
+    an empty text cell, see :mod:`shuxi.ask.blanks`)."""
+    from shuxi.ask.blanks import blank_filters
+
     if ctx.zh:
         return
+    blank_filters(ctx)
     for i, column, m in ctx.mentioned("number"):
         if any(f.column == column for f in ctx.filters):
             continue
