@@ -659,7 +659,19 @@ def test_two_months_or_a_side_of_a_month_are_left_alone(tables: dict[str, Any]) 
     assert not any(f.op == "contains" for f in plan.filters)
 
 
-# -- cells said to be empty -----------------------------------------------------------------------------------------------
+# -- rows set aside, and cells said to be empty ------------------------------------------------------------------------
+
+
+def test_besides_sets_a_row_aside(tables: dict[str, Any]) -> None:
+    fights = tables["fights"]
+    # the other losses: Guto Inocente, Lavar Johnson ("loss" stays a condition, Cody Goodale is set aside)
+    assert ask(fights, "besides the loss to cody goodale, how many other losses were there?") == [2]
+    plan = fights.ask("besides the loss to cody goodale, what other losses occurred?").plan
+    assert {(f.column, f.op, f.value) for f in plan.filters} == {("Res.", "=", "Loss"), ("Opponent", "!=", "Cody Goodale")}
+    # only the clause's own cell is set aside: the other American is kept by "american"
+    plan = tables["swimmers"].ask("besides julia stowers who is the other american listed?").plan
+    assert ("Name", "!=", "Julia Stowers") in [(f.column, f.op, f.value) for f in plan.filters]
+    assert ("Nationality", "=", "United States") in [(f.column, f.op, f.value) for f in plan.filters]
 
 
 def test_no_column_listed_keeps_the_empty_cells(tables: dict[str, Any]) -> None:

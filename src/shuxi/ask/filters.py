@@ -76,8 +76,7 @@ def _value_filters(ctx: Context) -> None:
     for v in ctx.values:
         by_column.setdefault(v.column, []).append(v)
     for column, mentions in by_column.items():
-        negated = [m for m in mentions if _before(ctx, m.span.start, lx.NEGATION_WORDS, _window(ctx) + 2)
-                   or _after(ctx, m.span.end, ["除外", "以外"], 2)]
+        negated = [m for m in mentions if _is_negated(ctx, m.span.start, m.span.end)]
         kept = [m for m in mentions if m not in negated]
         compared = len(kept) >= 2 and ctx.has(lx.COMPARE_WORDS)
         if kept and not compared:
@@ -89,7 +88,7 @@ def _value_filters(ctx: Context) -> None:
             ctx.filters.append(Filter(column=column, op="!=", value=vals[0]) if len(vals) == 1
                                else Filter(column=column, op="not_in", values=vals))
     for p in ctx.partials:
-        negated = _before(ctx, p.span.start, lx.NEGATION_WORDS, _window(ctx) + 2)
+        negated = _is_negated(ctx, p.span.start, p.span.end)
         ctx.filters.append(Filter(column=p.column, op="not_contains" if negated else "contains", value=p.value))
     # "names with 'Pro' in them", "带“电脑”的": a quoted text that is no cell value is searched for.
     contained = {f.value for f in ctx.filters if f.op in ("contains", "not_contains")}
@@ -117,6 +116,20 @@ def _value_filters(ctx: Context) -> None:
         if target is not None and value not in contained:
             negate = _before(ctx, span.start, ["不", "not", "doesn't", "don't", "does not"], 3) is not None
             ctx.filters.append(Filter(column=target, op="not_contains" if negate else "contains", value=value))
+
+
+_SET_ASIDE = re.compile(r"^\s*(?:besides|other than|aside from|apart from|except(?: for)?)\b(.*?)"
+                        r"(?:[,;?]|\b(?:who|what|which|how|when|where|name|is|are|was|were|did|does)\b|$)")
+
+
+def _is_negated(ctx: Context, start: int, end: int) -> bool:
+    """A negation shortly before the cell ("not in venue h", "other than honda", "除外" after it); in an opening
+    clause that sets rows aside ("besides the loss to cody goodale, what other losses …", "besides julia stowers
+    who is the other american"), only the clause's last cell."""
+    clause = None if ctx.zh else _SET_ASIDE.match(ctx.q.text)
+    if clause is not None and clause.start(1) <= start < clause.end(1):
+        return not [v for v in (*ctx.values, *ctx.partials) if start < v.span.start < clause.end(1)]
+    return bool(_before(ctx, start, lx.NEGATION_WORDS, _window(ctx) + 2) or _after(ctx, end, ["除外", "以外"], 2))
 
 
 def _country_codes(ctx: Context) -> None:

@@ -106,7 +106,7 @@ POSTFIX_COMPARISONS = {"以上", "以下", "or more", "or less", "or fewer"}
 EQUAL_WORDS = ["等于", "是", "为", "equal to", "equals", "=", "exactly", "of exactly"]
 BETWEEN_WORDS = ["之间", "介于", "between", "from"]
 NEGATION_WORDS = ["不是", "不包括", "不含", "除了", "除外", "排除", "以外", "非", "不在", "not", "except", "excluding",
-                  "other than", "apart from", "without", "exclude", "isn't", "aren't", "wasn't", "weren't"]
+                  "other than", "apart from", "aside from", "besides", "without", "exclude", "isn't", "aren't", "wasn't", "weren't"]
 CONTAINS_WORDS = ["包含", "含有", "带有", "里带", "中带", "带", "含", "contains", "containing", "contain", "includes", "including", "like"]
 NULL_WORDS = ["为空", "缺失", "空值", "没有填", "missing", "null", "empty", "blank"]
 
