@@ -332,3 +332,24 @@ def test_first_and_last_in_time_read_the_year_column(tmp_path: Path, question: s
     (tmp_path / "films.csv").write_text(FILMS, encoding="utf-8")
     with shuxi.open(str(tmp_path / "films.csv")) as ds:
         assert ds.ask(question).values == expected
+
+
+# A track list: "song" only resembles the Songwriters column; the question asks for a title.
+TRACKS = """#,Title,Songwriters,Time
+1,Funk Mode,P. Chapman,3:41
+2,Grand Groove,K. Def,4:02
+3,Stay Around,R. Bell,3:15
+4,Hot Thing,G. Brown,4:20
+"""
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what song was previous to hot thing?", ["Stay Around"]),         # row 3, the Title column of the anchor
+    ("which song came before grand groove on the album?", ["Funk Mode"]),
+    ("which songwriters wrote the song after funk mode?", ["K. Def"]),  # a column named by its name
+])
+def test_the_row_next_to_a_named_one_answers_in_the_anchor_column(tmp_path: Path, question: str,
+                                                                  expected: list[Any]) -> None:
+    (tmp_path / "tracks.csv").write_text(TRACKS, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "tracks.csv")) as ds:
+        assert ds.ask(question).values == expected

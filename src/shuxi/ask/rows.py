@@ -199,6 +199,18 @@ def _when_columns(ctx: Context) -> list[str]:
     return found if len(found) == 1 else []
 
 
+def _neighbour_asked(ctx: Context, anchor_column: str) -> list[str]:
+    """The column asked for next to a named row: the one named right after "which"/"what" — unless that word
+    only resembles a column ("what song was previous to Hot Thing?" is not the Songwriters column), when the
+    answer is the named row's neighbour in the anchor's own column."""
+    for _, span in ctx.word_spans(ASK_WORDS):
+        for _, column, m in ctx.mentioned("text", "number", "date", "bool", free=False):
+            if 0 <= m.span.first - span.last <= 1:
+                loose = m.strength == 0 and column != anchor_column and ctx.kind_of(anchor_column) == "text"
+                return [anchor_column] if loose else [column]
+    return [anchor_column]
+
+
 def _neighbour(ctx: Context) -> Plan | None:
     """"Which nation comes right after Japan?", "who is listed before France", "日本的下一名是哪个国家"."""
     if not (ctx.values or ctx.partials) or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
@@ -225,7 +237,7 @@ def _neighbour(ctx: Context) -> Plan | None:
     where = [Filter(column=anchor.column, op="contains" if partial else "=", value=anchor.value)]
     # "what nation is ranked after Russia" asks for the nation; "which album was released before …", where
     # "album" names no column, for the anchor's own column.
-    asked = _wh_column(ctx) or [anchor.column]
+    asked = _neighbour_asked(ctx, anchor.column)
     return _plan(ctx, "lookup", filters=_not_summary(ctx), select=asked[:1],
                  anchor=RowAnchor(where=where, offset=offset))
 
