@@ -686,3 +686,18 @@ def test_no_on_numbers_kept_as_text_is_not_an_empty_cell(tables: dict[str, Any])
     # Points holds numbers as text ("20+1"); "no points" is not a blank-cell condition
     plan = tables["race"].ask("how many drivers had no points?").plan
     assert not any(f.op == "is_null" for f in plan.filters)
+
+
+# -- a negated threshold turns round ----------------------------------------------------------------------------------
+
+
+def test_not_more_than_is_at_most(tables: dict[str, Any]) -> None:
+    # did not win more than 75: Hawks 75, Cubs 68, Mets 75
+    assert ask(tables["records"], "how many teams did not win more than 75 games?") == [3]
+    # did not score at least 10 points: 8 and 6 (the blank has no number either way)
+    assert ask(tables["race"], "how many drivers did not score at least 10 points?") == [2]
+
+
+def test_not_better_than_a_place_is_that_place_or_worse(tables: dict[str, Any]) -> None:
+    # not better than 4th: 6th, 4th, 10th (h), 12th, 4th
+    assert ask(tables["seasons"], "how many seasons did they not finish better than 4th place?") == [5]

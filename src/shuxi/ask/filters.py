@@ -348,7 +348,15 @@ def _is_year_column(ctx: Context, column: str) -> bool:
 
 
 def _number_filters(ctx: Context) -> None:
-    """Comparisons: "价格大于100", "quantity over 1,000", "between 100 and 200", "1000以上"."""
+    """Comparisons: "价格大于100", "quantity over 1,000", "between 100 and 200", "1000以上"; "not more than 50"
+    turned round (:mod:`shuxi.ask.negations`)."""
+    from shuxi.ask.negations import negate_thresholds
+
+    _compare_numbers(ctx)
+    negate_thresholds(ctx)
+
+
+def _compare_numbers(ctx: Context) -> None:
     nums = ctx.numbers
     i = 0
     while i < len(nums):
