@@ -479,3 +479,36 @@ def test_an_option_named_by_one_word_of_its_cell(tmp_path: Path) -> None:
     (tmp_path / "schools.csv").write_text(SCHOOLS, encoding="utf-8")
     with shuxi.open(str(tmp_path / "schools.csv")) as ds:
         assert ds.ask("which has a higher enrollment? brown or columbia?").values == ["Columbia University"]
+
+
+# Buildings listed newest first, so the table's order and time disagree; one year column. People with an age.
+BUILDINGS = """Name,Built,Style
+State Tower,1928,Art Deco
+Gere Bank,1894,Romanesque
+Larned Building,1869,Italianate
+"""
+PEOPLE = """Name,Club,Age
+Peter Maes,Lokeren,31
+Francis Bosschaerts,Heist,34
+Luc Nilis,Anderlecht,26
+"""
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("which is older, state tower or gere bank?", ["Gere Bank"]),        # 1894 < 1928
+    ("which came first, state tower or larned building?", ["Larned Building"]),  # 1869 < 1928
+    ("which was built later, larned building or gere bank?", ["Gere Bank"]),     # 1894 > 1869
+    ("which is listed first, gere bank or state tower?", ["State Tower"]),       # row 1 before row 2
+    ("which was built earliest, state tower or gere bank?", ["Gere Bank"]),
+])
+def test_which_option_came_first_reads_the_year_column(tmp_path: Path, question: str, expected: list[Any]) -> None:
+    (tmp_path / "buildings.csv").write_text(BUILDINGS, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "buildings.csv")) as ds:
+        assert ds.ask(question).values == expected
+
+
+def test_older_and_younger_read_an_age_column(tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "people.csv")) as ds:
+        assert ds.ask("who is older--francis bosschaerts or peter maes?").values == ["Francis Bosschaerts"]  # 34
+        assert ds.ask("who is younger, luc nilis or peter maes?").values == ["Luc Nilis"]  # 26 < 31

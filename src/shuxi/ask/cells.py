@@ -190,6 +190,9 @@ def _choice(ctx: Context) -> Plan | None:
     others = [f for f in ctx.filters if f.column != column]
     keep = [*others, Filter(column=column, op="in", values=[a, b]), *_not_summary(ctx)]
     found = [(w, span) for w, span in ctx.word_spans(list(COMPARATIVES))]
+    timed = ctx.word_spans(_EARLY + _LATE)
+    if timed and (not found or timed[0][1].start <= found[0][1].start):
+        return _earlier_choice(ctx, column, keep, timed[0][0])
     if not found:
         # "was the nickname of four corners the kangaroos or the redlegs?": the named row holds one of them.
         if not others or any(f.op != "=" for f in others):
@@ -217,6 +220,35 @@ def _choice(ctx: Context) -> Plan | None:
     as_text = measure != ROW and ctx.kind_of(measure) == "text"
     return _plan(ctx, "lookup", filters=keep, select=[column], order=[Order(by=measure, desc=desc, number=as_text)],
                  limit=1)
+
+
+#: Words that ask which option came first in time, or last.
+_EARLY = ["first", "earlier", "earliest", "older", "oldest", "sooner"]
+_LATE = ["later", "latest", "newer", "newest", "younger", "youngest", "more recent", "most recent"]
+
+
+def _earlier_choice(ctx: Context, column: str, keep: list[Filter], word: str) -> Plan | None:
+    """"which came first, A or B?", "which is older, A or B?", "who was appointed earlier, A or B?": the option
+    whose row has the earlier year or date (an age column for older/younger, a larger age being older), or,
+    when the table has no single time column, the one listed first."""
+    from shuxi.ask.rows import LISTED_WORDS, _is_time_column
+
+    late = word in _LATE
+    if ctx.has(LISTED_WORDS):  # "who is listed first, A or B?": the table's own order
+        return _plan(ctx, "lookup", filters=keep, select=[column], limit=1, order=[Order(by=ROW, desc=late)])
+    if word in ("older", "oldest", "younger", "youngest"):
+        ages = [c for c in ctx.index.of_kind("number") if "age" in re.findall(r"[a-z]+", c.lower())]
+        if len(ages) == 1:
+            return _plan(ctx, "lookup", filters=keep, select=[column], limit=1,
+                         order=[Order(by=ages[0], desc=not late), Order(by=ROW)])
+    named = [c for _, c, _ in ctx.mentioned("date", "number", "text", free=False)
+             if c != column and _is_time_column(ctx, c)]
+    times = named or [c for c in ctx.index.order if c != column and _is_time_column(ctx, c)]
+    by = times[0] if len(set(times)) == 1 or named else ROW
+    number = by != ROW and ctx.kind_of(by) == "text"
+    return _plan(ctx, "lookup", filters=keep, select=[column], limit=1,
+                 order=[Order(by=by, desc=late, number=number), Order(by=ROW, desc=late)] if by != ROW
+                 else [Order(by=ROW, desc=late)])
 
 
 def _options(ctx: Context) -> tuple[str, object, object] | None:
