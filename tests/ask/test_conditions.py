@@ -701,3 +701,24 @@ def test_not_more_than_is_at_most(tables: dict[str, Any]) -> None:
 def test_not_better_than_a_place_is_that_place_or_worse(tables: dict[str, Any]) -> None:
     # not better than 4th: 6th, 4th, 10th (h), 12th, 4th
     assert ask(tables["seasons"], "how many seasons did they not finish better than 4th place?") == [5]
+
+
+GROUNDS = """Stadium,Capacity,City
+Windsor Park,"24,734",Belfast
+The Oval,"15,000",Belfast
+Showgrounds,"8,000 [1]",Ballymena
+Brandywell,"7,700",Derry
+Seaview,"6,500",Belfast
+Mourneview,"5,000",Lurgan
+"""
+
+
+def test_between_on_numbers_kept_as_text(tmp_path: Path) -> None:
+    (tmp_path / "grounds.csv").write_text(GROUNDS, encoding="utf-8")
+    grounds = shuxi.open(str(tmp_path / "grounds.csv"))
+    try:
+        assert grounds.schema.field("Capacity").type == "string"  # the premise: "8,000 [1]" keeps it text
+        # between 6000 and 8000: 8,000 [1], 7,700, 6,500
+        assert ask(grounds, "how many stadiums have a capacity between 6000 and 8000?") == [3]
+    finally:
+        grounds.close()

@@ -378,12 +378,16 @@ def _compare_numbers(ctx: Context) -> None:
                 column = _nearest_column_before(ctx, n.start, ("number", "date")) or _column_after(ctx, nxt.end)
                 if column is None and _year_like(n) and _year_like(nxt):
                     column = _time_column(ctx)  # "between 1970 and 2010": the table's year or date column
+                if column is None and not ctx.zh and not (_year_like(n) and _year_like(nxt)):
+                    # "a capacity between 6000 and 8000" on cells "8,000"; two years are a period, not amounts
+                    column = _numeric_text_before(ctx, n.start)
                 if column is not None:
                     low, high = sorted([_value(n), _value(nxt)])
                     if ctx.kind_of(column) == "date":
                         ctx.filters += _year_range(column, int(low), int(high))
                     else:
-                        ctx.filters.append(Filter(column=column, op="between", values=[low, high]))
+                        ctx.filters.append(Filter(column=column, op="between", values=[low, high],
+                                                  number=ctx.kind_of(column) == "text"))
                     ctx.used_numbers.update({i, i + 1})
                     i += 2
                     continue
@@ -471,6 +475,15 @@ def _compare_numbers(ctx: Context) -> None:
                 ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
                 ctx.used_numbers.add(i)
         i += 1
+
+
+def _numeric_text_before(ctx: Context, position: int) -> str | None:
+    """The last column named before ``position`` that keeps numbers as text, if it is the nearest mention."""
+    before = [(i, c, m) for i, c, m in ctx.mentioned("text", "number", "date", free=False) if m.span.end <= position]
+    if not before or not _numeric_text(ctx, before[-1][1]) or ctx.index.columns[before[-1][1]].duration_share >= 0.5:
+        return None
+    ctx.used.add(before[-1][0])
+    return before[-1][1]
 
 
 def _ordinal_filter(ctx: Context, n: Any) -> bool:
