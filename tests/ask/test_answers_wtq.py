@@ -472,3 +472,129 @@ def test_who_is_a_name_not_a_place_kept_as_text(tmp_path: Path) -> None:
     best = max(csv.DictReader(io.StringIO(text)), key=lambda r: int(r["Money ($)"]))["Player"]
     with shuxi.open(str(path)) as ds:
         assert list(ds.ask("who won the most money?").values) == [best] == ["Larry Nelson"]
+
+
+# -- "how many X" where X is a number column: its sum over the rows kept -------------------------------------------
+
+# Players and what they scored; no summary row.
+SCORERS = """Player,Team,Points,Assists,Games
+Ann Lee,Hawks,120,5.5,20
+Bo Chen,Hawks,80,3.0,18
+Cy Dorn,Owls,95,4.2,21
+Di Eng,Owls,60,2.1,15
+"""
+
+
+def _scorers() -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(SCORERS)))
+
+
+@pytest.fixture
+def scorers(tmp_path: Path) -> Iterator[Any]:
+    path = tmp_path / "scorers.csv"
+    path.write_text(SCORERS, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        yield ds
+
+
+def test_how_many_of_a_number_column_adds_it_up_over_the_rows_kept(scorers: Any) -> None:
+    # the Owls: Cy Dorn (95) and Di Eng (60)
+    expected = sum(int(r["Points"]) for r in _scorers() if r["Team"] == "Owls")
+    answer = scorers.ask("how many total points were scored by players on the owls?")
+    assert [int(v) for v in answer.values] == [expected] == [155]
+    assert "SUM(" in answer.sql
+
+
+def test_number_of_a_column_for_several_named_rows(scorers: Any) -> None:
+    expected = sum(int(r["Points"]) for r in _scorers() if r["Player"] in ("Bo Chen", "Di Eng"))
+    answer = scorers.ask("number of points scored by bo chen and di eng")
+    assert [int(v) for v in answer.values] == [expected] == [140]
+
+
+def test_how_many_rows_still_counts_rows(scorers: Any) -> None:
+    # "how many players" counts players; "games" numbers nothing here but the players are what is counted
+    assert list(scorers.ask("how many players scored more than 90 points?").values) == [2]
+    assert list(scorers.ask("how many players are on the hawks?").values) == [2]
+
+
+# -- nouns that stand for a number column ------------------------------------------------------------------------
+
+# A medal table: "medals" is the Total column; the last row sums the others.
+MEDAL_TOTALS = """Rank,Nation,Gold,Silver,Bronze,Total
+1,United States (USA),25,16,7,48
+2,Canada (CAN),5,4,7,16
+3,Japan,2,3,4,9
+4,Iraq (IRQ),0,1,1,2
+,Total,32,24,19,75
+"""
+# Games and their crowds.
+GAMES = """Date,Opponent,Score,Attendance
+June 15,Rice,17-5,"18,108"
+June 17,North Carolina,5-3,"23,314"
+June 22,Miami,4-2,"15,125"
+"""
+# Districts and how many people live there.
+DISTRICTS = """District,Land area (km²),Population (2010 census)
+Micoud,77.7,"16,284"
+Dennery,69.7,"12,599"
+Castries,79.5,"65,656"
+"""
+# Arenas and how many people they seat.
+ARENAS = """Team,Stadium,Capacity
+Maccabi,Holon City Arena,"2,850"
+Hapoel,Yeshurun,"1,500"
+"""
+
+
+@pytest.fixture
+def noun_tables(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    out = {}
+    for name, text in {"medals": MEDAL_TOTALS, "games": GAMES, "districts": DISTRICTS, "arenas": ARENAS}.items():
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+        out[name] = shuxi.open(str(tmp_path / f"{name}.csv"))
+    yield out
+    for ds in out.values():
+        ds.close()
+
+
+def _cell(text: str, key: str, value: str, column: str) -> int:
+    return next(int(r[column].replace(",", "")) for r in csv.DictReader(io.StringIO(text)) if r[key] == value)
+
+
+def test_medals_on_a_medal_table_mean_the_total_column(noun_tables: dict[str, Any]) -> None:
+    medals = noun_tables["medals"]
+    usa = _cell(MEDAL_TOTALS, "Nation", "United States (USA)", "Total")
+    assert [int(v) for v in medals.ask("how many medals did the united states win?").values] == [usa] == [48]
+    japan = _cell(MEDAL_TOTALS, "Nation", "Japan", "Total")
+    assert [int(v) for v in medals.ask("how many medals were awarded to japan in total?").values] == [japan] == [9]
+    # a colour still says which column: Canada's gold, not its total
+    assert [int(v) for v in medals.ask("how many gold medals did canada win?").values] == [5]
+    fewest = min((r for r in csv.DictReader(io.StringIO(MEDAL_TOTALS)) if r["Nation"] != "Total"),
+                 key=lambda r: int(r["Total"]))["Nation"]
+    assert list(medals.ask("which country won the least number of medals?").values) == [fewest] == ["Iraq (IRQ)"]
+
+
+def test_people_who_attended_read_the_attendance(noun_tables: dict[str, Any]) -> None:
+    crowd = _cell(GAMES, "Date", "June 22", "Attendance")
+    games = noun_tables["games"]
+    assert [int(v) for v in games.ask("how many people attended the june 22 game?").values] == [crowd] == [15125]
+    assert [int(v) for v in games.ask("how many attended the june 22 game?").values] == [crowd]
+    assert [int(v) for v in games.ask("what was the number of fans at the game against rice?").values] == [18108]
+
+
+def test_people_who_live_read_the_population(noun_tables: dict[str, Any]) -> None:
+    people = _cell(DISTRICTS, "District", "Micoud", "Population (2010 census)")
+    answer = noun_tables["districts"].ask("how many people live in micoud?")
+    assert [int(v) for v in answer.values] == [people] == [16284]
+
+
+def test_people_a_stadium_seats_read_the_capacity(noun_tables: dict[str, Any]) -> None:
+    seats = _cell(ARENAS, "Stadium", "Holon City Arena", "Capacity")
+    answer = noun_tables["arenas"].ask("how many people does the holon city arena seat?")
+    assert [int(v) for v in answer.values] == [seats] == [2850]
+
+
+def test_people_on_a_table_without_a_head_count_are_rows(noun_tables: dict[str, Any]) -> None:
+    # no population, attendance or capacity column: "how many people" counts the players
+    with shuxi.open(pa.table({"Name": ["A", "B", "C"], "Country": ["Peru", "Peru", "Chile"]})) as ds:
+        assert list(ds.ask("how many people are from peru?").values) == [2]

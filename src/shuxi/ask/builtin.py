@@ -42,6 +42,7 @@ from shuxi.ask.linking import (
     link,
     partial_values,
 )
+from shuxi.ask.nouns import implied_columns
 from shuxi.ask.text import Question, Span
 from shuxi.errors import PlanError
 from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
@@ -62,7 +63,8 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     fuzzy = fuzzy_columns(q, index, taken, stop)
     number_spans = [Span(*q.char_to_token(n.start, n.end), n.start, n.end) for n in numbers]
     partial = partial_values(q, index, taken + [m.span for m in fuzzy] + number_spans, stop)
-    columns = sorted(columns + fuzzy, key=lambda m: m.span.start)
+    columns = columns + fuzzy
+    columns = sorted(columns + implied_columns(q, index, columns, taken + number_spans), key=lambda m: m.span.start)
     ctx = Context(q, index, columns, values, numbers, periods, partials=partial)
     _resolve_ambiguity(ctx)
     _value_filters(ctx)
@@ -70,6 +72,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     _period_filters(ctx)
     _number_filters(ctx)
     _zero_filters(ctx)
+    from shuxi.ask.amounts import amount_rule
     from shuxi.ask.cells import cell_rule
     from shuxi.ask.rows import row_rule
     from shuxi.ask.frequent import frequent_rule
@@ -77,7 +80,8 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     from shuxi.ask.same import same_rule
     from shuxi.ask.words import word_rule
 
-    for rule in (_correlate, _drivers, _distribution, _tiers, word_rule, same_rule, frequent_rule, cell_rule, row_rule, _missing_measure, _compare,
+    for rule in (_correlate, _drivers, _distribution, _tiers, word_rule, same_rule, frequent_rule, cell_rule, row_rule, amount_rule,
+                 _missing_measure, _compare,
                  _share, _trend, _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
