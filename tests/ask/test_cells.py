@@ -512,3 +512,26 @@ def test_older_and_younger_read_an_age_column(tmp_path: Path) -> None:
     with shuxi.open(str(tmp_path / "people.csv")) as ds:
         assert ds.ask("who is older--francis bosschaerts or peter maes?").values == ["Francis Bosschaerts"]  # 34
         assert ds.ask("who is younger, luc nilis or peter maes?").values == ["Luc Nilis"]  # 26 < 31
+
+
+# Films by year (a number column) and games by date: which of two years has more rows.
+FILMOGRAPHY = """Year,Title,Role
+2008,Red Cliff,Lead
+2005,Seven Swords,Guest
+2008,Ip Man,Lead
+2009,Bodyguards,Lead
+2008,Painted Skin,Guest
+2005,Perhaps Love,Lead
+"""
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("are there more films in 2005 or 2008?", ["2008"]),            # 2005: 2 rows, 2008: 3 rows
+    ("were there fewer films in 2008 or 2005?", ["2005"]),
+    ("did she have fewer lead roles in 2008 or 2009?", ["2009"]),   # Lead: 2008 twice, 2009 once
+    ("did she play more lead roles in 2008 or 2005?", ["2008"]),    # Lead: 2008 twice, 2005 once
+])
+def test_which_of_two_years_has_more_rows(tmp_path: Path, question: str, expected: list[Any]) -> None:
+    (tmp_path / "films.csv").write_text(FILMOGRAPHY, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "films.csv")) as ds:
+        assert [str(v) for v in ds.ask(question).values] == expected

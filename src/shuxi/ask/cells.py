@@ -30,7 +30,7 @@ NUMERIC_TEXT = 0.8
 
 def cell_rule(ctx: Context) -> Plan | None:
     """The Plan for a question answered by the cells of named rows, or None."""
-    for rule in (_choice, _two_columns_total, _how_long, _amount_of_rows, _top_row, _extreme_in_text):
+    for rule in (_choice, _more_in_which_year, _two_columns_total, _how_long, _amount_of_rows, _top_row, _extreme_in_text):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -375,3 +375,29 @@ def _plan(ctx: Context, kind: str, **fields: object) -> Plan | None:
     except ValueError:
         return None
 
+
+def _more_in_which_year(ctx: Context) -> Plan | None:
+    """"were more records set in 1978 or 1979?", "did shoko goto make more films in 2004 or 2005?": the year
+    whose rows are more (or fewer), counted apart, the word picked by the query (a Verdict)."""
+    from shuxi.ask.rows import _not_summary
+    from shuxi.plan.ir import Calculation, ColumnRef, Verdict
+
+    periods = ctx.periods
+    more, fewer = ctx.has(["more", "most"]), ctx.has(["fewer", "less", "least"])
+    if ctx.zh or len(periods) != 2 or more == fewer or ctx.has(["more or less", "more than", "less than"]):
+        return None
+    p, q = periods
+    if not _is_or(ctx.q.text[p.span_end:q.span_start].strip(" ,")) or p.grain != "year" or q.grain != "year":
+        return None
+    timed = [f for f in ctx.filters if str(p.start.year) in str(f.value) or str(q.start.year) in str(f.value)
+             or str(q.end.year) in str(f.value)]
+    if not timed or len(timed) % 2 or len({f.column for f in timed}) != 1:
+        return None
+    half = len(timed) // 2
+    others = [f for f in ctx.filters if f not in timed]
+    counts = [Measure(agg="count", where=timed[:half], alias="rows_a"), Measure(agg="count", where=timed[half:],
+                                                                             alias="rows_b")]
+    verdict = Verdict(left=ColumnRef(name="rows_a"), op=">" if more else "<", right=ColumnRef(name="rows_b"),
+                      then=p.text.strip(), otherwise=q.text.strip())
+    return _plan(ctx, "calculate", filters=[*others, *_not_summary(ctx)], measures=counts,
+                 calculations=[Calculation(name="answer", expr=verdict)])
