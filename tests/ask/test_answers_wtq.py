@@ -598,3 +598,40 @@ def test_people_on_a_table_without_a_head_count_are_rows(noun_tables: dict[str, 
     # no population, attendance or capacity column: "how many people" counts the players
     with shuxi.open(pa.table({"Name": ["A", "B", "C"], "Country": ["Peru", "Peru", "Chile"]})) as ds:
         assert list(ds.ask("how many people are from peru?").values) == [2]
+
+
+# -- adjectives of size name the column they rank by --------------------------------------------------------
+
+BELLS = """#,Name,Weight (kg),Diameter (mm)
+1,Maria,3800,1830
+2,Gloriosa,1200,2100
+3,Anna,2500,1400
+"""
+CONTESTANTS = """Represented,Contestant,Age,Hometown
+Azua,Ana Perez,24,Azua
+Baoruco,Luz Diaz,18,Neiba
+Barahona,Eva Ruiz,21,Barahona
+"""
+
+
+def test_size_adjectives_rank_by_the_column_they_mean(tmp_path: Path) -> None:
+    peaks = {r["Peak"]: int(r["Elevation (m)"]) for r in csv.DictReader(io.StringIO(PEAKS))}
+    bells = {r["Name"]: int(r["Weight (kg)"]) for r in csv.DictReader(io.StringIO(BELLS))}
+    ages = {r["Contestant"]: int(r["Age"]) for r in csv.DictReader(io.StringIO(CONTESTANTS))}
+    places = {r["District"]: int(r["Population (2010 census)"].replace(",", ""))
+              for r in csv.DictReader(io.StringIO(DISTRICTS))}
+    cases = [
+        # Elevation (m), not Col height (m), where Dom is the highest
+        (PEAKS, "what is the tallest peak?", max(peaks, key=peaks.__getitem__), "Mont Blanc"),
+        # Weight, not Diameter, where Gloriosa is the largest
+        (BELLS, "what is the name of the heaviest bell?", max(bells, key=bells.__getitem__), "Maria"),
+        (BELLS, "what is the name of the lightest bell?", min(bells, key=bells.__getitem__), "Gloriosa"),
+        (CONTESTANTS, "who is the youngest contestant?", min(ages, key=ages.__getitem__), "Luz Diaz"),
+        (CONTESTANTS, "who is the oldest contestant?", max(ages, key=ages.__getitem__), "Ana Perez"),
+        (DISTRICTS, "which district is the least populated?", min(places, key=places.__getitem__), "Dennery"),
+    ]
+    for i, (text, question, expected, literal) in enumerate(cases):
+        path = tmp_path / f"t{i}.csv"
+        path.write_text(text, encoding="utf-8")
+        with shuxi.open(str(path)) as ds:
+            assert list(ds.ask(question).values) == [expected] == [literal], question

@@ -1,7 +1,9 @@
 """Nouns that stand for a number column the question does not name: "how many **medals** did the USA win?" on
 a medal table means its Total column, "how many **people attended** the June 22 game?" its Attendance column,
 "how many **people live** in Kilifi?" its Population column, "how many **students** are enrolled at Navy?" its
-Enrollment column, "how many people can the arena **seat**?" its Capacity column.
+Enrollment column, "how many people can the arena **seat**?" its Capacity column. Adjectives of size do the
+same: "the **tallest** peak" ranks by Elevation, "the **heaviest** bell" by Weight, "the **least populated**
+municipality" by Population, "the **youngest** delegate" by Age.
 
 Each noun is linked (as a weak, lexicon-strength mention) only when the table has exactly one column of that
 kind holding numbers and the question names none of them itself; the other rules then read the column as if the
@@ -25,11 +27,13 @@ _MEDALS = ("gold", "silver", "bronze")
 @dataclass(frozen=True)
 class _Noun:
     """Question words (lemmas) that mean a column whose lower-case name contains one of ``column_words``; the noun
-    counts only when ``applies`` holds for the question's text."""
+    counts only when ``applies`` holds for the question's text; ``in_order``: the column words are tried one by
+    one, so "Elevation (m)" says how tall a peak is even beside "Col height (m)"."""
 
     words: tuple[str, ...]
     column_words: tuple[str, ...]
     applies: Callable[[str], bool] = lambda text: True
+    in_order: bool = False
 
 
 _ATTEND = re.compile(r"\battend|\bcame to\b|\bcrowd|\bin attendance\b|\bpresent\b|\bturn(?:ed)? out\b")
@@ -44,6 +48,12 @@ _NOUNS: tuple[_Noun, ...] = (
     _Noun(("student",), ("enrollment", "enrolment")),
     _Noun(("viewer",), ("viewers",)),
     _Noun(("voter",), ("voters",)),
+    # Adjectives of size: "the tallest peak" ranks by Height or Elevation, "the heaviest bell" by Weight,
+    # "the least populated municipality" by Population, "the youngest delegate" by Age.
+    _Noun(("tallest", "taller", "tall"), ("elevation", "height", "altitude"), in_order=True),
+    _Noun(("heaviest", "lightest", "heavier", "lighter"), ("weight", "mass"), in_order=True),
+    _Noun(("populated", "populous"), ("population",), lambda text: not re.search(r"\bdensely\b", text)),
+    _Noun(("youngest", "oldest", "younger", "older"), ("age",)),
 )
 
 #: Columns that count people; "people" links to one only when the table has just one of them.
@@ -62,7 +72,7 @@ def implied_columns(q: Question, index: TableIndex, columns: Sequence[ColumnMent
     for noun in _NOUNS:
         if not noun.applies(q.text):
             continue
-        column = _one_column(index, noun.column_words)
+        column = _first_column(index, noun.column_words) if noun.in_order else _one_column(index, noun.column_words)
         if "people" in noun.words and len(head_counts) > 1:
             continue  # Capacity and Attendance both count people: the verb alone does not say which
         if column is None or column in named:
@@ -108,6 +118,15 @@ def _is_number(word: str) -> bool:
 def _covered(q: Question, i: int, blocked: Sequence[Span]) -> bool:
     token = q.tokens[i]
     return any(not (token.end <= b.start or token.start >= b.end) for b in blocked)
+
+
+def _first_column(index: TableIndex, column_words: Sequence[str]) -> str | None:
+    """:func:`_one_column` of the first of ``column_words`` that finds one."""
+    for word in column_words:
+        found = _one_column(index, [word])
+        if found is not None:
+            return found
+    return None
 
 
 def _one_column(index: TableIndex, column_words: Sequence[str]) -> str | None:
