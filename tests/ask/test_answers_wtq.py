@@ -635,3 +635,46 @@ def test_size_adjectives_rank_by_the_column_they_mean(tmp_path: Path) -> None:
         path.write_text(text, encoding="utf-8")
         with shuxi.open(str(path)) as ds:
             assert list(ds.ask(question).values) == [expected] == [literal], question
+
+
+# -- sizes kept as text ---------------------------------------------------------------------------------------
+
+DELEGATES = """Represent,Contestant,Age,Height,Hometown
+Alta Verapaz,Casetie Dubois,23,1.74 m (5 ft 8 1⁄2 in),Copán
+Chimaltenango,Wendy Albizures,19,1.83 m (6 ft 0 in),Chimaltenango
+Izabal,Jessica Donabó,21,1.69 m (5 ft 6 1⁄2 in),Puerto Barrios
+"""
+BUILDINGS = """Name,Area,Height,Floors,Year
+Ratan Planet,Kalianpur,90 metres (295 ft),16,2013
+The Landmark Hotel,Mall Road,80 metres (262 ft),14,2000
+Som Dutt Plaza,Civil Lines,100 metres (328 ft),12,1995
+"""
+# Heights written feet first: 6'10" and 6'2" both start with 6, so the rule stays out.
+FEET = """Player,Height
+Ann,6'2\"
+Bea,6'10\"
+"""
+
+
+def test_size_superlatives_on_sizes_kept_as_text(tmp_path: Path) -> None:
+    metres = {r["Contestant"]: float(r["Height"].split()[0]) for r in csv.DictReader(io.StringIO(DELEGATES))}
+    tall = {r["Name"]: int(r["Height"].split()[0]) for r in csv.DictReader(io.StringIO(BUILDINGS))}
+    cases = [
+        (DELEGATES, "who is the tallest delegate?", max(metres, key=metres.__getitem__), "Wendy Albizures"),
+        (DELEGATES, "who is the shortest delegate?", min(metres, key=metres.__getitem__), "Jessica Donabó"),
+        # the Floors column is a number, the Height text: the tallest is by Height, not the most floors
+        (BUILDINGS, "what is the tallest building?", max(tall, key=tall.__getitem__), "Som Dutt Plaza"),
+    ]
+    for i, (text, question, expected, literal) in enumerate(cases):
+        path = tmp_path / f"t{i}.csv"
+        path.write_text(text, encoding="utf-8")
+        with shuxi.open(str(path)) as ds:
+            assert list(ds.ask(question).values) == [expected] == [literal], question
+    path = tmp_path / "feet.csv"
+    path.write_text(FEET, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        try:
+            values = list(ds.ask("who is the tallest player?").values)
+        except PlanError:
+            values = []
+        assert values != ["Ann"]  # 6'2" is not taller than 6'10"

@@ -78,11 +78,12 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     from shuxi.ask.frequent import frequent_rule
     from shuxi.ask.items import one_item
     from shuxi.ask.same import same_rule
+    from shuxi.ask.sizes import size_rule
     from shuxi.ask.words import word_rule
 
     for rule in (_correlate, _drivers, _distribution, _tiers, word_rule, same_rule, frequent_rule, cell_rule, row_rule, amount_rule,
                  _missing_measure, _compare,
-                 _share, _trend, _rank, _group, _count, _aggregate, _lookup):
+                 _share, _trend, size_rule, _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
             return one_item(ctx, plan)
