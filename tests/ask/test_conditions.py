@@ -722,3 +722,31 @@ def test_between_on_numbers_kept_as_text(tmp_path: Path) -> None:
         assert ask(grounds, "how many stadiums have a capacity between 6000 and 8000?") == [3]
     finally:
         grounds.close()
+
+
+# Both team columns hold the Black Hawks; the linker must not pick one by the order of a Python set.
+PLAYOFFS = """Game,Date,Visitor,Home
+Game 1,13-Apr-75,Chicago Black Hawks,Buffalo Sabres
+Game 2,15-Apr-75,Buffalo Sabres,Chicago Black Hawks
+Game 3,17-Apr-75,Chicago Black Hawks,Buffalo Sabres
+Game 4,20-Apr-75,Montreal Canadiens,Buffalo Sabres
+"""
+
+
+def test_part_of_a_cell_in_two_columns_goes_to_the_first_column(tmp_path: Path) -> None:
+    from shuxi.ask.linking import build_index, partial_values
+    from shuxi.ask.text import Question
+
+    (tmp_path / "playoffs.csv").write_text(PLAYOFFS, encoding="utf-8")
+    playoffs = shuxi.open(str(tmp_path / "playoffs.csv"))
+    try:
+        index = build_index(playoffs)
+        [found] = partial_values(Question("when did the black hawks play?"), index, [], frozenset())
+        # one cell in each column holds "black hawks": a tie, broken by the table's column order
+        assert (found.column, found.alternatives) == ("Visitor", ("Home",))
+        # the Visitor rows with the Black Hawks: games 1 and 3; the first is 13-Apr-75
+        assert ask(playoffs, "what was the date of the first game of the black hawks?") == ["13-Apr-75"]
+        # 'home' names the other column: game 2 is the one Home game of the Black Hawks
+        assert ask(playoffs, "how many home games did the black hawks play?") == [1]
+    finally:
+        playoffs.close()

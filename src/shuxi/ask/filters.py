@@ -37,14 +37,15 @@ def _resolve_ambiguity(ctx: Context) -> None:
     exact = {m.columns[0] for m in resolved if m.strength > 0}
     ctx.columns = [m for m in resolved if m.strength > 0 or m.columns[0] not in exact]
     named = {m.columns[0] for m in ctx.columns}
-    values = []
-    for v in ctx.values:
-        if v.alternatives:
-            preferred = [c for c in (v.column, *v.alternatives) if c in named]
-            if preferred:
-                v = ValueMention(preferred[0], v.value, v.span)
-        values.append(v)
-    ctx.values = values
+    ctx.values = [_prefer_named(v, named) for v in ctx.values]
+    ctx.partials = [_prefer_named(v, named) for v in ctx.partials]
+
+
+def _prefer_named(v: ValueMention, named: set[str]) -> ValueMention:
+    """A value held by several columns goes to the one the question also names ("home games of the black
+    hawks": Home, not Visitor), else to the first."""
+    preferred = [c for c in (v.column, *v.alternatives) if c in named]
+    return ValueMention(preferred[0], v.value, v.span) if v.alternatives and preferred else v
 
 
 def _before(ctx: Context, start: int, words: Sequence[str], window: int) -> str | None:

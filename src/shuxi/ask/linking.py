@@ -427,21 +427,30 @@ def partial_values(question: Question, index: TableIndex, taken: Sequence[Span],
                 continue  # a lone word only as a place or an agent: "held in canada", "directed by sridhar"
             hits = [(key, column, value) for key, column, value in index._by_token.get(seq[0], ())
                     if len(key) > n and _contains(key, seq)]
-            columns = {column for _, column, _ in hits}
+            columns = _by_hits(hits, index.order)
             if not hits or (n == 1 and len(columns) > 1):
                 continue
-            column = max(columns, key=lambda c: sum(1 for _, col, _ in hits if col == c))
-            value = next(v for _, c, v in hits if c == column)
-            found = (n, column, _cell_part(str(value), seq))
+            value = next(v for _, c, v in hits if c == columns[0])
+            found = (n, columns, _cell_part(str(value), seq))
             break
         if found is None:
             i += 1
             continue
-        n, column, part = found
+        n, columns, part = found
         span = Span(i, i + n, question.tokens[i].start, question.tokens[i + n - 1].end)
-        out.append(ValueMention(column, part, span))
+        out.append(ValueMention(columns[0], part, span, tuple(columns[1:])))
         i += n
     return out
+
+
+def _by_hits(hits: Sequence[tuple[tuple[str, ...], str, Any]], order: Sequence[str]) -> list[str]:
+    """The columns of ``hits``, the one holding the most matching cells first; ties keep the table's column
+    order ("black hawks" in both Visitor and Home is the Visitor's), never the order of a set."""
+    counts: dict[str, int] = {}
+    for _, column, _ in hits:
+        counts[column] = counts.get(column, 0) + 1
+    position = {c: i for i, c in enumerate(order)}
+    return sorted(counts, key=lambda c: (-counts[c], position.get(c, len(position))))
 
 
 def _contains(key: tuple[str, ...], seq: tuple[str, ...]) -> bool:
