@@ -353,3 +353,45 @@ def test_the_row_next_to_a_named_one_answers_in_the_anchor_column(tmp_path: Path
     (tmp_path / "tracks.csv").write_text(TRACKS, encoding="utf-8")
     with shuxi.open(str(tmp_path / "tracks.csv")) as ds:
         assert ds.ask(question).values == expected
+
+
+# A coach's seasons and a temple list: the one number column only numbers or dates the rows, so "the number of"
+# / "how many more" between two named cells counts each one's rows.
+SEASONS = """Season,Head Coach,Record
+1930,Marty Brill,5-3
+1931,Marty Brill,6-2
+1932,Tom Conley,4-4
+1933,Marty Brill,7-1
+1934,Tom Conley,3-5
+1935,Marty Brill,6-3
+"""
+TEMPLES = """No.,Temple,City
+1,Ryozenji,Imabari
+2,Gokurakuji,Matsuyama
+3,Konsenji,Imabari
+4,Dainichiji,Imabari
+5,Jizoji,Saijo
+6,Anrakuji,Imabari
+7,Jurakuji,Matsuyama
+"""
+GOALS = """Games,Player,Club
+30,Ann Lee,Reds
+12,Bo Chan,Blues
+"""
+
+
+@pytest.mark.parametrize(("table", "question", "expected"), [
+    # Brill: 1930, 1931, 1933, 1935 (4 rows); Conley: 1932, 1934 (2 rows)
+    (SEASONS, "how many more seasons was marty brill head coach compared to tom conley?", [2]),
+    (SEASONS, "how many fewer seasons did tom conley coach than marty brill?", [2]),
+    # Imabari: Nos. 1, 3, 4, 6 (4 rows); Matsuyama: Nos. 2, 7 (2 rows) — not the sums of No. (14 and 9)
+    (TEMPLES, "what is the difference in the number of temples between imabari and matsuyama?", [2]),
+    (TEMPLES, "what is the difference in the number of temples between matsuyama and imabari?", [2]),
+    # a named amount column is still compared: 30 - 12
+    (GOALS, "how many more games did ann lee play than bo chan?", [18]),
+])
+def test_the_number_of_rows_of_two_named_cells_is_compared(tmp_path: Path, table: str, question: str,
+                                                          expected: list[Any]) -> None:
+    (tmp_path / "t.csv").write_text(table, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "t.csv")) as ds:
+        assert ds.ask(question).values == expected

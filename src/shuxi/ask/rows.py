@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from shuxi.ask import lexicon as lx
+from shuxi.ask.row_counts import count_difference, counts_rows_apart
 from shuxi.plan.ir import (
     ROW,
     Arithmetic,
@@ -255,6 +256,8 @@ def _difference(ctx: Context) -> Plan | None:
     if measured is None:
         return None
     agg = "mean" if _non_additive(measured) else "sum"
+    if counts_rows_apart(ctx, measured):
+        return count_difference(ctx, column, a, b, more=more, fewer=fewer)
     names = [_unique_name(f"{v}的{measured}" if ctx.zh else f"{measured} ({v})", [measured]) for v in (a, b)]
     if names[0] == names[1]:
         names = [f"{names[0]} 1", f"{names[1]} 2"]
