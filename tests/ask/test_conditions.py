@@ -750,3 +750,45 @@ def test_part_of_a_cell_in_two_columns_goes_to_the_first_column(tmp_path: Path) 
         assert ask(playoffs, "how many home games did the black hawks play?") == [1]
     finally:
         playoffs.close()
+
+
+# Pos and Rank keep numbers as text ("Ret", "=4"), so "10" and "2" are also cells of those columns.
+RIDERS = """Pos,Rider,Points
+1,Valentino Rossi,25
+2,Max Biaggi,20
+3,Loris Capirossi,16
+4,Carlos Checa,13
+5,Alex Barros,11
+6,Norick Abe,10
+7,Tohru Ukawa,9
+8,Shinya Nakano,8
+9,Jurgen van den Goorbergh,7
+10,Olivier Jacque,6
+Ret,Sete Gibernau,
+"""
+NATIONS = """Rank,Nation,Gold,Silver,Bronze,Total
+1,Norway,5,3,2,10
+2,Germany,3,4,1,8
+3,Austria,2,2,2,6
+=4,France,1,0,3,4
+=4,Italy,0,2,0,2
+"""
+
+
+def test_a_threshold_is_on_the_column_named_after_its_number(tmp_path: Path) -> None:
+    (tmp_path / "riders.csv").write_text(RIDERS, encoding="utf-8")
+    (tmp_path / "nations.csv").write_text(NATIONS, encoding="utf-8")
+    riders, nations = shuxi.open(str(tmp_path / "riders.csv")), shuxi.open(str(tmp_path / "nations.csv"))
+    try:
+        assert riders.schema.field("Pos").type == "string"  # the premise: "Ret" keeps the places text
+        # more than 10 points: 25, 20, 16, 13, 11 (not the riders placed below 10th: there are none)
+        assert ask(riders, "how many riders scored more than 10 points?") == [5]
+        # less than 9 points: 8, 7, 6 (the blank has no points)
+        assert ask(riders, "how many riders got less than 9 points?") == [3]
+        # more than 2 gold medals: Norway 5, Germany 3 (not the ranks below 2nd)
+        assert ask(nations, "how many nations won more than 2 gold medals?") == [2]
+        assert sorted(ask(nations, "which nations won at least 2 silver medals?")) == ["Austria", "Germany",
+                                                                                     "Italy", "Norway"]
+    finally:
+        riders.close()
+        nations.close()

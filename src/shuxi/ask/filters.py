@@ -711,14 +711,28 @@ def _threshold_values(ctx: Context) -> None:
         if word in ("before", "after") and (len(numbers) > 1 or not ctx.has(["how many", "number of", "count"])):
             kept.append(v)  # "what year came after 2010-11": the row after that cell, not a threshold
             continue
-        found = _operator(word, place=_is_place_column(ctx, v.column) and n.kind != "duration",
+        named = _amount_named_after(ctx, v.span.end)
+        column = named[1] if named else v.column
+        found = _operator(word, place=_is_place_column(ctx, column) and n.kind != "duration",
                           duration=n.kind == "duration", year=year)
         if found is None:
             kept.append(v)
             continue
         op, _ = found
-        ctx.filters.append(Filter(column=v.column, op=op, value=_value(n), number=True))
+        if named:
+            ctx.used.add(named[0])
+        ctx.filters.append(Filter(column=column, op=op, value=_value(n), number=ctx.kind_of(column) == "text"))
     ctx.values = kept
+
+
+def _amount_named_after(ctx: Context, end: int) -> tuple[int, str] | None:
+    """The number column named right after a number that is also a cell ("more than 10 points" where a Pos cell
+    is "10", "at least 5 silver medals" where a Rank cell is "5"): the threshold is on that column."""
+    for i, column, m in ctx.mentioned("number", "text"):
+        if 0 <= m.span.start - end <= 1 and m.strength > 0 and (ctx.kind_of(column) == "number"
+                                                                 or _numeric_text(ctx, column)):
+            return i, column
+    return None
 
 
 _LEADING_NUMBER_RE = re.compile(r"\s*[$€£¥]?\s*[-+]?\d")
