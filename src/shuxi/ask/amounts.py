@@ -57,11 +57,11 @@ def _counted_column(ctx: Context) -> str | None:
 def _adds_up(ctx: Context, column: str) -> bool:
     """Amounts (medals, goals, attendance), not row numbers, years, places or rates."""
     from shuxi.ask.cells import numbers_rows
-    from shuxi.ask.filters import _holds_years, _is_year_column
+    from shuxi.ask.years import holds_years, is_year_column
     from shuxi.ask.rows import RANK_HINTS
 
     name = column.lower()
-    if numbers_rows(column) or _is_year_column(ctx, column) or _holds_years(ctx, column):
+    if numbers_rows(column) or is_year_column(ctx, column) or holds_years(ctx, column):
         return False
     return not any(h in name for h in (*lx.NON_ADDITIVE_HINTS, *RANK_HINTS))
 

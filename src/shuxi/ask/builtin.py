@@ -19,18 +19,13 @@ from shuxi.ask import lexicon as lx
 from shuxi.ask.context import Agg, AmbiguousQuestionError, Context  # noqa: F401 - AmbiguousQuestionError: re-exported
 from shuxi.ask.filters import (
     counts_rows,
-    _after,
-    _before,
     _bool_filters,
     _is_rate,
-    _is_year_column,
     _number_filters,
-    _period_filters,
     _resolve_ambiguity,
     _unique,
     _value,
     _value_filters,
-    _window,
     _zero_filters,
 )
 from shuxi.ask.linking import (
@@ -44,8 +39,10 @@ from shuxi.ask.linking import (
 )
 from shuxi.ask.nouns import implied_columns
 from shuxi.ask.text import Question, Span
+from shuxi.ask.years import is_year_column, period_filters
 from shuxi.errors import PlanError
 from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
+
 
 def plan_question(question: str, index: TableIndex) -> Plan:
     """The Plan for ``question`` over the table ``index`` describes (see the module docstring)."""
@@ -69,7 +66,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     _resolve_ambiguity(ctx)
     _value_filters(ctx)
     _bool_filters(ctx)
-    _period_filters(ctx)
+    period_filters(ctx)
     _number_filters(ctx)
     _zero_filters(ctx)
     from shuxi.ask.amounts import amount_rule
@@ -119,10 +116,10 @@ def _agg_for(ctx: Context, mention: ColumnMention, default: Agg | None = None, *
     """
     skip = ("count", "count_distinct", "max", "min") if ranking else ("count", "count_distinct")
     words = {w: agg for agg, ws in lx.AGGREGATE_WORDS.items() if agg not in skip for w in ws}
-    before = _before(ctx, mention.span.start, list(words), _window(ctx))
+    before = ctx.word_before(mention.span.start, list(words), ctx.near)
     if before:
         return words[before]  # type: ignore[return-value]
-    after = _after(ctx, mention.span.end, list(words), 3)
+    after = ctx.word_after(mention.span.end, list(words), 3)
     if after and ctx.zh:
         return words[after]  # type: ignore[return-value]
     found = {words[w] for w, _ in ctx.word_spans(list(words))}
@@ -165,12 +162,12 @@ def _dimensions(ctx: Context, *, require_group_word: bool = True) -> list[Dimens
     for _, column, m in ctx.mentioned("text", "bool", "date"):
         if column in filtered and ctx.kind_of(column) != "date":
             continue
-        grouped = _before(ctx, m.span.start, lx.GROUP_WORDS, _window(ctx) + 4) or \
-            _after(ctx, m.span.end, ["分别", "分组", "来看", "划分"], 3) or \
-            (_before(ctx, m.span.start, ["list", "show", "rank", "sort", "列出", "列举"], 6)
-             and _after(ctx, m.span.end, ["by", "按"], 2))
+        grouped = ctx.word_before(m.span.start, lx.GROUP_WORDS, ctx.near + 4) or \
+            ctx.word_after(m.span.end, ["分别", "分组", "来看", "划分"], 3) or \
+            (ctx.word_before(m.span.start, ["list", "show", "rank", "sort", "列出", "列举"], 6)
+             and ctx.word_after(m.span.end, ["by", "按"], 2))
         if not grouped and dims:
-            grouped = _before(ctx, m.span.start, ["和", "与", "及", "and", ","], 2)
+            grouped = ctx.word_before(m.span.start, ["和", "与", "及", "and", ","], 2)
         if m.strength == 0 and not grouped:
             continue  # a partial match ("订单" in "订单号") is too weak to group by on its own
         if require_group_word and not grouped:
@@ -222,10 +219,10 @@ def _top_k(ctx: Context) -> tuple[int, bool] | None:
     for i, n in enumerate(ctx.numbers):
         if i in ctx.used_numbers or n.kind == "percent":
             continue
-        before = _before(ctx, n.start, ["前", "top", "排名前", "最高的", "最多的", "最大的", "highest", "largest", "biggest",
+        before = ctx.word_before(n.start, ["前", "top", "排名前", "最高的", "最多的", "最大的", "highest", "largest", "biggest",
                                          "倒数", "后", "bottom", "最低的", "最少的", "最小的", "lowest", "smallest", "first",
                                          "last"], 2)
-        after = _after(ctx, n.end, ["名", "个", "位", "大", "强", "highest", "largest", "biggest", "most", "lowest",
+        after = ctx.word_after(n.end, ["名", "个", "位", "大", "强", "highest", "largest", "biggest", "most", "lowest",
                                      "smallest", "least", "fewest"], 2)
         entity_next = any(m.span.start >= n.end and m.span.start - n.end <= 3 and len(m.columns) == 1
                           and ctx.kind_of(m.columns[0]) == "text" for m in ctx.columns)
@@ -304,21 +301,21 @@ def _tiers(ctx: Context) -> Plan | None:
     # The tiered column follows 按/by or precedes 分成/into; otherwise the first number column named.
     bucket_col = None
     for _, column, m in nums:
-        if _before(ctx, m.span.start, ["按", "按照", "根据", "by", "based on", "on"], 3):
+        if ctx.word_before(m.span.start, ["按", "按照", "根据", "by", "based on", "on"], 3):
             bucket_col = column
             break
     bucket_col = bucket_col or nums[0][1]
     labelled = ctx.has(["为低档", "为中档", "为高档", "为低", "为中", "为高", "as low", "as medium", "as middle", "as high",
                         "is low", "is high", "低档", "高档"])
     cuts = [(_value(n), n) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and n.kind == "number"
-            and (labelled or _before(ctx, n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below",
+            and (labelled or ctx.word_before(n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below",
                                                     "under", "above", "over", "between", "to", "and", "-", "–"], 3))]
     cuts_values = sorted({float(v) for v, _ in cuts})
     n_tiers = None
     for i, n in enumerate(ctx.numbers):
         if i in ctx.used_numbers:
             continue
-        if n.value <= 10 and _after(ctx, n.end, ["档", "个档", "级", "个等级", "层", "组", "类", "tier", "tiers", "bucket",
+        if n.value <= 10 and ctx.word_after(n.end, ["档", "个档", "级", "个等级", "层", "组", "类", "tier", "tiers", "bucket",
                                                   "buckets", "band", "bands", "group", "groups", "level", "levels"], 2):
             n_tiers = int(n.value)
             ctx.used_numbers.add(i)
@@ -446,7 +443,7 @@ def _entity_column(ctx: Context, *, exclude: Sequence[str] = ()) -> str | None:
     if free:
         return free[0]
     if ctx.has(["when", "何时", "什么时候", "哪一年", "哪年", "which year", "what year"]):
-        years = [c for c in ctx.index.order if _is_year_column(ctx, c)] + ctx.index.of_kind("date")
+        years = [c for c in ctx.index.order if is_year_column(ctx, c)] + ctx.index.of_kind("date")
         if years:
             return years[0]
     labels = [c for c in ctx.index.of_kind("text") if c not in filtered and c not in exclude]
@@ -468,7 +465,7 @@ def _rank(ctx: Context) -> Plan | None:
     if top is None and direction is None:
         return None
     which = ctx.has(lx.WHICH_WORDS) or _asks_for_a_thing(ctx)
-    year_columns = [c for c in ctx.index.order if _is_year_column(ctx, c)]
+    year_columns = [c for c in ctx.index.order if is_year_column(ctx, c)]
     # A year column is what the answer is, never the measure ("which year had the most singles").
     measures = [m for m in _measures(ctx, ranking=True) if m.column not in year_columns[:1]]
     count_words = ctx.has(["次数", "最多次", "most often", "most times", "most frequent", "最常", "最频繁"])
@@ -597,8 +594,8 @@ def _count_distinct_target(ctx: Context, exclude: Sequence[str] = ()) -> str | N
         # a few repeat (won twice) asks for the rows.
         repeats = info.distinct is not None and 2 * info.distinct <= ctx.index.rows
         repeats = repeats or bool(set(re.findall(r"[a-z]+", column.lower())) & _ENTITY_NOUNS)
-        if repeats and (_before(ctx, m.span.start, lx.AGGREGATE_WORDS["count"] + ["多少", "几"], 6) or
-                        _after(ctx, m.span.end, ["数", "数量", "个数"], 1)):
+        if repeats and (ctx.word_before(m.span.start, lx.AGGREGATE_WORDS["count"] + ["多少", "几"], 6) or
+                        ctx.word_after(m.span.end, ["数", "数量", "个数"], 1)):
             return column
     return None
 

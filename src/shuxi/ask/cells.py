@@ -39,7 +39,7 @@ def cell_rule(ctx: Context) -> Plan | None:
 
 def _amount_of_rows(ctx: Context) -> Plan | None:
     """"how many goals did X score in 2011?": the number column's value in the rows the filters keep."""
-    from shuxi.ask.filters import _holds_years
+    from shuxi.ask.years import holds_years
     from shuxi.ask.rows import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, _not_summary
 
     if not ctx.has(AMOUNT_WORDS) or ctx.has(MORE_WORDS + FEWER_WORDS + DIFFERENCE_WORDS):
@@ -50,7 +50,7 @@ def _amount_of_rows(ctx: Context) -> Plan | None:
     filtered = {f.column for f in ctx.filters}
     asked = []
     for _, column, _ in ctx.mentioned("number", "text"):
-        if column in filtered or numbers_rows(column) or column in asked or _holds_years(ctx, column):
+        if column in filtered or numbers_rows(column) or column in asked or holds_years(ctx, column):
             continue
         info = ctx.index.columns[column]
         if info.kind == "number" or info.numeric_share >= NUMERIC_TEXT:
@@ -259,14 +259,14 @@ def _options(ctx: Context) -> tuple[str, object, object] | None:
         if x.column == y.column and x.value != y.value and _is_or(between):
             return x.column, x.value, y.value
     # two years joined by "or", in the table's year column
-    from shuxi.ask.filters import _holds_years, _is_year_column, _year_like
+    from shuxi.ask.years import holds_years, is_year_column, year_like
 
     nums = ctx.numbers
     for x, y in zip(nums, nums[1:]):
         between = ctx.q.text[x.end:y.start].strip(" ,?")
-        if _is_or(between) and _year_like(x) and _year_like(y):
+        if _is_or(between) and year_like(x) and year_like(y):
             years = [c for c in ctx.index.order if ctx.kind_of(c) == "number"
-                     and (_is_year_column(ctx, c) or _holds_years(ctx, c))]
+                     and (is_year_column(ctx, c) or holds_years(ctx, c))]
             if len(years) == 1:
                 return years[0], int(x.value), int(y.value)
     from shuxi.ask.options import options_in_cells

@@ -74,3 +74,24 @@ class Context:
 
     def has(self, words: Sequence[str]) -> bool:
         return bool(self.word_spans(words))
+
+    @property
+    def near(self) -> int:
+        """How many characters count as "right before" a word: a few Chinese characters, a couple of English words."""
+        return 4 if self.zh else 14
+
+    def word_before(self, start: int, words: Sequence[str], window: int) -> str | None:
+        """The keyword that ends within ``window`` characters before position ``start``, if any (the nearest)."""
+        best = None
+        for word, span in self.word_spans(words):
+            if span.end <= start and start - span.end <= window:
+                if best is None or span.end > best[1]:
+                    best = (word, span.end)
+        return best[0] if best else None
+
+    def word_after(self, end: int, words: Sequence[str], window: int) -> str | None:
+        """The first keyword that starts within ``window`` characters after position ``end``, if any."""
+        for word, span in self.word_spans(words):
+            if span.start >= end and span.start - end <= window:
+                return word
+        return None

@@ -7,7 +7,6 @@ comparison words ("more than 100", "before 1990", "at least $40,000") and "no go
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +15,16 @@ from shuxi.ask import lexicon as lx
 from shuxi.ask.context import AmbiguousQuestionError, Context
 from shuxi.ask.linking import ColumnMention, ValueMention
 from shuxi.ask.units import duration_value
+from shuxi.ask.years import (
+    adjacent_year_column,
+    decade_side,
+    holds_years,
+    is_year_column,
+    period_side,
+    time_column,
+    year_like,
+    year_range,
+)
 from shuxi.plan.ir import Filter
 
 
@@ -46,27 +55,6 @@ def _prefer_named(v: ValueMention, named: set[str]) -> ValueMention:
     hawks": Home, not Visitor), else to the first."""
     preferred = [c for c in (v.column, *v.alternatives) if c in named]
     return ValueMention(preferred[0], v.value, v.span) if v.alternatives and preferred else v
-
-
-def _before(ctx: Context, start: int, words: Sequence[str], window: int) -> str | None:
-    """The keyword that ends within ``window`` characters before position ``start``, if any."""
-    best = None
-    for word, span in ctx.word_spans(words):
-        if span.end <= start and start - span.end <= window:
-            if best is None or span.end > best[1]:
-                best = (word, span.end)
-    return best[0] if best else None
-
-
-def _after(ctx: Context, end: int, words: Sequence[str], window: int) -> str | None:
-    for word, span in ctx.word_spans(words):
-        if span.start >= end and span.start - end <= window:
-            return word
-    return None
-
-
-def _window(ctx: Context) -> int:
-    return 4 if ctx.zh else 14
 
 
 def _value_filters(ctx: Context) -> None:
@@ -115,7 +103,7 @@ def _value_filters(ctx: Context) -> None:
         target = _nearest_column_before(ctx, span.start, ("text",))
         value = match.group(1).strip("。？?!！,，")
         if target is not None and value not in contained:
-            negate = _before(ctx, span.start, ["不", "not", "doesn't", "don't", "does not"], 3) is not None
+            negate = ctx.word_before(span.start, ["不", "not", "doesn't", "don't", "does not"], 3) is not None
             ctx.filters.append(Filter(column=target, op="not_contains" if negate else "contains", value=value))
 
 
@@ -130,7 +118,7 @@ def _is_negated(ctx: Context, start: int, end: int) -> bool:
     clause = None if ctx.zh else _SET_ASIDE.match(ctx.q.text)
     if clause is not None and clause.start(1) <= start < clause.end(1):
         return not [v for v in (*ctx.values, *ctx.partials) if start < v.span.start < clause.end(1)]
-    return bool(_before(ctx, start, lx.NEGATION_WORDS, _window(ctx) + 2) or _after(ctx, end, ["除外", "以外"], 2))
+    return bool(ctx.word_before(start, lx.NEGATION_WORDS, ctx.near + 2) or ctx.word_after(end, ["除外", "以外"], 2))
 
 
 def _country_codes(ctx: Context) -> None:
@@ -159,17 +147,17 @@ def _country_codes(ctx: Context) -> None:
 def _bool_filters(ctx: Context) -> None:
     """"退货的订单" → 是否退货 = true, "没有退货的" / "not returned" → false (unless the question groups by it)."""
     for i, column, m in ctx.mentioned("bool"):
-        if _before(ctx, m.span.start, lx.GROUP_WORDS, _window(ctx) + 2) or any(f.column == column for f in ctx.filters):
+        if ctx.word_before(m.span.start, lx.GROUP_WORDS, ctx.near + 2) or any(f.column == column for f in ctx.filters):
             continue
         if _is_rate(ctx, m):
             continue  # "退货率", "return rate": a measure, the share of true
-        negated = _before(ctx, m.span.start, ["没有", "未", "没", "不", "非", "not", "never", "n't", "non"], 3)
+        negated = ctx.word_before(m.span.start, ["没有", "未", "没", "不", "非", "not", "never", "n't", "non"], 3)
         ctx.filters.append(Filter(column=column, op="=", value=not negated))
         ctx.used.add(i)
 
 
 def _is_rate(ctx: Context, m: ColumnMention) -> bool:
-    return _after(ctx, m.span.end, lx.RATE_WORDS, 1) is not None
+    return ctx.word_after(m.span.end, lx.RATE_WORDS, 1) is not None
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -214,140 +202,6 @@ def _nearest_column_before(ctx: Context, position: int, kinds: Sequence[str]) ->
     return best[1]
 
 
-def _period_filters(ctx: Context) -> None:
-    from shuxi.ask.months import month_filter
-
-    _bare_years(ctx)
-    month_filter(ctx)  # "in february" without a year: that month in any year
-    if not ctx.periods:
-        return
-    dates = ctx.index.of_kind("date")
-    mentioned = [c for _, c, _ in ctx.mentioned("date", free=False)]
-    column = mentioned[0] if mentioned else (dates[0] if dates else None)
-    for p in ctx.periods:
-        side = _period_side(ctx, p)
-        if column is not None and side is not None:
-            # "before november 2007", "after 14 august 2013", "since march 2020": one side of the period
-            op, bound = side
-            ctx.filters.append(Filter(column=column, op=op, value=bound.isoformat()))
-            continue
-        if column is not None:
-            ctx.filters.append(Filter(column=column, op=">=", value=p.start.isoformat()))
-            ctx.filters.append(Filter(column=column, op="<", value=p.end.isoformat()))
-            continue
-        # No date column: a year names a year column ("in 2004" → year = 2004).
-        year_cols = [c for c in ctx.index.order if _is_year_column(ctx, c)] or [
-            c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)][:1]
-        # A year column kept as text ("2001*", "1997 (Jan)") compares by the year its cells start with.
-        as_text = bool(year_cols) and ctx.kind_of(year_cols[0]) == "text" and not ctx.zh
-        if year_cols and p.grain == "year" and p.end.year - p.start.year == 1:
-            ctx.filters.append(Filter(column=year_cols[0], op="=", value=p.start.year, number=as_text))
-        elif year_cols and p.start.month == 1 and p.start.day == 1 and p.end.month == 1 and p.end.day == 1:
-            # "between 1990 and 2001": whole years
-            ctx.filters.append(Filter(column=year_cols[0], op="between", values=[p.start.year, p.end.year - 1],
-                                      number=as_text))
-        elif not year_cols and not ctx.zh:
-            ctx.filters += _dates_in_text(ctx, p)
-
-
-_YEAR_IN_TEXT = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d)(?!\d)")
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December"]
-
-
-def _dates_in_text(ctx: Context, p: Any) -> list[Filter]:
-    """"in 1995", "in june 1996" on a column of dates kept as text ("January 26, 1995", "14 June 1996 (a)"): the
-    cells that mention that year (and that month). Only for one year or one month of one year, and only when
-    the table has one such column (or the question names one)."""
-    one_year = p.start.year == p.end.year - 1 and p.start.month == 1 and p.end.month == 1 and p.grain == "year"
-    one_month = p.grain == "month" and (p.end.year * 12 + p.end.month) - (p.start.year * 12 + p.start.month) == 1
-    if not (one_year or one_month) or _period_side(ctx, p) is not None:
-        return []
-    candidates = []
-    for column in ctx.index.of_kind("text"):
-        counts = ctx.index.columns[column].counts
-        if counts and sum(bool(_YEAR_IN_TEXT.search(str(v))) for v in counts) >= 0.6 * len(counts) and any(
-                re.search(r"[A-Za-z]", str(v)) or re.search(r"\d[-/.]\d", str(v)) for v in counts):
-            candidates.append(column)
-    named = [c for c in candidates if any(m.columns == (c,) for m in ctx.columns)]
-    if len(named) == 1:
-        candidates = named
-    if len(candidates) != 1:
-        return []
-    column = candidates[0]
-    out = [Filter(column=column, op="contains", value=str(p.start.year))]
-    if one_month:
-        month = _MONTH_NAMES[p.start.month - 1]
-        cells = " ".join(str(v) for v in ctx.index.columns[column].counts)
-        if month in cells:
-            out.append(Filter(column=column, op="contains", value=month))
-        elif month[:3] in cells:
-            out.append(Filter(column=column, op="contains", value=month[:3]))
-        else:
-            return []  # the month is written as a number: do not guess its place in the cell
-    return [f for f in out if not any(g.column == f.column and g.value == f.value for g in ctx.filters)]
-
-
-_PERIOD_SIDE_RE = re.compile(r"(?:^|[^a-z])(before|prior to|earlier than|until|till|up to|after|later than|since)"
-                             r"(?:\s+(?:the|a|an|year|month|day|of|date))*\s*$")
-
-
-def _period_side(ctx: Context, p: Any) -> tuple[str, dt.date] | None:
-    """("<", start) for "before <period>", (">=", end) for "after", (">=", start) for "since", ("<", end) for
-    "until"; None when no such word comes right before the period."""
-    if ctx.zh:
-        return None
-    match = _PERIOD_SIDE_RE.search(ctx.q.text[max(0, p.span_start - 30):p.span_start])
-    if not match:
-        return None
-    word = match.group(1)
-    if word in ("before", "prior to", "earlier than"):
-        return "<", p.start
-    if word in ("until", "till", "up to"):
-        return "<", p.end
-    if word == "since":
-        return ">=", p.start
-    return ">=", p.end
-
-
-def _decade_side(ctx: Context, n: Any) -> tuple[str, int] | None:
-    """("<", 1950) for "before the 1950s", (">=", 1960) for "after the 1950s", (">=", 1950) for "since"; a
-    year ending in 00 is a century ("before the 1800s began")."""
-    if ctx.zh:
-        return None
-    match = _PERIOD_SIDE_RE.search(ctx.q.text[max(0, n.start - 30):n.start])
-    if not match:
-        return None
-    start, word = int(n.value), match.group(1)
-    width = 100 if start % 100 == 0 and start != 2000 else 10
-    if word in ("before", "prior to", "earlier than"):
-        return "<", start
-    if word in ("until", "till", "up to"):
-        return "<", start + width
-    return ">=", start if word == "since" else start + width
-
-
-def _bare_years(ctx: Context) -> None:
-    """"each month of 2024": a year after of/for on a table with dates is that year, not the number 2024."""
-    if not ctx.index.of_kind("date"):
-        return
-    from shuxi.ask.numbers import PeriodMention
-
-    for i, n in enumerate(ctx.numbers):
-        if i in ctx.used_numbers or not _year_like(n) or not _before(ctx, n.start, ["of", "for", "in", "during"], 2):
-            continue
-        year = int(n.value)
-        ctx.periods.append(PeriodMention(start=dt.date(year, 1, 1), end=dt.date(year + 1, 1, 1), grain="year",
-                                         span_start=n.start, span_end=n.end, text=n.text))
-        ctx.used_numbers.add(i)
-
-
-def _is_year_column(ctx: Context, column: str) -> bool:
-    from shuxi.ask.text import phrase_tokens
-
-    return any(phrase in ctx.index.columns[column].phrases for phrase in (phrase_tokens("year"), phrase_tokens("年份")))
-
-
 def _number_filters(ctx: Context) -> None:
     """Comparisons: "价格大于100", "quantity over 1,000", "between 100 and 200", "1000以上"; "not more than 50"
     turned round (:mod:`shuxi.ask.negations`)."""
@@ -371,30 +225,30 @@ def _compare_numbers(ctx: Context) -> None:
                 ctx.used_numbers.add(i)
             i += 1
             continue
-        between = _before(ctx, n.start, ["在", "介于", "between", "from"], 3)
+        between = ctx.word_before(n.start, ["在", "介于", "between", "from"], 3)
         if between and i + 1 < len(nums):
             nxt = nums[i + 1]
             joiner = ctx.q.text[n.end:nxt.start].strip()
             if joiner in ("到", "至", "-", "~", "and", "to", "和", "与") and _is_tier_context(ctx) is False:
                 column = _nearest_column_before(ctx, n.start, ("number", "date")) or _column_after(ctx, nxt.end)
-                if column is None and _year_like(n) and _year_like(nxt):
-                    column = _time_column(ctx)  # "between 1970 and 2010": the table's year or date column
-                if column is None and not ctx.zh and not (_year_like(n) and _year_like(nxt)):
+                if column is None and year_like(n) and year_like(nxt):
+                    column = time_column(ctx)  # "between 1970 and 2010": the table's year or date column
+                if column is None and not ctx.zh and not (year_like(n) and year_like(nxt)):
                     # "a capacity between 6000 and 8000" on cells "8,000"; two years are a period, not amounts
                     column = _numeric_text_before(ctx, n.start)
                 if column is not None:
                     low, high = sorted([_value(n), _value(nxt)])
                     if ctx.kind_of(column) == "date":
-                        ctx.filters += _year_range(column, int(low), int(high))
+                        ctx.filters += year_range(column, int(low), int(high))
                     else:
                         ctx.filters.append(Filter(column=column, op="between", values=[low, high],
                                                   number=ctx.kind_of(column) == "text"))
                     ctx.used_numbers.update({i, i + 1})
                     i += 2
                     continue
-        if _year_like(n) and int(n.value) % 10 == 0 and ctx.q.text[n.end:n.end + 1] == "s":
-            column = _time_column(ctx)  # "in the 1990s": a decade
-            side = _decade_side(ctx, n)
+        if year_like(n) and int(n.value) % 10 == 0 and ctx.q.text[n.end:n.end + 1] == "s":
+            column = time_column(ctx)  # "in the 1990s": a decade
+            side = decade_side(ctx, n)
             if column is not None and side is not None:  # "before the 1950s": before 1950
                 op, year = side
                 ctx.filters.append(Filter(column=column, op=op, value=f"{year}-01-01" if ctx.kind_of(column) == "date"
@@ -414,14 +268,14 @@ def _compare_numbers(ctx: Context) -> None:
                 continue
             if column is not None:
                 start = int(n.value)
-                ctx.filters += _year_range(column, start, start + width - 1) if ctx.kind_of(column) == "date" else [
+                ctx.filters += year_range(column, start, start + width - 1) if ctx.kind_of(column) == "date" else [
                     Filter(column=column, op="between", values=[start, start + width - 1])]
                 ctx.used_numbers.add(i)
                 i += 1
                 continue
-        if _year_like(n):
-            when = _before(ctx, n.start, lx.AFTER_WORDS + lx.BEFORE_WORDS, 3)
-            column = _time_column(ctx) if when else None
+        if year_like(n):
+            when = ctx.word_before(n.start, lx.AFTER_WORDS + lx.BEFORE_WORDS, 3)
+            column = time_column(ctx) if when else None
             if when and column is not None:
                 after = when in lx.AFTER_WORDS
                 inclusive = when in ("since", "从", "自")
@@ -435,9 +289,9 @@ def _compare_numbers(ctx: Context) -> None:
                 ctx.used_numbers.add(i)
                 i += 1
                 continue
-        word = _before(ctx, n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3)
-        postfix = _after(ctx, n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
-        year_column = _adjacent_year_column(ctx, n) if _year_like(n) and not word and not postfix else None
+        word = ctx.word_before(n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3)
+        postfix = ctx.word_after(n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
+        year_column = adjacent_year_column(ctx, n) if year_like(n) and not word and not postfix else None
         if year_column is not None:  # "the 2011 season", "season 2011"
             ctx.filters.append(Filter(column=year_column, op="=", value=int(n.value)))
             ctx.used_numbers.add(i)
@@ -470,7 +324,7 @@ def _compare_numbers(ctx: Context) -> None:
                     op = "<=" if word in lx.INCLUSIVE_WORDS or word.startswith(("or ", "and ")) else "<"
                 ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
                 ctx.used_numbers.add(i)
-        elif not word and not ctx.zh and n.kind == "number" and not _year_like(n) and float(n.value).is_integer():
+        elif not word and not ctx.zh and n.kind == "number" and not year_like(n) and float(n.value).is_integer():
             column = _counted_column_after(ctx, n)
             if column is not None:  # "the only nation to have one silver medal": silver = 1
                 ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
@@ -524,8 +378,8 @@ def _zero_filters(ctx: Context) -> None:
     for i, column, m in ctx.mentioned("number"):
         if any(f.column == column for f in ctx.filters):
             continue
-        none = _before(ctx, m.span.start, ["no", "zero", "not any", "n't any", "not win any", "not have any"], 2)
-        negated_any = _before(ctx, m.span.start, ["any"], 1) and _before(ctx, m.span.start, ["not", "n't", "never"], 16)
+        none = ctx.word_before(m.span.start, ["no", "zero", "not any", "n't any", "not win any", "not have any"], 2)
+        negated_any = ctx.word_before(m.span.start, ["any"], 1) and ctx.word_before(m.span.start, ["not", "n't", "never"], 16)
         if none or negated_any:
             ctx.filters.append(Filter(column=column, op="=", value=0))
             ctx.used.add(i)
@@ -533,7 +387,7 @@ def _zero_filters(ctx: Context) -> None:
 
 def _counted_column_after(ctx: Context, n: Any) -> str | None:
     """A number column named right after a count ("3 fl trophies", "one silver medal"), unless "top 3 …"."""
-    if _before(ctx, n.start, ["top", "first", "last", "bottom", "the", "in", "over", "past", "next"], 2) or \
+    if ctx.word_before(n.start, ["top", "first", "last", "bottom", "the", "in", "over", "past", "next"], 2) or \
             ctx.has(lx.TIER_WORDS + lx.GROUP_WORDS + ["into"]):
         return None
     for i, column, m in ctx.mentioned("number"):
@@ -541,45 +395,6 @@ def _counted_column_after(ctx: Context, n: Any) -> str | None:
             ctx.used.add(i)
             return column
     return None
-
-
-def _year_like(n: Any) -> bool:
-    return n.kind == "number" and float(n.value).is_integer() and 1000 <= n.value <= 2100
-
-
-def _time_column(ctx: Context) -> str | None:
-    """The column years compare with: a mentioned date/year column, else the table's only one."""
-    mentioned = [c for _, c, _ in ctx.mentioned("date", "number", free=False)
-                 if ctx.kind_of(c) == "date" or _is_year_column(ctx, c) or _holds_years(ctx, c)]
-    if mentioned:
-        return mentioned[0]
-    candidates = ctx.index.of_kind("date") + [c for c in ctx.index.order if _is_year_column(ctx, c)]
-    if not candidates:  # "commenced operations after 2006": the one number column holding years
-        candidates = [c for c in ctx.index.of_kind("number") if _holds_years(ctx, c)]
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def _year_range(column: str, low: int, high: int) -> list[Filter]:
-    """Dates in the years low to high, both included."""
-    return [Filter(column=column, op=">=", value=f"{low}-01-01"), Filter(column=column, op="<", value=f"{high + 1}-01-01")]
-
-
-def _adjacent_year_column(ctx: Context, n: Any) -> str | None:
-    """A year column named right before or after a year ("the 2011 season"), not yet filtered on."""
-    for _, column, m in ctx.mentioned("number"):
-        if any(f.column == column for f in ctx.filters):
-            continue
-        near = 0 <= n.start - m.span.end <= 1 or 0 <= m.span.start - n.end <= 1
-        if near and (_is_year_column(ctx, column) or _holds_years(ctx, column)):
-            return column
-    return None
-
-
-def _holds_years(ctx: Context, column: str) -> bool:
-    """A number column whose every value is a plausible year (1000–2100)."""
-    info = ctx.index.columns[column]
-    return info.kind == "number" and info.low is not None and info.high is not None and \
-        1000 <= info.low and info.high <= 2100 and float(info.low).is_integer()
 
 
 def _column_after(ctx: Context, position: int) -> str | None:
@@ -765,7 +580,7 @@ def _text_number_threshold(ctx: Context, n: Any) -> bool:
     if len(candidates) != 1 or any(f.column == candidates[0] for f in ctx.filters):
         return False
     column = candidates[0]
-    year = _year_like(n)
+    year = year_like(n)
     found = _operator(word, place=n.kind == "ordinal" or (_is_place_column(ctx, column) and not duration),
                       duration=duration, year=year)
     if found is None:

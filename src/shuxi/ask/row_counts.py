@@ -24,13 +24,13 @@ def counts_rows_apart(ctx: Context, measured: str) -> bool:
     numbers or dates the rows — the table's one number column ("No.", "#", "Year") that the question does not
     name, or a named column of years ("Season")."""
     from shuxi.ask.cells import numbers_rows
-    from shuxi.ask.filters import _holds_years
+    from shuxi.ask.years import holds_years
     from shuxi.ask.rows import COUNT_WORDS
 
     if not ctx.has([*COUNT_WORDS, "how many more", "how many fewer"]) or ctx.has(_SPAN_WORDS):
         return False
     named = any(c == measured for _, c, _ in ctx.mentioned("number", free=False))
-    return _holds_years(ctx, measured) or (not named and numbers_rows(measured))
+    return holds_years(ctx, measured) or (not named and numbers_rows(measured))
 
 
 def count_difference(ctx: Context, column: str, a: Any, b: Any, *, more: bool, fewer: bool) -> Plan | None:

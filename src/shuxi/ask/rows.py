@@ -152,10 +152,10 @@ def _first_last_order(ctx: Context, asked: str, last: bool) -> list[Order]:
 
 def _is_time_column(ctx: Context, column: str) -> bool:
     """A date column, or years (numbers 1000–2100, or text cells that start with a year: "2001*")."""
-    from shuxi.ask.filters import _holds_years
+    from shuxi.ask.years import holds_years
 
     info = ctx.index.columns[column]
-    if info.kind == "date" or _holds_years(ctx, column):
+    if info.kind == "date" or holds_years(ctx, column):
         return True
     import re
 
@@ -187,10 +187,10 @@ def _when_columns(ctx: Context) -> list[str]:
     """The date or year columns "when …" asks for: a named one, else the table's only one."""
     import re
 
-    from shuxi.ask.filters import _holds_years, _is_year_column
+    from shuxi.ask.years import holds_years, is_year_column
 
     def dated(c: str) -> bool:
-        return ctx.kind_of(c) == "date" or _is_year_column(ctx, c) or _holds_years(ctx, c) or bool(
+        return ctx.kind_of(c) == "date" or is_year_column(ctx, c) or holds_years(ctx, c) or bool(
             re.search(r"\b(?:date|year|aired|air date|released)\b", c.lower()))
 
     named = [c for _, c, _ in ctx.mentioned("date", "number", "text", free=False) if dated(c)]
@@ -302,7 +302,7 @@ def _years_between(ctx: Context) -> Plan | None:
     the Berlin marathon occur?": the difference of the two named rows' years (the table's one year column)."""
     import re
 
-    from shuxi.ask.filters import _holds_years, _is_year_column
+    from shuxi.ask.years import holds_years, is_year_column
 
     if ctx.zh or not re.search(r"\bhow many years\b.*\b(?:between|after|before|from)\b", ctx.q.text):
         return None
@@ -311,7 +311,7 @@ def _years_between(ctx: Context) -> Plan | None:
         return None
     column, a, b = pair
     years = [c for c in ctx.index.order if c != column and ctx.kind_of(c) == "number"
-             and (_is_year_column(ctx, c) or _holds_years(ctx, c))]
+             and (is_year_column(ctx, c) or holds_years(ctx, c))]
     if len(years) != 1:
         return None
     measures = [Measure(agg="min", column=years[0], where=[Filter(column=column, op="=", value=v)],
@@ -510,15 +510,15 @@ def _value_pair(ctx: Context, *, joined: bool = False) -> tuple[str, Any, Any] |
 def year_pair(ctx: Context) -> tuple[str, Any, Any] | None:
     """(year column, first year, second year) for two years the question names on a table with one year column
     ("how many more seats were there in 1975 than 1963?"): the rows of those years are the two compared."""
-    from shuxi.ask.filters import _holds_years, _time_column, _year_like
+    from shuxi.ask.years import holds_years, time_column, year_like
 
-    column = _time_column(ctx)
-    if column is None or ctx.kind_of(column) != "number" or not _holds_years(ctx, column):
+    column = time_column(ctx)
+    if column is None or ctx.kind_of(column) != "number" or not holds_years(ctx, column):
         return None
     years = [f.value for f in ctx.filters if f.column == column and f.op == "=" and isinstance(f.value, int)]
     if any(f.column == column and f.op != "=" for f in ctx.filters):
         return None
-    years += [int(n.value) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and _year_like(n)]
+    years += [int(n.value) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and year_like(n)]
     unique = list(dict.fromkeys(years))
     return (column, unique[0], unique[1]) if len(unique) == 2 else None
 

@@ -105,7 +105,6 @@ def _against_number(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
     """"does CBS serve at least 5 areas?", "were there more or less than 5 players from the United States?",
     "did China win more than 20 gold medals?"."""
     from shuxi.ask.cells import numbers_rows
-    from shuxi.ask.filters import _before
 
     pinned = [f for f in ctx.filters if f.op in ("=", "contains", "in")]
     if not pinned:
@@ -114,7 +113,7 @@ def _against_number(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
     for i, n in enumerate(ctx.numbers):
         if n.kind != "number":
             continue
-        word = _before(ctx, n.start, list(_THRESHOLDS), 3)
+        word = ctx.word_before(n.start, list(_THRESHOLDS), 3)
         if word is not None:
             found = (i, n, word)
             break
