@@ -75,6 +75,14 @@ class Context:
     def has(self, words: Sequence[str]) -> bool:
         return bool(self.word_spans(words))
 
+    def add_filter(self, condition: Filter) -> None:
+        """Keep ``condition``, and spend the question's mentions of its column on it ("more than 40,000 people in
+        attendance" names no measure)."""
+        self.filters.append(condition)
+        for i, m in enumerate(self.columns):
+            if m.columns == (condition.column,):
+                self.used.add(i)
+
     @property
     def near(self) -> int:
         """How many characters count as "right before" a word: a few Chinese characters, a couple of English words."""

@@ -587,10 +587,7 @@ def _text_number_threshold(ctx: Context, n: Any) -> bool:
         return False
     op, _ = found
     value = duration_value(ctx, column, _value(n)) if duration else _value(n)
-    ctx.filters.append(Filter(column=column, op=op, value=value, number=ctx.kind_of(column) == "text"))
-    for i, m in enumerate(ctx.columns):
-        if m.columns == (column,):
-            ctx.used.add(i)
+    ctx.add_filter(Filter(column=column, op=op, value=value, number=ctx.kind_of(column) == "text"))
     return True
 
 

@@ -8,6 +8,7 @@ only, and only when the question names one such month: "september or november" w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from shuxi.ask.context import Context
 from shuxi.plan.ir import Filter
@@ -61,19 +62,30 @@ def _on_dates(ctx: Context, number: int) -> Filter | None:
 
 def _on_text_dates(ctx: Context, number: int) -> Filter | None:
     """The one text column whose cells spell months ("13 Jul", "September 12"), by the spelling it uses."""
-    name = MONTHS[number - 1]
     spelled = re.compile(r"\b(?:" + "|".join(m[:3] for m in MONTHS) + r")", re.I)
+    column = text_date_column(ctx, lambda cell: bool(spelled.search(cell)))
+    return month_in_cells(ctx, column, number) if column is not None else None
+
+
+def text_date_column(ctx: Context, dated: Callable[[str], bool], *,
+                     extra: Callable[[str], bool] | None = None) -> str | None:
+    """The table's one text column whose cells are mostly ``dated`` (and, with ``extra``, some cell passes it),
+    or the one of them the question names."""
     candidates = []
     for column in ctx.index.of_kind("text"):
-        counts = ctx.index.columns[column].counts
-        if counts and sum(bool(spelled.search(str(v))) for v in counts) >= 0.6 * len(counts):
+        cells = [str(v) for v in ctx.index.columns[column].counts]
+        if cells and sum(dated(c) for c in cells) >= 0.6 * len(cells) and (extra is None or any(map(extra, cells))):
             candidates.append(column)
     named = [c for c in candidates if any(m.columns == (c,) for m in ctx.columns)]
     if len(named) == 1:
         candidates = named
-    if len(candidates) != 1:
-        return None
-    column = candidates[0]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def month_in_cells(ctx: Context, column: str, number: int) -> Filter | None:
+    """A contains-filter for month ``number`` as the column's cells spell it ("June", else "Jun"); None when they
+    write months as numbers."""
+    name = MONTHS[number - 1]
     cells = " ".join(str(v) for v in ctx.index.columns[column].counts).lower()
     if re.search(rf"\b{name}\b", cells):
         return Filter(column=column, op="contains", value=name.capitalize())

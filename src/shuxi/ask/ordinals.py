@@ -32,10 +32,7 @@ def ordinal_filter(ctx: Context, n: Any) -> bool:
     info = ctx.index.columns[column]
     if not _numbered(ctx, column) or not _holds(ctx, column, int(n.value)):
         return False
-    ctx.filters.append(Filter(column=column, op="=", value=int(n.value), number=info.kind == "text"))
-    for i, m in enumerate(ctx.columns):
-        if m.columns == (column,):
-            ctx.used.add(i)
+    ctx.add_filter(Filter(column=column, op="=", value=int(n.value), number=info.kind == "text"))
     return True
 
 

@@ -67,17 +67,8 @@ def unit_threshold(ctx: Context, n: Any, op: str) -> bool:
         return False
     if len(columns) != 1:
         return False
-    _add(ctx, Filter(column=columns[0], op=op, value=n.value, number=ctx.kind_of(columns[0]) == "text"))
+    ctx.add_filter(Filter(column=columns[0], op=op, value=n.value, number=ctx.kind_of(columns[0]) == "text"))
     return True
-
-
-def _add(ctx: Context, condition: Filter) -> None:
-    """The filter, and the question's mentions of its column spent on it ("more than 40,000 people in attendance"
-    names no measure)."""
-    ctx.filters.append(condition)
-    for i, m in enumerate(ctx.columns):
-        if m.columns == (condition.column,):
-            ctx.used.add(i)
 
 
 def _countable(ctx: Context) -> list[str]:
@@ -116,7 +107,7 @@ def _duration_threshold(ctx: Context, seconds: float, op: str) -> bool:
         return False
     column = columns[0]
     value = duration_value(ctx, column, seconds)
-    _add(ctx, Filter(column=column, op=op, value=int(value) if float(value).is_integer() else value, number=True))
+    ctx.add_filter(Filter(column=column, op=op, value=int(value) if float(value).is_integer() else value, number=True))
     return True
 
 

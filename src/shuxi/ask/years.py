@@ -10,12 +10,11 @@ import re
 from typing import Any
 
 from shuxi.ask.context import Context
+from shuxi.ask.months import month_filter, month_in_cells, text_date_column
 from shuxi.plan.ir import Filter
 
 
 def period_filters(ctx: Context) -> None:
-    from shuxi.ask.months import month_filter
-
     _bare_years(ctx)
     month_filter(ctx)  # "in february" without a year: that month in any year
     if not ctx.periods:
@@ -50,8 +49,7 @@ def period_filters(ctx: Context) -> None:
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d)(?!\d)")
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December"]
+_DATE_LIKE = re.compile(r"[A-Za-z]|\d[-/.]\d")
 
 
 def _dates_in_text(ctx: Context, p: Any) -> list[Filter]:
@@ -62,28 +60,16 @@ def _dates_in_text(ctx: Context, p: Any) -> list[Filter]:
     one_month = p.grain == "month" and (p.end.year * 12 + p.end.month) - (p.start.year * 12 + p.start.month) == 1
     if not (one_year or one_month) or period_side(ctx, p) is not None:
         return []
-    candidates = []
-    for column in ctx.index.of_kind("text"):
-        counts = ctx.index.columns[column].counts
-        if counts and sum(bool(_YEAR_IN_TEXT.search(str(v))) for v in counts) >= 0.6 * len(counts) and any(
-                re.search(r"[A-Za-z]", str(v)) or re.search(r"\d[-/.]\d", str(v)) for v in counts):
-            candidates.append(column)
-    named = [c for c in candidates if any(m.columns == (c,) for m in ctx.columns)]
-    if len(named) == 1:
-        candidates = named
-    if len(candidates) != 1:
+    column = text_date_column(ctx, lambda cell: bool(_YEAR_IN_TEXT.search(cell)),
+                              extra=lambda cell: bool(_DATE_LIKE.search(cell)))
+    if column is None:
         return []
-    column = candidates[0]
     out = [Filter(column=column, op="contains", value=str(p.start.year))]
     if one_month:
-        month = _MONTH_NAMES[p.start.month - 1]
-        cells = " ".join(str(v) for v in ctx.index.columns[column].counts)
-        if month in cells:
-            out.append(Filter(column=column, op="contains", value=month))
-        elif month[:3] in cells:
-            out.append(Filter(column=column, op="contains", value=month[:3]))
-        else:
+        month = month_in_cells(ctx, column, p.start.month)
+        if month is None:
             return []  # the month is written as a number: do not guess its place in the cell
+        out.append(month)
     return [f for f in out if not any(g.column == f.column and g.value == f.value for g in ctx.filters)]
 
 
