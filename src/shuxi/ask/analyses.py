@@ -1,0 +1,187 @@
+"""The analyses a question names by its words: correlation, drivers, distribution, tiers, comparison of two groups,
+share and trend ("相关性", "what drives revenue", "分成高中低三档", "华东和华北的平均销售额有差异吗", "占比",
+"monthly trend of sales"). Each rule returns None when its words are absent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shuxi.ask import lexicon as lx
+from shuxi.ask.context import Agg, Context
+from shuxi.ask.filters import _unique, _value
+from shuxi.ask.linking import ColumnMention
+from shuxi.ask.measures import _dedupe, _dimensions, _grain, _measures, _plan, _summary_filters
+from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
+
+
+def _correlate(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.CORRELATE_WORDS + lx.SPEARMAN_WORDS):
+        return None
+    nums = _unique([c for _, c, _ in ctx.mentioned("number")])
+    if len(nums) < 2:
+        return None
+    x, y = nums[0], nums[1]
+    # n counts the pairs the coefficient is computed from: rows where both values are present.
+    ctx.filters += [Filter(column=x, op="not_null"), Filter(column=y, op="not_null")]
+    return _plan(ctx, "correlate", measures=[Measure(agg="corr", column=x, other=y, alias="r"),
+                                             Measure(agg="count", alias="n")])
+
+
+def _drivers(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.DRIVER_WORDS) and not (ctx.has(lx.CORRELATE_WORDS) and ctx.has(["什么", "哪些", "what", "which"])):
+        return None
+    nums = [c for _, c, _ in ctx.mentioned("number")]
+    if len(nums) != 1:
+        return None
+    # The plan states the target; the drivers themselves are ranked by shuxi.insight.drivers.
+    return _plan(ctx, "drivers", measures=[Measure(agg="count", alias="n"), Measure(agg="mean", column=nums[0])])
+
+
+def _distribution(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.DISTRIBUTION_WORDS):
+        return None
+    nums = [c for _, c, _ in ctx.mentioned("number")]
+    if not nums:
+        return None
+    column = nums[0]
+    measures = [Measure(agg="count", column=column, alias="n"), Measure(agg="min", column=column),
+                Measure(agg="quantile", column=column, q=0.25), Measure(agg="median", column=column),
+                Measure(agg="quantile", column=column, q=0.75), Measure(agg="max", column=column),
+                Measure(agg="mean", column=column), Measure(agg="std", column=column)]
+    dims = _dimensions(ctx)
+    return _plan(ctx, "distribution", measures=measures, dimensions=dims)
+
+
+def _tiers(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.TIER_WORDS):
+        return None
+    nums = ctx.mentioned("number")
+    if not nums:
+        return None
+    # The tiered column follows 按/by or precedes 分成/into; otherwise the first number column named.
+    bucket_col = None
+    for _, column, m in nums:
+        if ctx.word_before(m.span.start, ["按", "按照", "根据", "by", "based on", "on"], 3):
+            bucket_col = column
+            break
+    bucket_col = bucket_col or nums[0][1]
+    labelled = ctx.has(["为低档", "为中档", "为高档", "为低", "为中", "为高", "as low", "as medium", "as middle", "as high",
+                        "is low", "is high", "低档", "高档"])
+    cuts = [(_value(n), n) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and n.kind == "number"
+            and (labelled or ctx.word_before(n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below",
+                                                    "under", "above", "over", "between", "to", "and", "-", "–"], 3))]
+    cuts_values = sorted({float(v) for v, _ in cuts})
+    n_tiers = None
+    for i, n in enumerate(ctx.numbers):
+        if i in ctx.used_numbers:
+            continue
+        if n.value <= 10 and ctx.word_after(n.end, ["档", "个档", "级", "个等级", "层", "组", "类", "tier", "tiers", "bucket",
+                                                  "buckets", "band", "bands", "group", "groups", "level", "levels"], 2):
+            n_tiers = int(n.value)
+            ctx.used_numbers.add(i)
+            cuts = [(v, m) for v, m in cuts if m is not n]
+    if cuts_values and len(cuts_values) >= 1 and not n_tiers:
+        bucket = Bucket(method="cuts", cuts=cuts_values, labels=_cut_labels(ctx, len(cuts_values) + 1))
+    else:
+        # Without a count ("分成高中低", "into tiers") three tiers, as people mean by high/middle/low.
+        bucket = Bucket(method="quantiles", n=max(2, min(n_tiers or 3, 10)), distinct=_per_entity(ctx, bucket_col))
+    measures = [Measure(agg="count")]
+    for _, column, m in nums:
+        if column == bucket_col:
+            continue
+        aggs = _tier_aggs(ctx, m)
+        for agg in aggs:
+            measure = Measure(agg=agg, column=column)
+            if measure.name not in [x.name for x in measures]:
+                measures.append(measure)
+    return _plan(ctx, "tiers", dimensions=[Dimension(column=bucket_col, bucket=bucket, alias=f"{bucket_col}_tier")],
+                 measures=measures)
+
+
+def _tier_aggs(ctx: Context, m: ColumnMention) -> list[Agg]:
+    named: list[Agg] = []
+    for agg in ("mean", "var", "std", "sum", "median", "min", "max"):
+        if ctx.has(lx.AGGREGATE_WORDS[agg]) and agg not in named:
+            named.append(agg)  # type: ignore[arg-type]
+    return named or ["mean"]
+
+
+def _per_entity(ctx: Context, column: str) -> bool:
+    """Tiers of product prices count each price once when rows repeat products (orders of a catalogue)."""
+    return ctx.index.rows > 0 and ctx.index.columns[column].kind == "number" and any(
+        info.kind == "text" and info.distinct is not None and 1 < info.distinct < ctx.index.rows
+        for info in ctx.index.columns.values())
+
+
+def _cut_labels(ctx: Context, n: int) -> list[str] | None:
+    if n == 3:
+        return ["低", "中", "高"] if ctx.zh else ["low", "middle", "high"]
+    if n == 2:
+        return ["低", "高"] if ctx.zh else ["low", "high"]
+    return None
+
+
+def _compare(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.COMPARE_WORDS) and not ctx.has(["和", "与", "and", "or"]):
+        return None
+    by_column: dict[str, list[Any]] = {}
+    for v in ctx.values:
+        by_column.setdefault(v.column, []).append(v.value)
+    pairs = {c: _unique(vs) for c, vs in by_column.items() if len(_unique(vs)) >= 2}
+    if not pairs or not ctx.has(lx.COMPARE_WORDS + ["更高", "更多", "更大", "更低", "更少", "higher", "more", "greater",
+                                                     "lower", "less", "larger", "better", "vs", "versus"]):
+        return None
+    column, vals = next(iter(pairs.items()))
+    measures = _measures(ctx, default=None)
+    if not measures:
+        measures = [Measure(agg="count")]
+    else:
+        column_m = measures[0].column
+        agg = measures[0].agg
+        measures = [Measure(agg="count", alias="n"), Measure(agg=agg, column=column_m)]
+        if agg == "sum":
+            measures += [Measure(agg="mean", column=column_m)]
+        measures += [Measure(agg="var", column=column_m)]
+    filters = [*ctx.filters, Filter(column=column, op="in", values=vals)]
+    return Plan(kind="compare", table=ctx.index.table, language=ctx.q.language, filters=filters,
+                dimensions=[Dimension(column=column)], measures=_dedupe(measures))
+
+
+def _share(ctx: Context) -> Plan | None:
+    if not ctx.has(lx.SHARE_WORDS):
+        return None
+    dims = _dimensions(ctx, require_group_word=False)
+    measures = _measures(ctx, default="sum")
+    if not measures:
+        measures = [Measure(agg="count")]
+    measure = measures[0]
+    if dims:
+        share = measure.model_copy(update={"of_total": True, "alias": None})
+        return _plan(ctx, "share", dimensions=dims[:1], measures=[measure, share],
+                     order=[Order(by=share.name, desc=True)])
+    # "华东的销售额占比", "上海的订单占全部订单的比例": the filtered part over the whole table, in one query.
+    if ctx.filters:
+        from shuxi.plan.ir import Arithmetic, Calculation, ColumnRef
+
+        part = measure.model_copy(update={"where": list(ctx.filters), "alias": "part"})
+        whole = measure.model_copy(update={"alias": "total"})
+        share = Calculation(name="share", expr=Arithmetic(op="/", left=ColumnRef(name="part"), right=ColumnRef(name="total")))
+        return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language, filters=_summary_filters(ctx),
+                    measures=[part, whole], calculations=[share])
+    return None
+
+
+def _trend(ctx: Context) -> Plan | None:
+    grain = None
+    for g, words in lx.GRAIN_WORDS.items():
+        if ctx.has(words):
+            grain = g
+            break
+    if grain is None and not ctx.has(lx.TREND_WORDS):
+        return None
+    dates = [c for _, c, _ in ctx.mentioned("date", free=False)] or ctx.index.of_kind("date")
+    if not dates:
+        return None
+    grain = grain or _grain(ctx) or "month"
+    measures = _measures(ctx) or [Measure(agg="count")]
+    return _plan(ctx, "trend", dimensions=[Dimension(column=dates[0], grain=grain)], measures=measures[:3])
