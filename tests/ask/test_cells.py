@@ -535,3 +535,39 @@ def test_which_of_two_years_has_more_rows(tmp_path: Path, question: str, expecte
     (tmp_path / "films.csv").write_text(FILMOGRAPHY, encoding="utf-8")
     with shuxi.open(str(tmp_path / "films.csv")) as ds:
         assert [str(v) for v in ds.ask(question).values] == expected
+
+
+# A squad list: "other than X" sets one row aside and asks for the others, read from X's own column.
+SQUAD = """Name,Nation,Position,Club
+Ian Parry,Wales,Forward,Swansea
+Darren Jones,Wales,Defender,Cardiff
+Tom Eaves,England,Forward,Bolton
+Luke Summerfield,England,Midfielder,Bolton
+Jon Taylor,Wales,Midfielder,Swansea
+"""
+
+
+def _others(question_filter: Any, skip: str, column: str) -> list[str]:
+    return [r[column] for r in _rows(SQUAD) if question_filter(r) and skip not in r[column]]
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # the first Welsh player who is not Parry
+    ("other than parry, name a player from wales.", _others(lambda r: r["Nation"] == "Wales", "Parry", "Name")[:1]),
+    # every forward but Tom Eaves
+    ("besides tom eaves, who else is a forward?", _others(lambda r: r["Position"] == "Forward", "Tom Eaves", "Name")),
+    # a club named after "which", each club once: Bolton twice in the rows left, Swansea and Cardiff
+    ("which other clubs are listed besides swansea?", sorted({r["Club"] for r in _rows(SQUAD)} - {"Swansea"})),
+])
+def test_other_than_a_named_row_reads_its_own_column(tmp_path: Path, question: str, expected: list[str]) -> None:
+    (tmp_path / "squad.csv").write_text(SQUAD, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "squad.csv")) as ds:
+        assert sorted(ds.ask(question).values) == sorted(expected)
+        assert expected  # the hand-made table has an answer for each question
+
+
+def test_other_than_in_a_count_is_left_to_the_count(tmp_path: Path) -> None:
+    (tmp_path / "squad.csv").write_text(SQUAD, encoding="utf-8")
+    expected = sum(1 for r in _rows(SQUAD) if r["Nation"] != "Wales")
+    with shuxi.open(str(tmp_path / "squad.csv")) as ds:
+        assert ds.ask("how many players are from a nation other than wales?").values == [expected] == [2]
