@@ -571,3 +571,35 @@ def test_other_than_in_a_count_is_left_to_the_count(tmp_path: Path) -> None:
     expected = sum(1 for r in _rows(SQUAD) if r["Nation"] != "Wales")
     with shuxi.open(str(tmp_path / "squad.csv")) as ds:
         assert ds.ask("how many players are from a nation other than wales?").values == [expected] == [2]
+
+
+# A tour: each option of "A or B" is part of cells ("Quebec" in "Montreal, Quebec"); the rows holding it are counted.
+TOUR = """Date,City,Venue
+May 1,"Montreal, Quebec",Bell Centre
+May 3,"Quebec City, Quebec",Colisee
+May 5,"Vancouver, British Columbia",Rogers Arena
+May 7,"Toronto, Ontario",Air Canada Centre
+May 9,"Laval, Quebec",Place Bell
+May 11,"Victoria, British Columbia",Save-On-Foods
+"""
+
+
+def _rows_holding(word: str) -> int:
+    return sum(word in r["City"] for r in _rows(TOUR))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # Quebec 3 rows, British Columbia 2: the option is answered in the question's own words
+    ("were more concerts played in quebec or in british columbia?",
+     "quebec" if _rows_holding("Quebec") > _rows_holding("British Columbia") else "british columbia"),
+    ("were fewer concerts played in quebec or british columbia?",
+     "quebec" if _rows_holding("Quebec") < _rows_holding("British Columbia") else "british columbia"),
+    # Ontario 1 row against Quebec 3
+    ("which province hosted more shows, ontario or quebec?",
+     "ontario" if _rows_holding("Ontario") > _rows_holding("Quebec") else "quebec"),
+])
+def test_which_option_stands_in_more_rows(tmp_path: Path, question: str, expected: str) -> None:
+    (tmp_path / "tour.csv").write_text(TOUR, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "tour.csv")) as ds:
+        assert [str(v).lower() for v in ds.ask(question).values] == [expected]
+

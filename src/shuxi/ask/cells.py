@@ -30,9 +30,10 @@ NUMERIC_TEXT = 0.8
 
 def cell_rule(ctx: Context) -> Plan | None:
     """The Plan for a question answered by the cells of named rows, or None."""
+    from shuxi.ask.option_counts import option_count_rule
     from shuxi.ask.others import set_aside_rule
 
-    for rule in (set_aside_rule, _choice, _more_in_which_year, _two_columns_total, _how_long, _amount_of_rows, _top_row, _extreme_in_text):
+    for rule in (set_aside_rule, option_count_rule, _choice, _more_in_which_year, _two_columns_total, _how_long, _amount_of_rows, _top_row, _extreme_in_text):
         plan = rule(ctx)
         if plan is not None:
             return plan
