@@ -792,3 +792,49 @@ def test_a_threshold_is_on_the_column_named_after_its_number(tmp_path: Path) -> 
     finally:
         riders.close()
         nations.close()
+
+
+# -- a lone name found inside cells ------------------------------------------------------------------------------
+
+# A club's cup matches: the scorers of each match in one cell.
+CUP = """Date,Round,Opponent,Venue,Result,Scorers
+5 Jan,Round 3,Hull City,Home,2-0,"McCoist, Hateley"
+26 Jan,Round 4,Dundee,Away,1-1,McCoist
+30 Jan,Replay,Dundee,Home,3-1,"Durrant, Hateley (2)"
+16 Feb,Round 5,Celtic,Away,0-1,
+9 Mar,Quarter-final,Hearts,Home,2-1,"Durrant, Hateley"
+"""
+# A draft: the players' full names.
+PICKS_1979 = """Round,Pick,Player,Position,College
+1,12,Jeff Smith,Quarterback,Ohio State
+2,40,Tom Jones,Tackle,Penn State
+3,71,Jeff Walker,Linebacker,Auburn
+4,98,Mike Jennings,Guard,Iowa
+5,125,Bill Stone,Punter,Rice
+"""
+
+
+def test_a_lone_name_inside_cells_is_the_condition(tmp_path: Path) -> None:
+    (tmp_path / "cup.csv").write_text(CUP, encoding="utf-8")
+    (tmp_path / "picks.csv").write_text(PICKS_1979, encoding="utf-8")
+    cup, picks = shuxi.open(str(tmp_path / "cup.csv")), shuxi.open(str(tmp_path / "picks.csv"))
+    try:
+        # Hateley scored on 5 Jan, 30 Jan and 9 Mar: 3 matches
+        assert ask(cup, "how many matches did hateley score in?") == [3]
+        # "Jeff" is the first name of Jeff Smith and Jeff Walker
+        assert ask(picks, "how many players named jeff were drafted?") == [2]
+        # beside another condition, a lone word is not one too: McCoist scored in two matches, one at home
+        assert ask(cup, "how many home matches did mccoist score in?") == [1]
+    finally:
+        cup.close()
+        picks.close()
+
+
+def test_a_lone_word_that_names_kinds_of_rows_is_no_condition(tmp_path: Path) -> None:
+    (tmp_path / "picks.csv").write_text(PICKS_1979, encoding="utf-8")
+    picks = shuxi.open(str(tmp_path / "picks.csv"))
+    try:
+        # "players" is a plural, the rows' kind, even though no cell holds it: all 5 picks are counted
+        assert ask(picks, "how many players were drafted?") == [5]
+    finally:
+        picks.close()

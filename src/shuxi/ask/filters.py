@@ -54,7 +54,7 @@ def _prefer_named(v: ValueMention, named: set[str]) -> ValueMention:
     """A value held by several columns goes to the one the question also names ("home games of the black
     hawks": Home, not Visitor), else to the first."""
     preferred = [c for c in (v.column, *v.alternatives) if c in named]
-    return ValueMention(preferred[0], v.value, v.span) if v.alternatives and preferred else v
+    return ValueMention(preferred[0], v.value, v.span, lone=v.lone) if v.alternatives and preferred else v
 
 
 def _value_filters(ctx: Context) -> None:
@@ -77,6 +77,8 @@ def _value_filters(ctx: Context) -> None:
             ctx.filters.append(Filter(column=column, op="!=", value=vals[0]) if len(vals) == 1
                                else Filter(column=column, op="not_in", values=vals))
     for p in ctx.partials:
+        if p.lone:
+            continue  # decided once every other condition is known (lone_word_filters)
         negated = _is_negated(ctx, p.span.start, p.span.end)
         ctx.filters.append(Filter(column=p.column, op="not_contains" if negated else "contains", value=p.value))
     # "names with 'Pro' in them", "带“电脑”的": a quoted text that is no cell value is searched for.
@@ -383,6 +385,23 @@ def _zero_filters(ctx: Context) -> None:
         if none or negated_any:
             ctx.filters.append(Filter(column=column, op="=", value=0))
             ctx.used.add(i)
+    lone_word_filters(ctx)  # the last condition step: it needs to know whether any other condition was found
+
+
+def lone_word_filters(ctx: Context) -> None:
+    """"how many goals did hateley score?", "how many times did dicksboro win the championship?", "how many lego
+    games are there?": a lone word found inside the cells of one column is the question's condition when the
+    question names no other; beside another condition ("how many times was swecon held in uppsala?" — Swecon is
+    the table's subject, in one cell) it is dropped."""
+    lone = [p for p in ctx.partials if p.lone]
+    if not lone:
+        return
+    if ctx.filters:
+        ctx.partials = [p for p in ctx.partials if not p.lone]
+        return
+    for p in lone:
+        negated = _is_negated(ctx, p.span.start, p.span.end)
+        ctx.filters.append(Filter(column=p.column, op="not_contains" if negated else "contains", value=p.value))
 
 
 def _counted_column_after(ctx: Context, n: Any) -> str | None:

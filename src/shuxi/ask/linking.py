@@ -252,6 +252,9 @@ class ValueMention:
     span: Span
     #: Other columns holding the same value (the planner prefers a column the question also names).
     alternatives: tuple[str, ...] = ()
+    #: A lone word found inside cells with nothing else to vouch for it ("how many goals did hateley score?"): a
+    #: condition only when the question names no other (see :func:`shuxi.ask.filters.lone_word_filters`).
+    lone: bool = False
 
 
 def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], list[ValueMention]]:
@@ -423,24 +426,56 @@ def partial_values(question: Question, index: TableIndex, taken: Sequence[Span],
             content = [w for w in seq if w.isalpha() and len(w) >= 3 and w not in _COMMON and w not in stop]
             if n > 1 and len(content) < 2:
                 continue  # "on display": one real word is too weak for a run of words
-            if n == 1 and (not content or len(seq[0]) < 4 or i == 0 or words[i - 1] not in _PLACE_WORDS):
-                continue  # a lone word only as a place or an agent: "held in canada", "directed by sridhar"
+            if n == 1 and (not content or len(seq[0]) < 4):
+                continue
+            lone = n == 1 and not (i > 0 and words[i - 1] in _PLACE_WORDS)
             hits = [(key, column, value) for key, column, value in index._by_token.get(seq[0], ())
                     if len(key) > n and _contains(key, seq)]
             columns = _by_hits(hits, index.order)
             if not hits or (n == 1 and len(columns) > 1):
                 continue
+            if lone and not _names_a_thing(question, i, columns[0], index):
+                continue  # a lone word as a place or an agent ("held in canada", "directed by sridhar"), or a name
             value = next(v for _, c, v in hits if c == columns[0])
-            found = (n, columns, _cell_part(str(value), seq))
+            found = (n, columns, _cell_part(str(value), seq), lone)
             break
         if found is None:
             i += 1
             continue
-        n, columns, part = found
+        n, columns, part, lone = found
         span = Span(i, i + n, question.tokens[i].start, question.tokens[i + n - 1].end)
-        out.append(ValueMention(columns[0], part, span, tuple(columns[1:])))
+        out.append(ValueMention(columns[0], part, span, tuple(columns[1:]), lone=lone))
         i += n
     return out
+
+
+def _names_a_thing(question: Question, i: int, column: str, index: TableIndex) -> bool:
+    """A lone word that is part of a name the column holds ("how many goals did hateley score?" on Scorers cells
+    "Hateley (2)", "how many times did yusuf win?" on "Yusuf Saad Kamel", "how many lego games are there?"):
+    a word written as it is in the cells (not a plural or a possessive, which name kinds of rows or the table's
+    subject: "how many locomotives …", "henrik malberg's last film"), naming no column, in a column of short
+    cells (not notes, where any word of the question turns up somewhere)."""
+    word = question.words[i]
+    token = question.tokens[i]
+    surface = question.text[token.start:token.end]
+    if surface != word or surface.endswith("s"):
+        return False
+    words = question.words
+    if (i + 1 < len(words) and words[i + 1] == "than") or (i > 0 and words[i - 1] in ("which", "what", "whose")):
+        return False
+    if any(word in key for info in index.columns.values() for key in info.phrases):
+        return False
+    from shuxi.ask.months import MONTHS
+
+    if word in MONTHS:
+        return False  # "in the month of october": the month rules read it
+    cells = [str(v) for v in index.columns[column].counts]
+    words_per_cell = sum(len(c.split()) for c in cells) / len(cells) if cells else 0.0
+    return words_per_cell <= _SHORT_CELL_WORDS
+
+
+#: Cells with more words than this on average are notes or descriptions, not names.
+_SHORT_CELL_WORDS = 5.0
 
 
 def _by_hits(hits: Sequence[tuple[tuple[str, ...], str, Any]], order: Sequence[str]) -> list[str]:
