@@ -838,3 +838,54 @@ def test_a_lone_word_that_names_kinds_of_rows_is_no_condition(tmp_path: Path) ->
         assert ask(picks, "how many players were drafted?") == [5]
     finally:
         picks.close()
+
+
+# -- a number column named around the number: ages, "a population of zero", "under the age of 25" ---------------
+
+# A pageant's delegates.
+DELEGATES = """Represent,Contestant,Age,Height,Hometown
+1,Ana Cruz,19,1.70,Lima
+2,Bea Diaz,21,1.75,Cusco
+3,Cora Ruiz,24,1.68,Piura
+4,Dina Soto,20,1.72,Tacna
+5,Elsa Vega,26,1.80,Ica
+6,Fina Luna,20,1.66,Puno
+"""
+# Communities with their population and a rank.
+COMMUNITIES = """Community,Area,Population,Nightly rank
+Alder Flats,12.5,0,3
+Birch Cove,8.1,145,11
+Cedar Hill,20.0,0,11
+Dune Park,3.3,1200,2
+"""
+
+
+def test_ages_and_columns_named_before_of_a_number(tmp_path: Path) -> None:
+    (tmp_path / "delegates.csv").write_text(DELEGATES, encoding="utf-8")
+    (tmp_path / "communities.csv").write_text(COMMUNITIES, encoding="utf-8")
+    delegates, places = shuxi.open(str(tmp_path / "delegates.csv")), shuxi.open(str(tmp_path / "communities.csv"))
+    try:
+        # ages 19, 21, 24, 20, 26, 20: at least 21 are Bea, Cora, Elsa; exactly 20 are Dina and Fina
+        assert ask(delegates, "how many contestants are at least 21 years old?") == [3]
+        assert ask(delegates, "how many contestants are 20 years old?") == [2]
+        # under the age of 21: 19, 20, 20; younger than 20: only Ana (19)
+        assert ask(delegates, "how many delegates are under the age of 21?") == [3]
+        assert ask(delegates, "what is the number of delegates younger than 20?") == [1]
+        # Alder Flats and Cedar Hill have nobody; Birch Cove and Cedar Hill rank 11th
+        assert ask(places, "how many communities have a population of zero?") == [2]
+        assert ask(places, "how many communities had a nightly rank of 11?") == [2]
+    finally:
+        delegates.close()
+        places.close()
+
+
+def test_weighed_names_the_weight_column(tmp_path: Path) -> None:
+    (tmp_path / "roster.csv").write_text("Name,Position,Height,Weight\nAl Ames,Guard,72,180\nBo Bell,Tackle,76,250\n"
+                                         "Cy Cole,End,74,205\nDee Dunn,Back,70,175\n", encoding="utf-8")
+    roster = shuxi.open(str(tmp_path / "roster.csv"))
+    try:
+        # 250 and 205 are more than 200; the lightest is Dee Dunn at 175
+        assert ask(roster, "how many players weighed more than 200?") == [2]
+        assert ask(roster, "which player weighed the least?") == ["Dee Dunn"]
+    finally:
+        roster.close()

@@ -291,7 +291,8 @@ def _compare_numbers(ctx: Context) -> None:
                 ctx.used_numbers.add(i)
                 i += 1
                 continue
-        word = ctx.word_before(n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3)
+        word = ctx.word_before(n.start, lx.GREATER_WORDS + lx.LESS_WORDS + lx.EQUAL_WORDS, 3) or \
+            _comparison_before_column(ctx, n)
         postfix = ctx.word_after(n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
         year_column = adjacent_year_column(ctx, n) if year_like(n) and not word and not postfix else None
         if year_column is not None:  # "the 2011 season", "season 2011"
@@ -327,9 +328,11 @@ def _compare_numbers(ctx: Context) -> None:
                 ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
                 ctx.used_numbers.add(i)
         elif not word and not ctx.zh and n.kind == "number" and not year_like(n) and float(n.value).is_integer():
-            column = _counted_column_after(ctx, n)
+            column = _counted_column_after(ctx, n) or _column_of_number(ctx, n)
             if column is not None:  # "the only nation to have one silver medal": silver = 1
                 ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
+                ctx.used_numbers.add(i)
+            elif _age_equal(ctx, n):  # "how many contestants are 20 years old?"
                 ctx.used_numbers.add(i)
         i += 1
 
@@ -402,6 +405,47 @@ def lone_word_filters(ctx: Context) -> None:
     for p in lone:
         negated = _is_negated(ctx, p.span.start, p.span.end)
         ctx.filters.append(Filter(column=p.column, op="not_contains" if negated else "contains", value=p.value))
+
+
+def _age_equal(ctx: Context, n: Any) -> bool:
+    from shuxi.ask.units import age_filter
+
+    return age_filter(ctx, _value_number(n), "=")
+
+
+def _value_number(n: Any) -> Any:
+    """``n`` with its value as the filter writes it (5, not 5.0)."""
+    from dataclasses import replace
+
+    return replace(n, value=_value(n))
+
+
+_OF_NUMBER = re.compile(r"\s+of\s*$")
+
+
+def _comparison_before_column(ctx: Context, n: Any) -> str | None:
+    """"finalists under the age of 25", "women above the age of 45", "players over a weight of 200": the comparison
+    word comes before the number column it names, the number after "of"."""
+    if ctx.zh:
+        return None
+    for _, _, m in ctx.mentioned("number"):
+        if m.span.end <= n.start and _OF_NUMBER.fullmatch(ctx.q.text[m.span.end:n.start]) and m.strength > 0:
+            article = re.search(r"(?:\s+(?:the|a|an))?\s*$", ctx.q.text[:m.span.start])
+            start = article.start() if article else m.span.start
+            return ctx.word_before(start + 1, lx.GREATER_WORDS + lx.LESS_WORDS, 1)
+    return None
+
+
+def _column_of_number(ctx: Context, n: Any) -> str | None:
+    """"how many communities have a population of zero?", "episodes that had a nightly rank of 11": a number column
+    named right before "of N", with no comparison word, is equal to N."""
+    if re.match(r"\s*[a-z]", ctx.q.text[n.end:n.end + 2]) or not re.fullmatch(r"[\d,.]+|[a-z]+", ctx.q.text[n.start:n.end]):
+        return None  # "the heat of 100m": a distance, not 100 million
+    for i, column, m in ctx.mentioned("number"):
+        if m.span.end <= n.start and _OF_NUMBER.fullmatch(ctx.q.text[m.span.end:n.start]) and m.strength > 0:
+            ctx.used.add(i)
+            return column
+    return None
 
 
 def _counted_column_after(ctx: Context, n: Any) -> str | None:

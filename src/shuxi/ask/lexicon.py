@@ -28,6 +28,7 @@ COLUMN_SYNONYMS: list[list[str]] = [
     ["评分", "评级", "星级", "打分", "rating", "score", "stars"],
     ["评论", "评价", "review", "comment", "feedback"],
     ["年龄", "age"],
+    ["weight", "weighed", "weighs", "weigh", "weighing"],
     ["性别", "gender", "sex"],
     ["姓名", "名字", "名称", "name"],
     ["年份", "年", "year", "season"],
@@ -94,10 +95,11 @@ LIST_WORDS = ["列出", "列举", "显示", "哪些", "有哪些", "list", "show
 #: Comparison words, to attach a number to the column it limits.
 GREATER_WORDS = ["大于等于", "不低于", "不少于", "至少", "以上", "大于", "高于", "超过", "多于", "超出", ">=", ">",
                  "greater than or equal to", "at least", "no less than", "or more", "greater than", "more than",
-                 "higher than", "larger than", "bigger than", "over", "above", "exceeds", "exceeding", "exceed"]
+                 "higher than", "larger than", "bigger than", "over", "above", "exceeds", "exceeding", "exceed",
+                 "taller than", "older than", "heavier than"]
 LESS_WORDS = ["小于等于", "不高于", "不超过", "至多", "以下", "小于", "低于", "少于", "不到", "不足", "<=", "<",
               "less than or equal to", "at most", "no more than", "or less", "or fewer", "less than", "fewer than",
-              "lower than", "smaller than", "under", "below"]
+              "lower than", "smaller than", "under", "below", "younger than", "lighter than"]
 INCLUSIVE_WORDS = {"大于等于", "不低于", "不少于", "至少", "以上", ">=", "greater than or equal to", "at least", "no less than",
                    "or more", "小于等于", "不高于", "不超过", "至多", "以下", "<=", "less than or equal to", "at most",
                    "no more than", "or less", "or fewer"}

@@ -54,6 +54,8 @@ def unit_threshold(ctx: Context, n: Any, op: str) -> bool:
     if match is None:
         return False
     square, unit = bool(match.group(1)), match.group(2)
+    if _AGE_AFTER.match(ctx.q.text[n.end:n.end + 30]):
+        return age_filter(ctx, n, op)
     if unit in _SECONDS and not square:
         return _duration_threshold(ctx, n.value * _SECONDS[unit], op)
     if unit in _PEOPLE and not square:
@@ -122,3 +124,20 @@ def duration_value(ctx: Context, column: str, seconds: float) -> float:
     if times and all(t.second == 0 and t.microsecond == 0 for t in times) and seconds * 60 < 86400:
         return seconds * 60
     return seconds
+
+
+#: "21 years old", "20 years of age", "45 yrs old": a person's age.
+_AGE_AFTER = re.compile(r"\s*(?:years?|yrs?)[ -](?:old|of age)\b")
+
+
+def age_filter(ctx: Context, n: Any, op: str) -> bool:
+    """"how many contestants are at least 21 years old?", "how many finalists were 28 years old?": ``n`` is an age
+    when "years old" or "years of age" follows it, on the table's one column of ages ("Age", "Age (at offense)");
+    True when the filter was added."""
+    if not _AGE_AFTER.match(ctx.q.text[n.end:n.end + 30]):
+        return False
+    columns = [c for c in _countable(ctx) if "age" in re.findall(r"[a-z]+", c.lower())]
+    if len(columns) != 1:
+        return False
+    ctx.add_filter(Filter(column=columns[0], op=op, value=n.value, number=ctx.kind_of(columns[0]) == "text"))
+    return True
