@@ -678,3 +678,58 @@ def test_size_superlatives_on_sizes_kept_as_text(tmp_path: Path) -> None:
         except PlanError:
             values = []
         assert values != ["Ann"]  # 6'2" is not taller than 6'10"
+
+
+# -- how long: lengths as the table writes them, spans of years ---------------------------------------------
+
+
+def test_a_length_read_as_a_clock_time_is_given_as_the_table_writes_it(tables: dict[str, Any]) -> None:
+    # Length cells "3:55" are read as times of day (03:55:00); the answer gives them back as written.
+    length = next(r["Length"] for r in _rows(TRACKS) if r["Title"] == "Street Life")
+    answer = tables["tracks"].ask("how long is the song street life?")
+    assert list(answer.values) == [length] == ["3:55"]
+    assert "3:55" in answer.text and "03:55:00" not in answer.text
+
+
+OFFICE = """Name,Party,Took office,Left office
+Glenlyon Campbell,Conservative,1903,1908
+Duncan Cameron,Conservative,1908,1910
+Arthur Berry,Progressive,1921,1931
+Sam Hughes,Conservative,1931,1932
+"""
+FILMS = """Year,Film,Role
+2007,First Light,Maya
+2009,River Song,Asha
+2011,Night Bus,Maya
+2014,Last Call,Rani
+"""
+
+
+def test_how_long_someone_held_a_post_is_end_minus_start(tmp_path: Path) -> None:
+    rows = {r["Name"]: r for r in csv.DictReader(io.StringIO(OFFICE))}
+    years = int(rows["Arthur Berry"]["Left office"]) - int(rows["Arthur Berry"]["Took office"])
+    one = int(rows["Sam Hughes"]["Left office"]) - int(rows["Sam Hughes"]["Took office"])
+    path = tmp_path / "office.csv"
+    path.write_text(OFFICE, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        answer = ds.ask("how long was arthur berry in office?")
+        assert list(answer.values) == [f"{years} years"] == ["10 years"]
+        assert "Arthur Berry" in answer.sql
+        assert list(ds.ask("how long did sam hughes serve?").values) == [f"{one} year"] == ["1 year"]
+
+
+def test_how_long_a_career_lasted_is_the_span_of_the_years_listed(tmp_path: Path) -> None:
+    years = [int(r["Year"]) for r in csv.DictReader(io.StringIO(FILMS))]
+    path = tmp_path / "films.csv"
+    path.write_text(FILMS, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("how long has she been acting?").values) == [f"{max(years) - min(years)} years"] \
+            == ["7 years"]
+        # a time between two named rows or up to now is another question: not this span
+        for question in ("how long after first light was night bus released?", "how long ago was river song?"):
+            try:
+                values = list(ds.ask(question).values)
+            except PlanError:
+                values = []
+            assert values != [f"{max(years) - min(years)} years"], question
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -111,6 +112,28 @@ def _is_truncated(table: pa.Table) -> bool:
 
 
 def _values(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) -> list[Any]:
+    """The answer's cells, clock values written as tables write them ("3:40", not 03:40:00)."""
+    from shuxi.ask.narrate import clock
+
+    values = [clock(v) if isinstance(v, dt.time) else v for v in _cells(the_plan, table, stats)]
+    name = the_plan.calculations[0].name if the_plan.kind == "calculate" and the_plan.calculations else None
+    if name in LENGTHS_OF_TIME and len(values) == 1 and isinstance(values[0], (int, float)):
+        return [_with_unit(values[0], LENGTHS_OF_TIME[name])]
+    return values
+
+
+#: Calculations that measure a length of time, and its unit: the answer reads "7 years" ("how long …"), where a
+#: count of years ("how many years …", a calculation named "years") stays a number.
+LENGTHS_OF_TIME = {"length in years": "years", "length in months": "months", "length in days": "days"}
+
+
+def _with_unit(amount: float, unit: str) -> str:
+    """"7 years", "1 year", "2.5 years"."""
+    number = int(amount) if float(amount).is_integer() else amount
+    return f"{number} {unit[:-1] if number == 1 else unit}"
+
+
+def _cells(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) -> list[Any]:
     if table.num_rows == 0:
         return [0] if the_plan.kind == "aggregate" and the_plan.measures[0].agg.startswith("count") else []
     if the_plan.kind == "correlate":

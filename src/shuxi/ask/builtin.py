@@ -68,6 +68,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     _zero_filters(ctx)
     from shuxi.ask.amounts import amount_rule
     from shuxi.ask.cells import cell_rule
+    from shuxi.ask.durations import duration_rule
     from shuxi.ask.rows import row_rule
     from shuxi.ask.frequent import frequent_rule
     from shuxi.ask.items import one_item
@@ -75,7 +76,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     from shuxi.ask.sizes import size_rule
     from shuxi.ask.words import word_rule
 
-    for rule in (_correlate, _drivers, _distribution, _tiers, word_rule, same_rule, frequent_rule, cell_rule, row_rule, amount_rule,
+    for rule in (_correlate, _drivers, _distribution, _tiers, word_rule, same_rule, frequent_rule, duration_rule, cell_rule, row_rule, amount_rule,
                  _missing_measure, _compare,
                  _share, _trend, size_rule, _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)

@@ -31,9 +31,22 @@ def cell(value: Any, language: str) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return clock(value)
     if value is None:
         return "无" if language == "zh" else "n/a"
     return str(value)
+
+
+def clock(value: dt.time) -> str:
+    """A time cell as tables write it: "3:40" (a song's length, a lap) when it has no seconds, else "2:10:46";
+    never the padded "03:40:00" of a time of day, which a length read as hours and minutes is not."""
+    text = f"{value.hour}:{value.minute:02d}"
+    if value.second or value.microsecond:
+        text += f":{value.second:02d}"
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    return text
 
 
 def period(value: Any, grain: str | None, language: str) -> str:
