@@ -733,3 +733,43 @@ def test_how_long_a_career_lasted_is_the_span_of_the_years_listed(tmp_path: Path
                 values = []
             assert values != [f"{max(years) - min(years)} years"], question
 
+
+# -- where, when, who: the column of the kind the question asks for ---------------------------------------
+
+MEETS = """Year,Competition,Venue,Position
+2005,World Championships,"Helsinki, Finland",5th
+2007,Asian Games,"Doha, Qatar",2nd
+2009,World Championships,"Berlin, Germany",1st
+"""
+DRAFT = """Pick,Player,Position,College
+12,Ann Lee,Guard,Duke
+35,Bea Cruz,Center,Ohio
+40,Cy Dunn,Guard,Iowa
+"""
+
+
+def test_where_asks_for_the_place_column(tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(MEETS)))
+    path = tmp_path / "meets.csv"
+    path.write_text(MEETS, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("where was the last competition held?").values) == [rows[-1]["Venue"]] \
+            == ["Berlin, Germany"]
+        assert list(ds.ask("where was the first competition?").values) == [rows[0]["Venue"]]
+        # "where did he finish" asks for a position, not a place
+        assert list(ds.ask("where did he finish in 2007?").values) != [rows[1]["Venue"]]
+
+
+def test_what_year_and_who_ask_for_a_year_and_a_name(tmp_path: Path) -> None:
+    meets = list(csv.DictReader(io.StringIO(MEETS)))
+    draft = list(csv.DictReader(io.StringIO(DRAFT)))
+    (tmp_path / "meets.csv").write_text(MEETS, encoding="utf-8")
+    (tmp_path / "draft.csv").write_text(DRAFT, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "meets.csv")) as ds:
+        first = next(r for r in meets if r["Competition"] == "World Championships")
+        assert [int(v) for v in ds.ask("what year was the first world championships?").values] == \
+            [int(first["Year"])] == [2005]
+    with shuxi.open(str(tmp_path / "draft.csv")) as ds:
+        # the question names Pick, a number: "who" still asks for the player
+        assert list(ds.ask("who was the first pick from ohio?").values) == \
+            [next(r["Player"] for r in draft if r["College"] == "Ohio")] == ["Bea Cruz"]

@@ -67,6 +67,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     _number_filters(ctx)
     _zero_filters(ctx)
     from shuxi.ask.amounts import amount_rule
+    from shuxi.ask.asked import fit_answer_column
     from shuxi.ask.cells import cell_rule
     from shuxi.ask.durations import duration_rule
     from shuxi.ask.rows import row_rule
@@ -81,7 +82,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
                  _share, _trend, size_rule, _rank, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
-            return one_item(ctx, plan)
+            return one_item(ctx, fit_answer_column(ctx, plan))
     raise not_understood(ctx)
 
 
