@@ -395,3 +395,41 @@ def test_the_number_of_rows_of_two_named_cells_is_compared(tmp_path: Path, table
     (tmp_path / "t.csv").write_text(table, encoding="utf-8")
     with shuxi.open(str(tmp_path / "t.csv")) as ds:
         assert ds.ask(question).values == expected
+
+
+# Flag bearers listed newest first (the table's order runs against time), and bridges whose year column is
+# named by a verb ("built"): first and last mean first and last in time.
+BEARERS = """Year,Event,Flag bearer
+2012,Summer,Nino Salukvadze
+2008,Summer,Ramaz Nozadze
+2004,Summer,Zurab Dzhidzhishvili
+2000,Summer,Giorgi Asanidze
+"""
+BRIDGES = """Name,Built,County
+Elm Creek Bridge,1910,Lee
+Pearl River Bridge,1936,Pike
+Old Mill Bridge,1898,Lee
+"""
+
+
+def _by_year(text: str, year: str, name: str, *, last: bool) -> str:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    pick = max if last else min
+    return pick(rows, key=lambda r: int(r[year]))[name]
+
+
+@pytest.mark.parametrize(("table", "question", "expected"), [
+    (BEARERS, "who was the first flag bearer?", _by_year(BEARERS, "Year", "Flag bearer", last=False)),
+    (BEARERS, "who was the last flag bearer?", _by_year(BEARERS, "Year", "Flag bearer", last=True)),
+    (BRIDGES, "what was the last bridge built?", _by_year(BRIDGES, "Built", "Name", last=True)),
+    (BRIDGES, "what was the first bridge built?", _by_year(BRIDGES, "Built", "Name", last=False)),
+    (BEARERS, "what is the last year listed?", 2000),    # "listed" and "year": the year cell of the last row
+])
+def test_first_and_last_follow_time_when_the_table_does_not(tmp_path: Path, table: str, question: str,
+                                                            expected: Any) -> None:
+    (tmp_path / "t.csv").write_text(table, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "t.csv")) as ds:
+        assert ds.ask(question).values == [expected]

@@ -124,8 +124,25 @@ def _first_last(ctx: Context) -> Plan | None:
         summed = _first_rows_aggregate(ctx, limit)
         if summed is not None:
             return summed
-    return _plan(ctx, "lookup", select=asked[:1], filters=filters, order=_first_last_order(ctx, asked[0], last),
-                 limit=limit)
+    order = _first_last_order(ctx, asked[0], last)
+    thing = _thing_dated(ctx, asked[0])
+    return _plan(ctx, "lookup", select=[thing] if thing else asked[:1], filters=filters, order=order, limit=limit)
+
+
+#: Words that ask for a time itself ("what year was the last school established?").
+TIME_ASKED = ["when", "year", "years", "date", "dates", "day", "days", "month", "season", "time", "era", "decade"]
+
+
+def _thing_dated(ctx: Context, asked: str) -> str | None:
+    """"what was the last bridge built?", "what was the last show to air?": the verb links the date column
+    ("Built", "Airing date") but the question asks for the thing; the row's name answers, the date orders.
+    None when the question asks for the time itself or names the column after its question word."""
+    if ctx.zh or not _is_time_column(ctx, asked) or ctx.has(TIME_ASKED) or _wh_column(ctx):
+        return None
+    if not ctx.q.text.startswith(("what ", "which ", "who ", "name ")):
+        return None
+    labels = [c for c in _label_columns(ctx) if c != asked and not _is_time_column(ctx, c)]
+    return labels[0] if labels else None
 
 
 #: Words that make "first"/"last" a place in the table's own order, not in time ("listed first").
@@ -141,13 +158,23 @@ def _first_last_order(ctx: Context, asked: str, last: bool) -> list[Order]:
     if ctx.has(LISTED_WORDS):
         return [by_row]
     if not _is_time_column(ctx, asked):
-        # "which venue was the first to have over 30,000 attendees": first in time, by the table's one date
+        # "which venue was the first to have over 30,000 attendees", "who was the last flag bearer?" on a table
+        # listed newest first: first in time, by the table's one column of years or dates
         timed = [c for c in ctx.index.order if _is_time_column(ctx, c)]
-        if len(timed) != 1 or not ctx.has(["first to", "last to", "first time", "last time"]):
+        if len(timed) != 1:
+            return [by_row]
+        if not ctx.has(["first to", "last to", "first time", "last time"]) and not _sortable_time(ctx, timed[0]):
             return [by_row]
         asked = timed[0]
     as_text = ctx.kind_of(asked) == "text"
     return [Order(by=asked, desc=last, number=as_text), by_row]
+
+
+def _sortable_time(ctx: Context, column: str) -> bool:
+    """A column whose own order is time's: dates, or numbers that are years (not text such as "2001*")."""
+    from shuxi.ask.years import holds_years
+
+    return ctx.kind_of(column) == "date" or holds_years(ctx, column)
 
 
 def _is_time_column(ctx: Context, column: str) -> bool:
