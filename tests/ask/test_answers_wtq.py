@@ -773,3 +773,22 @@ def test_what_year_and_who_ask_for_a_year_and_a_name(tmp_path: Path) -> None:
         # the question names Pick, a number: "who" still asks for the player
         assert list(ds.ask("who was the first pick from ohio?").values) == \
             [next(r["Player"] for r in draft if r["College"] == "Ohio")] == ["Bea Cruz"]
+
+
+RESULTS = """Year,Competition,Venue,Position,Event,Notes
+2001,Beijing Marathon,"Beijing, China",7th,Marathon,2:10:46
+2003,World Championships,"Paris, France",12th,Marathon,2:12:59
+2004,Olympic Games,"Athens, Greece",20th,Marathon,2:19:26
+2005,World Championships,"Helsinki, Finland",9th,10000 m,28:10.15
+"""
+
+
+def test_how_long_asks_for_the_column_of_times(tmp_path: Path) -> None:
+    # An athletics table keeps its times under Notes; "how long" asks for them, not for the Competition.
+    rows = list(csv.DictReader(io.StringIO(RESULTS)))
+    path = tmp_path / "results.csv"
+    path.write_text(RESULTS, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        answer = ds.ask("how long did it take him to finish the marathon at the olympic games?")
+        assert list(answer.values) == [next(r["Notes"] for r in rows if r["Competition"] == "Olympic Games")] \
+            == ["2:19:26"]

@@ -1,5 +1,6 @@
 """The kind of answer a question's first word asks for, and the column that holds it: "where …" a place (Venue,
-Location, City), "what year …" / "when …" a year or a date, "who …" a name — never a number or a date.
+Location, City), "what year …" / "when …" a year or a date, "who …" a name — never a number or a date —, "how
+long …" a time or a length.
 
 The rules before this one choose the rows well and the column by the nouns the question names; a noun can name
 the wrong column for the answer ("where was the last competition held?" names Competition, but asks for the
@@ -26,6 +27,12 @@ _NOT_A_PLACE = re.compile(r"\b(?:finish|finished|place|placed|rank|ranked|positi
 _TIME_WORDS = frozenset({"year", "years", "date", "season", "dates", "released", "release"})
 #: Column names whose cells date or measure rows, never name someone.
 _NOT_NAMES = frozenset({"date", "dates", "year", "years", "season", "time", "score", "result", "record"})
+#: Column names for a time or a length, what "how long …" asks for.
+_LENGTH_WORDS = frozenset({"time", "times", "length", "duration", "distance"})
+#: Share of a text column's cells that are durations above which it is a column of times.
+_DURATIONS = 0.5
+#: Column names under which athletics tables keep their results.
+_MARK_WORDS = frozenset({"notes", "note", "result", "results", "mark", "performance"})
 #: Share of a text column's cells that are numbers ("1st", "16 (King)") above which it holds no names.
 _NUMERIC_TEXT = 0.5
 
@@ -43,6 +50,8 @@ def fit_answer_column(ctx: Context, plan: Plan) -> Plan:
         wanted = _one(ctx, plan, lambda c: _is_time(ctx, c))
     elif re.match(r"who(?:m|'s)?\b", text) and not _may_name(ctx, chosen):
         wanted = _first(ctx, plan, lambda c: _may_name(ctx, c))
+    elif re.search(r"\bhow long\b", text) and not _is_length(ctx, chosen) and not _named(ctx, chosen):
+        wanted = _one(ctx, plan, lambda c: _is_length(ctx, c)) or _one(ctx, plan, lambda c: _is_mark(ctx, c))
     if wanted is None:
         return plan
     return plan.model_copy(update={"select": [wanted, *[c for c in plan.select[1:] if c != wanted]]})
@@ -69,6 +78,23 @@ def _holds_dates(ctx: Context, column: str) -> bool:
 
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+
+
+def _is_length(ctx: Context, column: str) -> bool:
+    """A column of times or lengths: named so ("Time", "Length") or holding durations ("1:55.3", "2:10:23")."""
+    info = ctx.index.columns[column]
+    return bool(_words(column) & _LENGTH_WORDS) or (info.kind == "text" and info.duration_share >= _DURATIONS)
+
+
+def _is_mark(ctx: Context, column: str) -> bool:
+    """A column of results kept as text, as athletics tables keep them ("Notes": "47.12", "2:10:46", "58.27 m")."""
+    info = ctx.index.columns[column]
+    return info.kind == "text" and bool(_words(column) & _MARK_WORDS) and info.numeric_share >= 0.8
+
+
+def _named(ctx: Context, column: str) -> bool:
+    """The question names the column by its own name ("how long did it take her to complete run 2?")."""
+    return any(c == column for _, c, _ in ctx.mentioned("text", "number", "date", free=False))
 
 
 def _may_name(ctx: Context, column: str) -> bool:

@@ -24,7 +24,8 @@ START_WORDS = frozenset({"from", "took", "beginning", "began", "begin", "start",
 END_WORDS = frozenset({"to", "left", "end", "ended", "closed", "died", "exited", "until", "ratified", "published"})
 #: Words of a question that asks for something other than a span of years.
 _OTHER_SHAPES = re.compile(r"\b(?:after|before|between|since|ago|until|till|longest|shortest|streak|take|took|"
-                           r"length|distance|far|time|minutes?|seconds?|hours?|days?|weeks?|months?|each|average)\b")
+                           r"length|distance|far|time|minutes?|seconds?|hours?|days?|weeks?|months?|each|average|throw|threw|jump|jumped|"
+                           r"run|ran|swim|swam|finish)\b")
 #: Column words for a time or a length, which "how long" reads directly (see cells._how_long).
 _LENGTH_COLUMNS = frozenset({"time", "times", "length", "duration", "running", "distance", "km", "mark", "result"})
 
@@ -33,7 +34,8 @@ def duration_rule(ctx: Context) -> Plan | None:
     """The Plan for "how long …" asked of a span of years (see the module docstring), or None."""
     if ctx.zh or not re.search(r"\bhow long\b", ctx.q.text) or _OTHER_SHAPES.search(ctx.q.text):
         return None
-    if any(set(re.findall(r"[a-z]+", c.lower())) & _LENGTH_COLUMNS for c in ctx.index.order):
+    if any(set(re.findall(r"[a-z]+", c.lower())) & _LENGTH_COLUMNS or ctx.index.columns[c].duration_share >= 0.5
+           for c in ctx.index.order):
         return None
     pair = _start_and_end(ctx)
     if pair is not None:
