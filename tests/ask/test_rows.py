@@ -347,6 +347,8 @@ TRACKS = """#,Title,Songwriters,Time
     ("what song was previous to hot thing?", ["Stay Around"]),         # row 3, the Title column of the anchor
     ("which song came before grand groove on the album?", ["Funk Mode"]),
     ("which songwriters wrote the song after funk mode?", ["K. Def"]),  # a column named by its name
+    ("what was the time of the song after stay around?", ["4:20"]),    # "what was the time": row 4's Time
+    ("what is the name of the song listed before hot thing?", ["Stay Around"]),  # "name of": the song itself
 ])
 def test_the_row_next_to_a_named_one_answers_in_the_anchor_column(tmp_path: Path, question: str,
                                                                   expected: list[Any]) -> None:

@@ -231,12 +231,19 @@ def _neighbour_asked(ctx: Context, anchor_column: str) -> list[str]:
     """The column asked for next to a named row: the one named right after "which"/"what" — unless that word
     only resembles a column ("what song was previous to Hot Thing?" is not the Songwriters column), when the
     answer is the named row's neighbour in the anchor's own column."""
-    for _, span in ctx.word_spans(ASK_WORDS):
+    words = ctx.q.words
+    for _, span in ctx.word_spans(ASK_WORDS + _ASK_THE_WORDS):
         for _, column, m in ctx.mentioned("text", "number", "date", "bool", free=False):
+            if m.phrase in ("name", "names", "title") and words[m.span.last:m.span.last + 1] == ["of"]:
+                continue  # "what is the name of the river …": the river is asked, not a Name column
             if 0 <= m.span.first - span.last <= 1:
                 loose = m.strength == 0 and column != anchor_column and ctx.kind_of(anchor_column) == "text"
                 return [anchor_column] if loose else [column]
     return [anchor_column]
+
+
+#: "what was the score previous to the Benin game?": the column named after these is the one asked for.
+_ASK_THE_WORDS = ["what was the", "what is the", "what were the", "what are the", "what was", "what is"]
 
 
 def _neighbour(ctx: Context) -> Plan | None:
