@@ -336,3 +336,23 @@ def test_number_in_text_is_for_text_and_number_columns() -> None:
     flagged = plan(measures=[Measure(agg="count")], filters=[Filter(column="revenue", op=">", value=700, number=True)])
     assert both(flagged)["duckdb"] == 'SELECT COUNT(*) AS "count" FROM "t" WHERE "revenue" > 700'
     assert run(flagged) == [(2,)]
+
+
+def test_the_year_in_text_compares_dates_kept_as_text() -> None:
+    dates = pa.table({"listed": ["October 1, 1969", "19.10.1912 at 15:00", "July 1983", "TBA", "12345 St, 2001"]})
+    query = plan(measures=[Measure(agg="count")], filters=[Filter(column="listed", op="<", value=1970, year=True)])
+    con = duckdb.connect()
+    con.register("t", dates)
+    # 1969 and 1912 are before 1970; 1983 and 2001 are not (12345 is no year); TBA has no year
+    assert con.sql(render(compile_plan(query, schema=dates.schema), "duckdb")).fetchall() == [(2,)]
+    between = plan(measures=[Measure(agg="count")],
+                   filters=[Filter(column="listed", op="between", values=[1980, 2009], year=True)])
+    assert con.sql(render(compile_plan(between, schema=dates.schema), "duckdb")).fetchall() == [(2,)]
+    spark = render(compile_plan(query, schema=dates.schema), "spark")
+    assert "REGEXP_EXTRACT(CAST(`listed` AS STRING)" in spark and "< 1970" in spark
+    # On a number column the flag changes nothing; a date column has no year in text to read.
+    flagged = plan(measures=[Measure(agg="count")], filters=[Filter(column="revenue", op=">", value=700, year=True)])
+    assert run(flagged) == [(2,)]
+    with pytest.raises(PlanError, match="no year"):
+        compile_plan(plan(measures=[Measure(agg="count")], filters=[Filter(column="day", op=">", value=3, year=True)]),
+                     schema=SCHEMA)

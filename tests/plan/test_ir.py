@@ -224,3 +224,16 @@ def test_comparing_the_number_in_text_needs_numbers_and_a_comparison() -> None:
     plan = Plan(kind="aggregate", table="t", measures=[Measure(agg="count")],
                 filters=[Filter(column="place", op="<=", value=5, number=True)])
     assert Plan.from_json(plan.to_json()).filters[0].number is True
+
+
+def test_comparing_the_year_in_text_needs_years_and_no_number_flag() -> None:
+    Filter(column="date", op="<", value=1970, year=True)
+    Filter(column="date", op="between", values=[1980, 1989], year=True)
+    with pytest.raises(ValueError, match="give numbers"):
+        Filter(column="date", op="<", value="1970", year=True)
+    with pytest.raises(ValueError, match="year=true"):
+        Filter(column="date", op="contains", value=1970, year=True)
+    with pytest.raises(ValueError, match="not both"):
+        Filter(column="date", op="<", value=1970, year=True, number=True)
+    # Plans written before the flag existed read the same.
+    assert Filter.model_validate({"column": "date", "op": "<", "value": 1970}).year is False

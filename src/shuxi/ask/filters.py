@@ -21,6 +21,7 @@ from shuxi.ask.years import (
     holds_years,
     is_year_column,
     period_side,
+    text_year_filter,
     time_column,
     year_like,
     year_range,
@@ -58,9 +59,12 @@ def _prefer_named(v: ValueMention, named: set[str]) -> ValueMention:
 
 
 def _value_filters(ctx: Context) -> None:
+    from shuxi.ask.venues import venue_filter
+
     _threshold_values(ctx)
     _country_codes(ctx)
     _result_letters(ctx)
+    venue_filter(ctx)
     by_column: dict[str, list[ValueMention]] = {}
     for v in ctx.values:
         by_column.setdefault(v.column, []).append(v)
@@ -69,7 +73,7 @@ def _value_filters(ctx: Context) -> None:
         kept = [m for m in mentions if m not in negated]
         compared = len(kept) >= 2 and ctx.has(lx.COMPARE_WORDS)
         if kept and not compared:
-            vals = _unique([m.value for m in kept])
+            vals = _with_counted_twins(ctx, column, _unique([m.value for m in kept]))
             ctx.filters.append(Filter(column=column, op="=", value=vals[0]) if len(vals) == 1
                                else Filter(column=column, op="in", values=vals))
         if negated:
@@ -121,6 +125,25 @@ def _is_negated(ctx: Context, start: int, end: int) -> bool:
     if clause is not None and clause.start(1) <= start < clause.end(1):
         return not [v for v in (*ctx.values, *ctx.partials) if start < v.span.start < clause.end(1)]
     return bool(ctx.word_before(start, lx.NEGATION_WORDS, ctx.near + 2) or ctx.word_after(end, ["除外", "以外"], 2))
+
+
+_COUNTER = re.compile(r"\s*\((\d{1,3})\)\s*$")
+
+
+def _with_counted_twins(ctx: Context, column: str, values: list[Any]) -> list[Any]:
+    """A name with its running count in brackets ("Mike Scott", "Mike Scott (2)", … "Mike Scott (5)": his first to
+    fifth season as opening-day starter) is every one of those cells: "the last season mike scott was the
+    starter" is among all five rows, not the one the question's words happen to equal."""
+    out: list[Any] = []
+    cells = [v for v in ctx.index.columns[column].counts if isinstance(v, str)]
+    for value in values:
+        if not isinstance(value, str):
+            out.append(value)
+            continue
+        base = _COUNTER.sub("", value)
+        twins = [c for c in cells if c == base or (_COUNTER.search(c) and _COUNTER.sub("", c) == base)]
+        out += [c for c in (twins if len(twins) > 1 else [value]) if c not in out]
+    return out
 
 
 def _country_codes(ctx: Context) -> None:
@@ -248,7 +271,9 @@ def _compare_numbers(ctx: Context) -> None:
                     ctx.used_numbers.update({i, i + 1})
                     i += 2
                     continue
-        if year_like(n) and int(n.value) % 10 == 0 and ctx.q.text[n.end:n.end + 1] == "s":
+        decade, written = _decade(ctx, n), n
+        if decade is not None:
+            n = decade  # "the 1970's", "the 70s": the decade's first year
             column = time_column(ctx)  # "in the 1990s": a decade
             side = decade_side(ctx, n)
             if column is not None and side is not None:  # "before the 1950s": before 1950
@@ -275,9 +300,28 @@ def _compare_numbers(ctx: Context) -> None:
                 ctx.used_numbers.add(i)
                 i += 1
                 continue
+            found = None if ctx.zh or negated or side is not None else \
+                text_year_filter(ctx, "between", [int(n.value), int(n.value) + width - 1])
+            if found is not None:  # "in the 1980's" on dates kept as text
+                ctx.filters.append(found)
+                ctx.used_numbers.add(i)
+                i += 1
+                continue
+        n = written
         if year_like(n):
             when = ctx.word_before(n.start, lx.AFTER_WORDS + lx.BEFORE_WORDS, 3)
             column = time_column(ctx) if when else None
+            if when and column is None and not ctx.zh:
+                # "teams started before 1940" on Year started cells "1929", "?"; "added before 1970" on dates
+                # kept as text ("October 1, 1969")
+                after = when in lx.AFTER_WORDS
+                op = (">=" if when == "since" else ">") if after else "<"
+                found = text_year_filter(ctx, op, int(n.value))
+                if found is not None:
+                    ctx.filters.append(found)
+                    ctx.used_numbers.add(i)
+                    i += 1
+                    continue
             if when and column is not None:
                 after = when in lx.AFTER_WORDS
                 inclusive = when in ("since", "从", "自")
@@ -335,6 +379,26 @@ def _compare_numbers(ctx: Context) -> None:
             elif _age_equal(ctx, n):  # "how many contestants are 20 years old?"
                 ctx.used_numbers.add(i)
         i += 1
+
+
+_DECADE_SUFFIX = re.compile(r"'?s(?![a-z])")
+
+
+def _decade(ctx: Context, n: Any) -> Any:
+    """"the 1990s", "the 1970's", "the 70s", "the early 80's": the number as the decade's first year (1970), or None
+    when ``n`` names no decade. Two digits are a decade of the 1900s only after "the", "early", "mid" or "late"
+    ("in their 20's" is an age)."""
+    if ctx.zh or not _DECADE_SUFFIX.match(ctx.q.text[n.end:n.end + 3]) or n.kind != "number":
+        return None
+    if year_like(n) and int(n.value) % 10 == 0:
+        return n
+    before = ctx.q.text[max(0, n.start - 8):n.start].split()
+    if float(n.value).is_integer() and int(n.value) in range(20, 100, 10) and before and \
+            before[-1] in ("the", "early", "mid", "late", "mid-"):
+        from dataclasses import replace
+
+        return replace(n, value=1900 + int(n.value))
+    return None
 
 
 def _numeric_text_before(ctx: Context, position: int) -> str | None:

@@ -122,7 +122,7 @@ NON_ADDITIVE_HINTS = ["价格", "单价", "售价", "折扣", "率", "比例", "
                       "mean", "margin", "rank", "year", "latitude", "longitude"]
 
 #: Years compared in time: "before 1978", "after 2000", "since 1990", "2000年以前".
-BEFORE_WORDS = ["before", "prior to", "earlier than", "until", "till", "pre", "以前", "之前", "早于"]
+BEFORE_WORDS = ["before", "prior to", "previous to", "earlier than", "until", "till", "pre", "以前", "之前", "早于"]
 AFTER_WORDS = ["after", "later than", "since", "post", "从", "自", "以后", "之后", "晚于"]
 RATE_WORDS = ["率", "比率", "比例", "占比", "rate", "ratio", "percentage", "share", "proportion"]
 

@@ -173,7 +173,12 @@ def build_index(ds: Dataset) -> TableIndex:
         col = exp.column(c.name, quoted=True)
         query = (exp.select(exp.alias_(col, "v", quoted=True), exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
                  .from_(exp.Table(this=table)).where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
-                 .group_by(exp.Literal.number(1)).order_by(exp.Ordered(this=exp.column("n", quoted=True), desc=True))
+                 .group_by(exp.Literal.number(1))
+                 # ties in the order of the values themselves: the engine lists groups in no fixed order, and
+                 # the first of several cells that shorten to the same words is the one linked (nt-990 changed
+                 # answers between runs)
+                 .order_by(exp.Ordered(this=exp.column("n", quoted=True), desc=True),
+                           exp.Ordered(this=exp.column("v", quoted=True)))
                  .limit(MAX_VALUES + 1 if rows > SMALL_TABLE else SMALL_TABLE + 1))
         found = ds.engine.execute(query).to_pylist()
         c.distinct = len(found)
@@ -285,8 +290,8 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
                     owners_here = [(c, v) for c, v in owners if str(v).strip().lower() == surface.lower()]
                 if not owners_here:
                     continue
-            column, value = owners_here[0]
-            alternatives = tuple(c for c, _ in owners_here[1:])
+            column, value = _closest_owner(question, owners_here)
+            alternatives = tuple(c for c, _ in owners_here if c != column)
             found.append((span, 12, ValueMention(column, value, span, alternatives)))
     found += _country_mentions(question, index)
     # Longest span first; at equal length, exact column names (13) > values (12) > user (12) > lexicon and
@@ -300,6 +305,19 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
     columns = [m for _, _, m in kept if isinstance(m, ColumnMention)]
     values = [m for _, _, m in kept if isinstance(m, ValueMention)]
     return columns, values
+
+
+def _closest_owner(question: Question, owners: Sequence[tuple[str, Any]]) -> tuple[str, Any]:
+    """Of several cells of one column that shorten to the words found ("2000 (total population)" and "2000
+    (Hispanic only)" both read "2000"), the one whose other words the question also says ("whites in the 2000
+    population"); else the first."""
+    column = owners[0][0]
+    same = [v for c, v in owners if c == column]
+    if len(same) < 2:
+        return owners[0]
+    words = set(question.words)
+    shared = [len(words & set(phrase_tokens(str(v)))) for v in same]
+    return column, same[shared.index(max(shared))]
 
 
 #: Common English words never taken for part of a cell value on their own.

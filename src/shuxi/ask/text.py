@@ -100,12 +100,18 @@ class Span:
     end: int
 
 
+#: "more then 7,000", "more that 70,000 people": a comparison's "than" mistyped before a number (the same length,
+#: so every position in the text stays where it was).
+_THAN_TYPO = re.compile(r"\b(more|less|fewer|greater|larger|smaller|higher|lower|bigger|older|younger|taller|longer|"
+                        r"shorter) (?:then|that)(?= [$€£]?\d)")
+
+
 class Question:
     """A normalised question with its tokens, for phrase lookups."""
 
     def __init__(self, text: str) -> None:
         self.original = text
-        self.text = normalize(text)
+        self.text = _THAN_TYPO.sub(r"\1 than", normalize(text))
         self.language: Language = language_of(text)
         self.tokens = tokenize(self.text)
         self.words = [t.text for t in self.tokens]

@@ -149,6 +149,43 @@ def time_column(ctx: Context) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+_LEADING_YEAR = re.compile(r"\s*(?:1[0-9]{3}|20[0-9]{2})(?![0-9])")
+
+
+def text_year_filter(ctx: Context, op: str, years: int | list[int]) -> Filter | None:
+    """"how many teams started before 1940?", "how many sites were added to the list before 1970?", "routes formed
+    in the 1920's" when no date or number column holds years: on the text column whose cells start with a year
+    ("1929", "1836–1877") the number they start with, else on the one column of dates kept as text ("October 1,
+    1969", "19.10.1912 at 15:00") the year each cell mentions. ``years`` is a list for "between"."""
+    column = text_year_column(ctx)
+    flag = {"number": True}
+    if column is None:
+        column = text_date_column(ctx, lambda cell: bool(_YEAR_IN_TEXT.search(cell)),
+                                  extra=lambda cell: bool(_DATE_LIKE.search(cell)))
+        flag = {"year": True}
+    if column is None:
+        return None
+    if isinstance(years, list):
+        return Filter(column=column, op=op, values=years, **flag)
+    return Filter(column=column, op=op, value=years, **flag)
+
+
+def text_year_column(ctx: Context) -> str | None:
+    """The text column whose cells start with a year ("1929", "1836–1877", "2001 (re-issue)"; a few "?" or "—"
+    keep it text), for "before 1940" when no date or number column holds years: the one the question names,
+    else the table's only one."""
+    candidates = [c for c in ctx.index.of_kind("text") if _starts_with_years(ctx, c)]
+    named = [c for _, c, _ in ctx.mentioned("text", free=False) if c in candidates]
+    if named:
+        return named[0]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _starts_with_years(ctx: Context, column: str) -> bool:
+    cells = [str(v) for v in ctx.index.columns[column].counts if str(v).strip()]
+    return bool(cells) and sum(bool(_LEADING_YEAR.match(c)) for c in cells) >= 0.8 * len(cells)
+
+
 def year_range(column: str, low: int, high: int) -> list[Filter]:
     """Dates in the years low to high, both included."""
     return [Filter(column=column, op=">=", value=f"{low}-01-01"), Filter(column=column, op="<", value=f"{high + 1}-01-01")]

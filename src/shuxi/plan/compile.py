@@ -572,6 +572,17 @@ def _cell_number(column: exp.Expression) -> exp.Expression:
     return exp.Coalesce(this=seconds, expressions=[_leading_number(column)])
 
 
+#: The first four-digit year in a text cell (1000–2099), not part of a longer number.
+_YEAR_IN_TEXT = r"(?:^|[^0-9])(1[0-9]{3}|20[0-9]{2})(?:[^0-9]|$)"
+
+
+def _cell_year(column: exp.Expression) -> exp.Expression:
+    """The year a text cell mentions, for ``Filter(year=True)`` ("October 1, 1969" → 1969), else NULL."""
+    text = exp.cast(column.copy(), exp.DataType.Type.VARCHAR)
+    found = exp.RegexpExtract(this=text, expression=exp.Literal.string(_YEAR_IN_TEXT), group=exp.Literal.number(1))
+    return exp.TryCast(this=found, to=exp.DataType.build("DOUBLE"))
+
+
 def _clock(seconds: Scalar, column: str) -> str:
     """Seconds as the text of a time of day ("02:10:23.5"), to compare a duration with a TIME column."""
     value = float(seconds)  # type: ignore[arg-type]
@@ -597,6 +608,11 @@ def _condition(condition: Filter, cols: _Columns) -> exp.Expression:
     if condition.number and not _is_numeric(kind):
         raise PlanError(f"{condition.column!r} holds {kind}, neither text nor numbers, so it has no number to "
                         "compare.", hint="Drop number=true to compare its values as they are.")
+    if condition.year and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return _compare(_cell_year(column), condition, pa.float64())
+    if condition.year and not _is_numeric(kind):
+        raise PlanError(f"{condition.column!r} holds {kind}, neither text nor numbers, so it has no year to "
+                        "compare.", hint="Drop year=true to compare its values as they are.")
     if condition.op in ("contains", "not_contains") and not pa.types.is_string(kind) and not pa.types.is_large_string(kind):
         column = exp.cast(column, exp.DataType.Type.VARCHAR)
     return _compare(column, condition, kind)

@@ -202,16 +202,25 @@ class Filter(_Model):
     #: (minutes:seconds, or hours:minutes:seconds with three parts). Cells without a number match no
     #: comparison. The values must be numbers; on a number column the flag changes nothing.
     number: bool = False
+    #: Compare the year a text cell mentions, its first four-digit year from 1000 to 2099 ("October 1, 1969" →
+    #: 1969, "19.10.1912 at 15:00" → 1912), for dates kept as text. Cells without a year match no comparison.
+    #: The values must be numbers (years); on a number column the flag changes nothing.
+    year: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> Filter:
-        if self.number:
+        if self.year and self.number:
+            raise ValueError("a filter compares either the number (number=true) or the year (year=true) in a "
+                             "cell, not both")
+        if self.number or self.year:
+            flag = "number=true" if self.number else "year=true"
             if self.op not in _NUMBER_OPS:
-                raise ValueError(f"number=true compares numbers; it does not apply to {self.op!r}")
+                raise ValueError(f"{flag} compares numbers; it does not apply to {self.op!r}")
             operands = self.values if self.values is not None else [self.value]
             if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in operands):
                 raise ValueError("number=true compares the number in a cell with numbers; give numbers, "
-                                 "e.g. 121 for 2:01 (seconds)")
+                                 "e.g. 121 for 2:01 (seconds)" if self.number else
+                                 "year=true compares the year in a cell with years; give numbers, e.g. 1970")
         if self.op in ("in", "not_in"):
             if not self.values:
                 raise ValueError(f"{self.op} needs a non-empty list in values")
