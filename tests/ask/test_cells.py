@@ -603,3 +603,36 @@ def test_which_option_stands_in_more_rows(tmp_path: Path, question: str, expecte
     with shuxi.open(str(tmp_path / "tour.csv")) as ds:
         assert [str(v).lower() for v in ds.ask(question).values] == [expected]
 
+
+
+# Lakes with a depth column, and a scorer list with one row per player and a Total column.
+LAKES = """Name,Area (km2),Depth (m)
+Lake Tuz,1500,2
+Lake Van,3755,451
+Lake Palas Tuzla,5,14
+"""
+SCORERS = """Name,League,Cup,Total
+Anthony Grant,2,0,2
+Elliot Benyon,3,1,4
+Jon Hayes,1,0,1
+"""
+
+
+def _larger(text: str, column: str, a: str, b: str, key: str = "Name") -> str:
+    rows = {r[key]: float(r[column]) for r in _rows(text)}
+    return a if rows[a] > rows[b] else b
+
+
+@pytest.mark.parametrize(("table", "question", "expected"), [
+    (LAKES, "which is deeper, lake tuz or lake palas tuzla?", _larger(LAKES, "Depth (m)", "Lake Tuz", "Lake Palas Tuzla")),
+    (LAKES, "which is shallower, lake van or lake palas tuzla?",
+     "Lake Palas Tuzla" if _larger(LAKES, "Depth (m)", "Lake Van", "Lake Palas Tuzla") == "Lake Van" else "Lake Van"),
+    # one row each and no column named: "scored more" compares their Total
+    (SCORERS, "who scored more, anthony grant or elliot benyon?",
+     _larger(SCORERS, "Total", "Anthony Grant", "Elliot Benyon")),
+])
+def test_a_comparative_names_the_column_two_options_are_compared_on(tmp_path: Path, table: str, question: str,
+                                                                      expected: str) -> None:
+    (tmp_path / "t.csv").write_text(table, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "t.csv")) as ds:
+        assert ds.ask(question).values == [expected]

@@ -157,6 +157,10 @@ def _top_row(ctx: Context) -> Plan | None:
 _BETTER = ("rank", "place", "position", "pos", "finish", "time", "points", "score")
 #: What "higher" means when no column is named: a peak's or a building's height ("which peak is higher, A or B?").
 _HEIGHT = ("elevation", "height", "altitude", "elev", "heights")
+#: What "deeper", "wider" and "farther" are measured by.
+_DEPTH = ("depth", "deep", "deepest")
+_WIDTH = ("width", "wide", "breadth")
+_DISTANCE = ("distance", "km", "mi", "miles", "far")
 #: Comparative words: which way they rank (1 = the larger number wins) and the column names they imply.
 COMPARATIVES: dict[str, tuple[int, tuple[str, ...]]] = {
     "more": (1, ()), "higher": (1, _HEIGHT), "greater": (1, ()), "larger": (1, ()), "bigger": (1, ()),
@@ -175,6 +179,9 @@ COMPARATIVES: dict[str, tuple[int, tuple[str, ...]]] = {
     "faster": (-1, ("time",)), "quicker": (-1, ("time",)), "slower": (1, ("time",)),
     "better": (1, _BETTER), "worse": (-1, _BETTER), "best": (1, _BETTER), "worst": (-1, _BETTER),
     "later": (1, ("year", "date", "season", "founded", "established", "opened", "built", "released")),
+    "deeper": (1, _DEPTH), "deepest": (1, _DEPTH), "shallower": (-1, _DEPTH), "shallowest": (-1, _DEPTH),
+    "wider": (1, _WIDTH), "widest": (1, _WIDTH), "narrower": (-1, _WIDTH), "narrowest": (-1, _WIDTH),
+    "farther": (1, _DISTANCE), "further": (1, _DISTANCE), "closer": (-1, _DISTANCE), "nearer": (-1, _DISTANCE),
 }
 
 
@@ -207,6 +214,8 @@ def _choice(ctx: Context) -> Plan | None:
     repeated = ctx.kind_of(column) == "text" and (counts.get(a, 0) > 1 or counts.get(b, 0) > 1)
     counting = word in ("more", "less", "fewer", "most", "least", "fewest")
     measure = _compared_column(ctx, column, hints, only=not (counting and repeated))
+    if measure is None and counting and not repeated:
+        measure = _total_column(ctx, column)  # "who scored more, Grant or Benyon?": one row each, their Total
     if measure is None and counting:
         # "which location has more stations, A or B?" with no number column to compare: count their rows.
         count = Measure(agg="count")
@@ -315,6 +324,18 @@ def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...], *
             return ROW  # "which came earlier": the table's own order
     useful = [c for c in numbers if not numbers_rows(c) and ctx.kind_of(c) == "number"]
     return useful[0] if len(useful) == 1 and only else None
+
+
+#: Number columns that add up what a row achieved ("Total", "Points", "Goals"): what "more" compares when the
+#: question names no column and each option is one row.
+_TOTAL_HINTS = ("total", "points", "pts", "goals", "score", "wins", "votes")
+
+
+def _total_column(ctx: Context, option_column: str) -> str | None:
+    """The table's one number column named like a total ("Total", "Points", "Goals"), else None."""
+    found = [c for c in ctx.index.of_kind("number") if c != option_column
+             and set(re.findall(r"[a-z]+", c.lower())) & set(_TOTAL_HINTS)]
+    return found[0] if len(found) == 1 else None
 
 
 def _extreme_in_text(ctx: Context) -> Plan | None:
