@@ -715,6 +715,7 @@ def test_how_long_someone_held_a_post_is_end_minus_start(tmp_path: Path) -> None
         answer = ds.ask("how long was arthur berry in office?")
         assert list(answer.values) == [f"{years} years"] == ["10 years"]
         assert "Arthur Berry" in answer.sql
+        assert answer.text.startswith("10 years, from 1921 to 1931")  # the two years it is computed from
         assert list(ds.ask("how long did sam hughes serve?").values) == [f"{one} year"] == ["1 year"]
 
 
@@ -792,3 +793,41 @@ def test_how_long_asks_for_the_column_of_times(tmp_path: Path) -> None:
         answer = ds.ask("how long did it take him to finish the marathon at the olympic games?")
         assert list(answer.values) == [next(r["Notes"] for r in rows if r["Competition"] == "Olympic Games")] \
             == ["2:19:26"]
+
+
+# A "?" for unknown years keeps From and To as text, so a question that names none of its columns took From.
+MAYORS = """From,To,Name,Party,Position
+1966,1989,Maurice Lecoq,,Market gardener
+?,?,Yves Martin,,Doctor
+1989,2008,Michel Deuzet,SE,Farmer
+2008,2014,Patrice Martin,SE,Bank officer
+"""
+
+
+def test_which_thing_asks_for_the_row_name_not_a_year(tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(MAYORS)))
+    path = tmp_path / "mayors.csv"
+    path.write_text(MAYORS, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("which person had the position of farmer?").values) == \
+            [next(r["Name"] for r in rows if r["Position"] == "Farmer")] == ["Michel Deuzet"]
+        assert list(ds.ask("which mayor was a bank officer?").values) == ["Patrice Martin"]
+    # cells that name something ("1988 Summer Olympics") are the thing itself, even when they start with a year
+    games = "Games,Host city,Participants\n1984 Summer Olympics,Los Angeles,6829\n1988 Summer Olympics,Seoul,8391\n"
+    path = tmp_path / "games.csv"
+    path.write_text(games, encoding="utf-8")
+    most = max(csv.DictReader(io.StringIO(games)), key=lambda r: int(r["Participants"]))["Games"]
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("which olympics had the most participants?").values) == [most] == ["1988 Summer Olympics"]
+
+
+def test_who_did_it_asks_for_the_doers_column(tmp_path: Path) -> None:
+    # "who wrote" is the Written by column, "who directed" the Director, not the Title the episode is named by
+    episodes = "No.,Title,Directed by,Written by,Air date\n1,Pilot,Ann Lee,Bo Chan,2001\n2,Homecoming,Cy Diaz,Di Ek,2001\n"
+    rows = list(csv.DictReader(io.StringIO(episodes)))
+    path = tmp_path / "episodes.csv"
+    path.write_text(episodes, encoding="utf-8")
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("who wrote the first episode?").values) == [rows[0]["Written by"]] == ["Bo Chan"]
+        assert list(ds.ask("who directed homecoming?").values) == \
+            [next(r["Directed by"] for r in rows if r["Title"] == "Homecoming")] == ["Cy Diaz"]

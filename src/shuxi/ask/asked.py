@@ -46,19 +46,119 @@ def fit_answer_column(ctx: Context, plan: Plan) -> Plan:
     wanted = None
     if text.startswith("where ") and not _NOT_A_PLACE.search(text) and not _is_place(chosen):
         wanted = _one(ctx, plan, _is_place)
-    elif re.match(r"(?:in )?(?:what|which) year\b|when\b", text) and not _is_time(ctx, chosen):
+    elif re.match(r"(?:in )?(?:what|which) year\b", text) and not _is_year(ctx, chosen):
+        # a year column first ("the 3 September race": Year, not Date), else a date
+        wanted = _one(ctx, plan, lambda c: _is_year(ctx, c)) or (
+            None if _is_time(ctx, chosen) else _one(ctx, plan, lambda c: _is_time(ctx, c)))
+    elif re.match(r"when\b", text) and not _is_time(ctx, chosen):
         wanted = _one(ctx, plan, lambda c: _is_time(ctx, c))
+    elif re.match(r"who(?:m|'s)?\b", text) and _agent_column(ctx, plan) not in (None, chosen):
+        wanted = _agent_column(ctx, plan)
     elif re.match(r"who(?:m|'s)?\b", text) and not _may_name(ctx, chosen):
         wanted = _first(ctx, plan, lambda c: _may_name(ctx, c))
     elif re.search(r"\bhow long\b", text) and not _is_length(ctx, chosen) and not _named(ctx, chosen):
         wanted = _one(ctx, plan, lambda c: _is_length(ctx, c)) or _one(ctx, plan, lambda c: _is_mark(ctx, c))
+    else:
+        thing = _thing_asked(ctx)
+        if thing is not None and _holds_numbers(ctx, chosen) and not (_words(chosen) & {thing, _word_after(ctx, thing)}):
+            wanted = _label_for(ctx, plan, thing)
     if wanted is None:
         return plan
     return plan.model_copy(update={"select": [wanted, *[c for c in plan.select[1:] if c != wanted]]})
 
 
+def _thing_asked(ctx: Context) -> str | None:
+    """The noun of "what school …", "which destroyer …", "what is the last state …" when it names no column and
+    no cell: the question asks for a row (a school, a state), not for a number or a date."""
+    from shuxi.ask.ranking import _NOT_THINGS
+
+    match = _THING.match(ctx.q.text)
+    if match is None:
+        return None
+    word = match.group(1)
+    if word in _NOT_THINGS or word in _NOT_A_THING or word.endswith("est"):  # "the fastest time": no noun yet
+        return None
+    start, end = match.span(1)
+    # "what was the air date …", "which awards ceremony …": the word only qualifies a column named next
+    if any(m.span.start <= start < m.span.end or 0 <= m.span.start - end <= 1 for m in ctx.columns) or \
+            any(v.span.start <= start < v.span.end for v in [*ctx.values, *ctx.partials]):
+        return None
+    return word
+
+
+def _holds_numbers(ctx: Context, column: str) -> bool:
+    """A column of numbers, dates or years — also when kept as text ("1989", "?", "21st") — that cannot be the
+    thing a "which …" question asks for."""
+    info = ctx.index.columns[column]
+    if info.kind != "text":
+        return info.kind != "bool"
+    cells = [str(v) for v in info.counts]
+    if not cells or sum(not _NOT_NUMBER.sub("", c.lower()) for c in cells) < 0.8 * len(cells):
+        return False
+    # "21st", "22nd", one per row: the rows' own ordinal names ("which awards ceremony …" → "21st")
+    return not (info.unique and all(re.fullmatch(r"\d+(?:st|nd|rd|th)", c.strip()) for c in cells))
+
+
+#: What a cell of numbers, dates or ranks is made of: digits, punctuation, month names, ordinal endings ("T8",
+#: "7 November 1900", "134 / 250", "21st"); a cell with anything left ("1984 Summer Olympics") names something.
+_NOT_NUMBER = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+                         r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?|(?<=\d)(?:st|nd|rd|th)\b|"
+                         r"\bt(?=\d)|[\d\s.,:;/?()\[\]–—\-+*#]")
+
+
+def _word_after(ctx: Context, word: str) -> str:
+    found = re.search(rf"\b{word} ([a-z]+)", ctx.q.text)
+    return found.group(1) if found else ""
+
+
+_THING = re.compile(r"(?:what|which)(?: is| was| are| were)?(?: the)?(?: (?:first|last|only|other|next|previous|"
+                    r"top|earliest|latest|most recent))? ([a-z]+)\b")
+#: Nouns after "what"/"which" that ask for a value, not a row.
+_NOT_A_THING = frozenset({"one", "ones", "name", "names", "title", "kind", "type", "sort", "how", "many", "much",
+                          "percent", "percentage", "age", "height", "weight", "length", "size", "speed", "record",
+                          "result", "month", "day", "week", "season", "round", "period", "decade", "century",
+                          "term", "version", "edition", "number", "numbers", "points", "goals", "votes", "amount",
+                          # a game or a match is named by its date as often as by its opponent
+                          "game", "games", "match", "matches", "set", "years", "dates", "date", "time", "times"})
+
+
+def _label_for(ctx: Context, plan: Plan, thing: str) -> str | None:
+    """The column naming the rows: the one the thing's word names ("school" → School), else the table's first
+    column that may hold names."""
+    found = _candidates(ctx, plan, lambda c: _may_name(ctx, c) and not _holds_dates(ctx, c))
+    stem = thing[:-1] if thing.endswith("s") else thing
+    named = [c for c in found if stem in _words(c) or thing in _words(c)]
+    return (named or found or [None])[0]
+
+
+def _agent_column(ctx: Context, plan: Plan) -> str | None:
+    """"who wrote …" → Written by, "who produced …" → Producer(s), "who directed …" → Director, "who built …" →
+    Builder: the one column named after the doer of the question's verb."""
+    match = re.match(r"who (\w+)\b", ctx.q.text)
+    if match is None:
+        return None
+    verb = match.group(1)
+    stem = _IRREGULAR.get(verb) or (verb[:-2] if verb.endswith("ed") and len(verb) >= 6 else None)
+    if stem is None:
+        return None
+    found = _candidates(ctx, plan, lambda c: _may_name(ctx, c) and any(w.startswith(stem) for w in _words(c)))
+    return found[0] if len(found) == 1 else None
+
+
+#: Past tenses whose doer's column does not start with the verb minus "ed" ("wrote" → "Writer", "Written by").
+_IRREGULAR = {"wrote": "writ", "won": "winn", "sang": "sing", "drove": "driv", "rode": "ride", "built": "buil",
+              "made": "make", "led": "lead", "ran": "runn", "taught": "teach"}
+
+
 def _is_place(column: str) -> bool:
     return bool(_words(column) & PLACE_WORDS)
+
+
+def _is_year(ctx: Context, column: str) -> bool:
+    from shuxi.ask.years import holds_years, is_year_column
+
+    return is_year_column(ctx, column) or holds_years(ctx, column) or (
+        ctx.kind_of(column) != "date" and bool(_words(column) & {"year", "years", "season"}))
 
 
 def _is_time(ctx: Context, column: str) -> bool:
@@ -109,7 +209,8 @@ def _may_name(ctx: Context, column: str) -> bool:
 
 
 def _candidates(ctx: Context, plan: Plan, fits: object) -> list[str]:
-    filtered = {f.column for f in plan.filters}
+    # The columns a condition pins (a summary row left out, "Plant name != 'Total'", pins nothing).
+    filtered = {f.column for f in plan.filters if f.op in ("=", "in", "contains")}
     return [c for c in ctx.index.order if c not in filtered and fits(c)]  # type: ignore[operator]
 
 

@@ -49,6 +49,20 @@ def clock(value: dt.time) -> str:
     return text
 
 
+def _span_of_years(plan: Plan, row: dict[str, Any]) -> str:
+    """"10 years, from 1921 to 1931 (where Name = Arthur Berry)." — a span of years with the two years it is from."""
+    from shuxi.ask.answering import LENGTHS_OF_TIME, _with_unit
+
+    start, end, length = row.get("first year"), row.get("last year"), row.get("length in years")
+    if length is None or start is None or end is None:
+        return "无法计算年数。" if plan.language == "zh" else "The span of years cannot be computed: a year is missing."
+    span = _with_unit(length, LENGTHS_OF_TIME["length in years"])
+    where = describe_filters(plan.filters, plan.language)
+    if plan.language == "zh":
+        return f"{int(start)}年到{int(end)}年，共{length:g}年" + (f"（{where}）" if where else "") + "。"
+    return f"{span}, from {int(start)} to {int(end)}" + (f" (where {where})" if where else "") + "."
+
+
 def period(value: Any, grain: str | None, language: str) -> str:
     """A truncated date as people name the period: 2024, 2024 Q1 / 2024年第1季度, 2024-03 / 2024年3月."""
     if not isinstance(value, dt.date) or grain in (None, "day", "week"):
@@ -135,6 +149,8 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
             return f"{part}的{label}占全部的{format_percent(row['share'], lang)}（{cell(row['part'], lang)} / {cell(row['total'], lang)}）。"
         return (f"Rows where {part} account for {format_percent(row['share'], lang)} of the {label} "
                 f"({cell(row['part'], lang)} of {cell(row['total'], lang)}).")
+    if plan.kind == "calculate" and [c.name for c in plan.calculations] == ["length in years"] and rows:
+        return _span_of_years(plan, rows[0])
     if plan.kind == "calculate":
         from shuxi.ask.rows import describe
 
