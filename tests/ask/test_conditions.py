@@ -1001,3 +1001,42 @@ def test_a_name_with_its_running_count_is_every_such_cell(tmp_path: Path) -> Non
         assert ask(starters, "how many seasons was mike scott the starter?") == [3]
     finally:
         starters.close()
+
+
+def test_a_role_named_in_full_finds_its_code(tmp_path: Path) -> None:
+    (tmp_path / "senate.csv").write_text("District,Name,Party\n1,A. Crowe,Rep\n2,T. Brown,Dem\n3,J. Morrell,Dem\n"
+                                         "4,D. Long,Rep\n5,E. Guillory,Dem\n", encoding="utf-8")
+    (tmp_path / "draft.csv").write_text("Rnd,Player,Pos.,College\n1,Al Ames,QB,Ohio\n2,Bo Bell,F/C,Iowa\n"
+                                        "3,Cy Cole,QB,Rice\n4,Dee Dunn,LB,Yale\n5,Ed Erb,F,Duke\n", encoding="utf-8")
+    senate, draft = shuxi.open(str(tmp_path / "senate.csv")), shuxi.open(str(tmp_path / "draft.csv"))
+    try:
+        # Dem: districts 2, 3, 5
+        assert ask(senate, "how many senators are democrats?") == [3]
+        assert ask(senate, "who was the first republican listed?") == ["A. Crowe"]
+        # QB: Al Ames and Cy Cole
+        assert ask(draft, "how many drafted players were quarterbacks?") == [2]
+        # the question writes the code itself and explains it: only Bo Bell is an F/C
+        assert ask(draft, "how many f/c's (forward/center) are on the list?") == [1]
+    finally:
+        senate.close()
+        draft.close()
+
+
+def test_the_top_n_are_placed_n_or_better(tmp_path: Path) -> None:
+    (tmp_path / "career.csv").write_text("Year,Competition,Venue,Position\n2001,Worlds,Edmonton,4th\n2002,Euros,"
+                                         "Munich,12th\n2003,Worlds,Paris,2nd\n2004,Olympics,Athens,9th\n2005,Worlds,"
+                                         "Helsinki,15th\n", encoding="utf-8")
+    # The medal rows' ranks are blank (pictures on the page): the top three are the first three rows.
+    (tmp_path / "final.csv").write_text("Rank,Name,Nationality,Time\n,Ana Ruiz,Spain,2:01\n,Beth Cole,Kenya,2:02\n"
+                                        ",Cara Diaz,Spain,2:03\n4,Dana Ek,Kenya,2:04\n5,Eva Moss,Spain,2:05\n",
+                                        encoding="utf-8")
+    career, final = shuxi.open(str(tmp_path / "career.csv")), shuxi.open(str(tmp_path / "final.csv"))
+    try:
+        # places 4th, 2nd and 9th are in the top ten; 12th and 15th are not
+        assert ask(career, "how many times did she place in the top ten?") == [3]
+        assert ask(career, "how many top 3 finishes does she have?") == [1]
+        # the first three rows: Ana Ruiz and Cara Diaz are from Spain
+        assert ask(final, "how many people from spain ranked in the top 3?") == [2]
+    finally:
+        career.close()
+        final.close()

@@ -59,8 +59,10 @@ def _prefer_named(v: ValueMention, named: set[str]) -> ValueMention:
 
 
 def _value_filters(ctx: Context) -> None:
+    from shuxi.ask.places import top_places
     from shuxi.ask.venues import venue_filter
 
+    top_places(ctx)
     _threshold_values(ctx)
     _country_codes(ctx)
     _result_letters(ctx)

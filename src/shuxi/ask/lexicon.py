@@ -173,3 +173,16 @@ COUNTRY_CODES: dict[str, tuple[str, ...]] = {
     "Uruguay": ("URU",), "Venezuela": ("VEN",), "Wales": ("WAL",), "West Germany": ("FRG",),
     "Yugoslavia": ("YUG",), "Zimbabwe": ("ZIM",),
 }
+
+#: Roles that tables write as short codes, and the codes (a party column "Dem"/"Rep", a position column "QB",
+#: "GK"): "how many senators are democrats?" finds the "Dem" cells, "how many quarterbacks were drafted?" "QB".
+ROLE_CODES: dict[str, tuple[str, ...]] = {
+    "democrat": ("Dem", "D", "DEM"), "democratic": ("Dem", "D", "DEM"), "republican": ("Rep", "R", "REP"),
+    "quarterback": ("QB",), "running back": ("RB",), "wide receiver": ("WR",), "tight end": ("TE",),
+    "linebacker": ("LB",), "cornerback": ("CB",), "defensive end": ("DE",), "defensive tackle": ("DT",),
+    "offensive tackle": ("OT",), "kicker": ("K", "PK"), "punter": ("P",), "pitcher": ("P",), "catcher": ("C",),
+    "shortstop": ("SS",), "outfielder": ("OF",), "goalkeeper": ("GK", "G"), "goalie": ("G", "GK"),
+    "goaltender": ("G", "GK"), "defender": ("DF", "D"), "defenseman": ("D",), "defenceman": ("D",),
+    "midfielder": ("MF", "M"), "forward": ("FW", "F"), "striker": ("FW", "ST"), "center": ("C",),
+    "centre": ("C",),
+}

@@ -56,6 +56,8 @@ class ColumnInfo:
     high: float | None = None
     #: The unit the reader took off a number column's cells ("3,465 ft" → "ft"), "" when none.
     unit: str = ""
+    #: How many rows of a number column hold a value (blank ranks of medal rows are NULL); None for text.
+    filled: int | None = None
 
 
 @dataclass
@@ -152,6 +154,7 @@ def build_index(ds: Dataset) -> TableIndex:
     for i, c in enumerate(num_cols):
         stats.append(exp.alias_(exp.Min(this=exp.column(c.name, quoted=True)), f"__lo{i}", quoted=True))
         stats.append(exp.alias_(exp.Max(this=exp.column(c.name, quoted=True)), f"__hi{i}", quoted=True))
+        stats.append(exp.alias_(exp.Count(this=exp.column(c.name, quoted=True)), f"__n{i}", quoted=True))
     row = ds.engine.execute(exp.select(*stats).from_(exp.Table(this=table)), limit=1).to_pylist()[0]
     rows = int(row["__rows"] or 0)
     latest = None
@@ -164,6 +167,7 @@ def build_index(ds: Dataset) -> TableIndex:
         low, high = row[f"__lo{i}"], row[f"__hi{i}"]
         c.low = float(low) if low is not None else None
         c.high = float(high) if high is not None else None
+        c.filled = int(row[f"__n{i}"] or 0)
     values: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
     for i, c in enumerate(text_cols):
         approx = int(row[f"__d{i}"] or 0)
@@ -294,6 +298,7 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
             alternatives = tuple(c for c, _ in owners_here if c != column)
             found.append((span, 12, ValueMention(column, value, span, alternatives)))
     found += _country_mentions(question, index)
+    found += _role_mentions(question, index, {m.column for _, _, m in found if isinstance(m, ValueMention)})
     # Longest span first; at equal length, exact column names (13) > values (12) > user (12) > lexicon and
     # country names (11).
     found.sort(key=lambda f: (-(f[0].end - f[0].start), -f[1], f[0].start))
@@ -373,6 +378,34 @@ def _country_mentions(question: Question, index: TableIndex) -> list[tuple[Span,
                     out.append((span, 11, ValueMention(column, value, span, tuple(c for c, _ in owners[1:]))))
                     break
     return out
+
+
+#: A column of codes: most cells are one to three capital letters ("QB", "Dem", "GK").
+_CODE_CELL = re.compile(r"[A-Z][A-Za-z]{0,2}\.?")
+
+
+def _role_mentions(question: Question, index: TableIndex, named: set[str]) -> list[tuple[Span, int, object]]:
+    """"how many senators are democrats?" on a Party column of "Dem"/"Rep", "how many quarterbacks were drafted?"
+    on Position "QB": a role named in full links to its code (:data:`lexicon.ROLE_CODES`) when the table writes
+    roles as codes in one column and never spells this one out, and the question names no code of that column
+    itself ("how many f/c's (forward/center) …": the words explain the code)."""
+    out: list[tuple[Span, int, object]] = []
+    for role, codes in lexicon.ROLE_CODES.items():
+        for span in question.find(phrase_tokens(role)):
+            if index.values.get(phrase_tokens(role)):
+                continue  # the table spells the role out: the cell itself links
+            hits = [(column, code) for code in codes for column, value in index.values.get(phrase_tokens(code), ())
+                    if value == code and _code_column(index, column)]
+            columns = {column for column, _ in hits}
+            if len(columns) == 1 and not columns & named:
+                column, code = hits[0]
+                out.append((span, 11, ValueMention(column, code, span)))
+    return out
+
+
+def _code_column(index: TableIndex, column: str) -> bool:
+    cells = [str(v) for v in index.columns[column].counts]
+    return bool(cells) and sum(bool(_CODE_CELL.fullmatch(c.strip())) for c in cells) >= 0.6 * len(cells)
 
 
 def country_code_parts(question: Question, index: TableIndex, taken: Sequence[Span]) -> list[ValueMention]:
@@ -476,8 +509,8 @@ def _names_a_thing(question: Question, i: int, column: str, index: TableIndex) -
     word = question.words[i]
     token = question.tokens[i]
     surface = question.text[token.start:token.end]
-    if surface != word or surface.endswith("s"):
-        return False
+    if surface.endswith("s"):
+        return False  # a plural or a possessive ("locomotives", "malberg's"); "lost" (lemma "lose") is kept
     words = question.words
     if (i + 1 < len(words) and words[i + 1] == "than") or (i > 0 and words[i - 1] in ("which", "what", "whose")):
         return False
