@@ -435,3 +435,44 @@ def test_first_and_last_follow_time_when_the_table_does_not(tmp_path: Path, tabl
     (tmp_path / "t.csv").write_text(table, encoding="utf-8")
     with shuxi.open(str(tmp_path / "t.csv")) as ds:
         assert ds.ask(question).values == [expected]
+
+
+# A club's seasons (text seasons, in order) and a race's winners listed newest first (number years with a gap).
+CLUB = """Season,Division,Place
+1990/91,Preferente,4th
+1991/92,Preferente,18th
+1992/93,Preferente,1st
+1993/94,Tercera,7th
+"""
+RACE = """Year,Winner,Jockey
+2008,Big Brown,Kent Desormeaux
+2007,War Pass,Cornelio Velasquez
+2006,Street Sense,Calvin Borel
+2004,Afleet Alex,Jeremy Rose
+"""
+
+
+def _row_after(text: str, key: str, value: str, column: str, step: int) -> str:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    at = next(i for i, r in enumerate(rows) if r[key] == value)
+    return rows[at + step][column]
+
+
+@pytest.mark.parametrize(("table", "question", "expected"), [
+    # the row before 1992/93 in the table's order
+    (CLUB, "the team placed 1st in 1992/93. how did they place the previous year?",
+     _row_after(CLUB, "Season", "1992/93", "Place", -1)),
+    (CLUB, "they finished 18th in 1991/92. how did they finish the next season?",
+     _row_after(CLUB, "Season", "1991/92", "Place", 1)),
+    # number years listed newest first: the previous year is the nearest earlier year, whatever the order
+    (RACE, "war pass won in 2007. who won the previous year?", "Street Sense"),
+    (RACE, "street sense won in 2006. who won the next year?", "War Pass"),
+    (RACE, "street sense won in 2006. who won the year before?", "Afleet Alex"),   # no 2005 row: 2004
+])
+def test_the_year_before_or_after_a_described_row(tmp_path: Path, table: str, question: str, expected: str) -> None:
+    (tmp_path / "t.csv").write_text(table, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "t.csv")) as ds:
+        assert ds.ask(question).values == [expected]

@@ -90,7 +90,7 @@ TOTAL_WORDS = ["total number of", "the total of", "total", "sum of", "in total",
 
 def row_rule(ctx: Context) -> Plan | None:
     """The Plan for a row-order question, or None."""
-    for rule in (_years_between, _difference, _which_greater, _neighbour, _first_last, _column_total):
+    for rule in (_years_between, _difference, _which_greater, _next_period, _neighbour, _first_last, _column_total):
         plan = rule(ctx)
         if plan is not None:
             return plan
@@ -275,6 +275,46 @@ def _neighbour(ctx: Context) -> Plan | None:
     asked = _neighbour_asked(ctx, anchor.column)
     return _plan(ctx, "lookup", filters=_not_summary(ctx), select=asked[:1],
                  anchor=RowAnchor(where=where, offset=offset))
+
+
+#: Words that ask about the row of the year (season) before or after the one the question describes.
+NEXT_PERIOD_WORDS = {"the previous year": -1, "the year before": -1, "the prior year": -1, "the previous season": -1,
+                     "the season before": -1, "the year prior": -1, "the next year": 1, "the year after": 1,
+                     "the following year": 1, "the next season": 1, "the season after": 1, "the following season": 1}
+
+
+def _next_period(ctx: Context) -> Plan | None:
+    """"The team placed 1st in 1992/93. How did they place the previous year?", "War Pass won in 2007. Who won
+    the previous year?", "where was it held the year before it was in the Dominican Republic?": the row next to
+    the one the question's conditions describe, in the table's order, read in the column of the condition that
+    is not the year (the place, the winner, the venue)."""
+    found = [(w, span) for w, span in ctx.q.find_any(list(NEXT_PERIOD_WORDS))]
+    if ctx.zh or not found or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+        return None
+    if ctx.has(["what year", "which year", "when", "what season", "which season"]):
+        return None  # "in what year did they win after losing the prior year?": a year is asked, not a row's cell
+    if not ctx.filters or any(f.op not in ("=", "contains") for f in ctx.filters):
+        return None
+    from shuxi.ask.years import holds_years
+
+    def is_time(column: str) -> bool:
+        return _is_time_column(ctx, column) or holds_years(ctx, column) or \
+            "season" in column.lower() or "year" in column.lower()
+
+    described = [f for f in ctx.filters if not is_time(f.column) and ctx.kind_of(f.column) == "text"]
+    if len({f.column for f in described}) != 1:
+        return None
+    asked, offset = described[0].column, NEXT_PERIOD_WORDS[found[0][0]]
+    years = [f for f in ctx.filters if f.op == "=" and holds_years(ctx, f.column) and isinstance(f.value, int)]
+    if len(years) == 1:
+        # a number year: the nearest year after (before) it, whatever order the table lists them in
+        year = years[0]
+        kept = [f for f in ctx.filters if f.column not in (asked, year.column)]
+        beyond = Filter(column=year.column, op=">" if offset > 0 else "<", value=year.value)
+        return _plan(ctx, "lookup", filters=[*kept, beyond, *_not_summary(ctx)], select=[asked],
+                     order=[Order(by=year.column, desc=offset < 0), Order(by=ROW)], limit=1)
+    return _plan(ctx, "lookup", filters=_not_summary(ctx), select=[asked],
+                 anchor=RowAnchor(where=list(ctx.filters), offset=offset))
 
 
 def _difference(ctx: Context) -> Plan | None:
