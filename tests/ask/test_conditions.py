@@ -1040,3 +1040,20 @@ def test_the_top_n_are_placed_n_or_better(tmp_path: Path) -> None:
     finally:
         career.close()
         final.close()
+
+
+def test_did_not_finish_reads_the_cells_that_say_so(tmp_path: Path) -> None:
+    (tmp_path / "gp.csv").write_text("Pos,Driver,Constructor,Laps\n1,Kimi Raikkonen,McLaren,44\n2,Fernando Alonso,"
+                                     "Renault,44\n3,Jenson Button,BAR,44\nRet,Mark Webber,Williams,38\nRet,Jarno Trulli,"
+                                     "Toyota,13\n", encoding="utf-8")
+    (tmp_path / "heat.csv").write_text("Rank,Athlete,Time\n1,Ana Ruiz,1:54\n2,Beth Cole,1:56\n,Cara Diaz,DNF\n,"
+                                       "Dana Ek,DNS\n,Eva Moss,DNS\n", encoding="utf-8")
+    gp, heat = shuxi.open(str(tmp_path / "gp.csv")), shuxi.open(str(tmp_path / "heat.csv"))
+    try:
+        # Webber and Trulli retired ("Ret"); Dana Ek and Eva Moss did not start ("DNS"), Cara Diaz did not finish
+        assert ask(gp, "how many drivers did not finish the race?") == [2]
+        assert ask(heat, "how many athletes did not start the race?") == [2]
+        assert ask(heat, "how many athletes did not finish?") == [1]
+    finally:
+        gp.close()
+        heat.close()

@@ -186,3 +186,12 @@ ROLE_CODES: dict[str, tuple[str, ...]] = {
     "midfielder": ("MF", "M"), "forward": ("FW", "F"), "striker": ("FW", "ST"), "center": ("C",),
     "centre": ("C",),
 }
+
+#: What a race did not come to, as results tables write it: "how many drivers did not finish?" counts the "Ret" or
+#: "DNF" cells. Each pattern (a regular expression over the question) → the cells that say it, most usual first.
+OUTCOME_CODES: dict[str, tuple[str, ...]] = {
+    r"\b(?:did not|didn't|did n't|failed to|not)\s+finish(?:ed)?\b": ("DNF", "Ret", "Ret.", "Retired", "Did not finish"),
+    r"\b(?:did not|didn't|did n't|failed to|not)\s+start(?:ed)?\b": ("DNS", "Did not start"),
+    r"\b(?:did not|didn't|did n't|failed to|not)\s+qualif(?:y|ied)\b": ("DNQ", "Did not qualify"),
+    r"\bdisqualified\b": ("DSQ", "DQ", "Disqualified"),
+}

@@ -299,6 +299,7 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
             found.append((span, 12, ValueMention(column, value, span, alternatives)))
     found += _country_mentions(question, index)
     found += _role_mentions(question, index, {m.column for _, _, m in found if isinstance(m, ValueMention)})
+    found += _outcome_mentions(question, index)
     # Longest span first; at equal length, exact column names (13) > values (12) > user (12) > lexicon and
     # country names (11).
     found.sort(key=lambda f: (-(f[0].end - f[0].start), -f[1], f[0].start))
@@ -400,6 +401,26 @@ def _role_mentions(question: Question, index: TableIndex, named: set[str]) -> li
             if len(columns) == 1 and not columns & named:
                 column, code = hits[0]
                 out.append((span, 11, ValueMention(column, code, span)))
+    return out
+
+
+def _outcome_mentions(question: Question, index: TableIndex) -> list[tuple[Span, int, object]]:
+    """"how many drivers did not finish the race?" on Pos cells "Ret", "did not start" on Time cells "DNS": the
+    words of an outcome link to the cell that writes it (:data:`lexicon.OUTCOME_CODES`), the first such cell the
+    table has (in one column only). The span covers the whole phrase, so its "not" negates nothing else."""
+    out: list[tuple[Span, int, object]] = []
+    for pattern, codes in lexicon.OUTCOME_CODES.items():
+        match = re.search(pattern, question.text)
+        if match is None:
+            continue
+        for code in codes:
+            owners = [(c, v) for c, v in index.values.get(phrase_tokens(code), ()) if str(v).strip() == code]
+            if owners:
+                if len({c for c, _ in owners}) == 1:
+                    first, last = question.char_to_token(match.start(), match.end())
+                    span = Span(first, last, match.start(), match.end())
+                    out.append((span, 13, ValueMention(owners[0][0], owners[0][1], span)))
+                break
     return out
 
 
