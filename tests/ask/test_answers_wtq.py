@@ -831,3 +831,22 @@ def test_who_did_it_asks_for_the_doers_column(tmp_path: Path) -> None:
         assert list(ds.ask("who wrote the first episode?").values) == [rows[0]["Written by"]] == ["Bo Chan"]
         assert list(ds.ask("who directed homecoming?").values) == \
             [next(r["Directed by"] for r in rows if r["Title"] == "Homecoming")] == ["Cy Diaz"]
+
+
+SWIMMERS = """Rank,Name,Nationality,Time
+1,Janelle Atkinson,Jamaica,4:08.14
+2,Hannah Stockbauer,Germany,4:08.85
+3,Jana Henke,Germany,4:09.01
+4,Eva Risztov,Hungary,4:10.32
+"""
+
+
+def test_which_country_asks_for_the_nationality_column(tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(SWIMMERS)))
+    path = tmp_path / "swimmers.csv"
+    path.write_text(SWIMMERS, encoding="utf-8")
+    most = Counter(r["Nationality"] for r in rows).most_common(1)[0][0]
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("what country was the top performer from?").values) == [rows[0]["Nationality"]] \
+            == ["Jamaica"]
+        assert list(ds.ask("which country has the most swimmers?").values) == [most] == ["Germany"]

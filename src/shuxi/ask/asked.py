@@ -39,7 +39,13 @@ _NUMERIC_TEXT = 0.5
 
 def fit_answer_column(ctx: Context, plan: Plan) -> Plan:
     """``plan`` with its answer column changed to the kind the question asks for (see the module docstring)."""
-    if ctx.zh or plan.kind != "lookup" or not plan.select:
+    if ctx.zh:
+        return plan
+    if plan.kind in ("rank", "group") and len(plan.dimensions) == 1:
+        country = _country_asked(ctx, plan, plan.dimensions[0].column)
+        if country is not None:  # "which country has the most drivers?": count the drivers by their country
+            return plan.model_copy(update={"dimensions": [plan.dimensions[0].model_copy(update={"column": country})]})
+    if plan.kind != "lookup" or not plan.select:
         return plan
     text = ctx.q.text
     chosen = plan.select[0]
@@ -62,6 +68,7 @@ def fit_answer_column(ctx: Context, plan: Plan) -> Plan:
         thing = _thing_asked(ctx)
         if thing is not None and _holds_numbers(ctx, chosen) and not (_words(chosen) & {thing, _word_after(ctx, thing)}):
             wanted = _label_for(ctx, plan, thing)
+    wanted = wanted or _country_asked(ctx, plan, chosen)
     if wanted is None:
         return plan
     return plan.model_copy(update={"select": [wanted, *[c for c in plan.select[1:] if c != wanted]]})
@@ -148,6 +155,24 @@ def _agent_column(ctx: Context, plan: Plan) -> str | None:
 #: Past tenses whose doer's column does not start with the verb minus "ed" ("wrote" → "Writer", "Written by").
 _IRREGULAR = {"wrote": "writ", "won": "winn", "sang": "sing", "drove": "driv", "rode": "ride", "built": "buil",
               "made": "make", "led": "lead", "ran": "runn", "taught": "teach"}
+
+
+def _country_asked(ctx: Context, plan: Plan, chosen: str) -> str | None:
+    """"what nation had the most gold medals?", "what country was the top performer from?" on a table of athletes:
+    the table's one column of countries (Nationality, Nation, NOC), when the answer column is another; "which
+    team …" a Team or Club column, "which school …" a School, College or University column, alike."""
+    match = re.match(r"(?:in |from |for )?(?:what|which) ([a-z]+)\b", ctx.q.text)
+    kind = next((words for words in _KIND_WORDS if match is not None and match.group(1) in words), None)
+    if kind is None or _words(chosen) & kind:
+        return None
+    found = _candidates(ctx, plan, lambda c: ctx.kind_of(c) == "text" and bool(_words(c) & kind))
+    return found[0] if len(found) == 1 else None
+
+
+#: Nouns that ask for a kind of column under any of these names ("what nation …" → Nationality, NOC).
+_KIND_WORDS = (frozenset({"country", "countries", "nation", "nations", "nationality", "noc", "flag"}),
+               frozenset({"team", "teams", "club", "clubs"}),
+               frozenset({"school", "schools", "college", "colleges", "university", "institution"}))
 
 
 def _is_place(column: str) -> bool:
