@@ -1069,3 +1069,16 @@ def test_a_lone_word_ending_the_question_after_the_is_the_tables_subject(tmp_pat
         assert ask(tour, "what was the total number of days for the tour?") == [3]
     finally:
         tour.close()
+
+
+def test_a_hyphen_finds_a_score_written_with_a_dash(tmp_path: Path) -> None:
+    (tmp_path / "friendlies.csv").write_text("Date,Opponent,Score,Competition\n1 Mar,Peru,4–1,Friendly\n5 Apr,Chile,"
+                                             "0–0,Friendly\n9 Jun,Peru,4–1,Qualifier\n2 Sep,Bolivia,2–3,Friendly\n",
+                                             encoding="utf-8")
+    games = shuxi.open(str(tmp_path / "friendlies.csv"))
+    try:
+        # 4–1 on 1 Mar and 9 Jun; the only 0–0 was against Chile
+        assert ask(games, "how many games had a score of 4-1?") == [2]
+        assert ask(games, "who was the opponent in the only 0-0 game?") == ["Chile"]
+    finally:
+        games.close()

@@ -33,7 +33,13 @@ def normalize(text: str) -> str:
     """NFKC (full-width letters and digits to half-width), lower case, one space between words."""
     text = _fold_latin(unicodedata.normalize("NFKC", text).lower())
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = _DASH_BETWEEN_DIGITS.sub("-", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+#: An en or em dash between digits ("2–0", "1999–2000") is typed as a hyphen in questions ("a score of 2-0"); one
+#: character for one, so positions in a cell's text stay where they were.
+_DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)[–—−](?=\d)")
 
 
 #: Past tenses that tables write as results ("Won", "Lost"): the question's "win" finds them.
