@@ -1082,3 +1082,14 @@ def test_a_hyphen_finds_a_score_written_with_a_dash(tmp_path: Path) -> None:
         assert ask(games, "who was the opponent in the only 0-0 game?") == ["Chile"]
     finally:
         games.close()
+
+
+def test_a_column_of_numbers_kept_as_text_named_before_of_a_number(tmp_path: Path) -> None:
+    (tmp_path / "transfers.csv").write_text("Name,Moving to,Fee\nAl Ames,Porto,\"24,000,000\"\nBo Bell,Lyon,Free\n"
+                                            "Cy Cole,Braga,\"3,500,000\"\nDee Dunn,Nice,Loan\n", encoding="utf-8")
+    transfers = shuxi.open(str(tmp_path / "transfers.csv"))
+    try:
+        assert transfers.schema.field("Fee").type == "string"  # the premise: "Free" and "Loan" keep it text
+        assert ask(transfers, "who was the only player to be transferred for a fee of 24,000,000?") == ["Al Ames"]
+    finally:
+        transfers.close()

@@ -380,6 +380,11 @@ def _compare_numbers(ctx: Context) -> None:
                 ctx.used_numbers.add(i)
             elif _age_equal(ctx, n):  # "how many contestants are 20 years old?"
                 ctx.used_numbers.add(i)
+            elif _text_number_of(ctx, n):
+                ctx.used_numbers.add(i)
+        elif not word and not ctx.zh and n.kind in ("number", "duration") and not year_like(n) and \
+                _text_number_of(ctx, n):  # "how many high jumpers had a result of 2.19?", "a time of 6:47"
+            ctx.used_numbers.add(i)
         i += 1
 
 
@@ -512,6 +517,23 @@ def _column_of_number(ctx: Context, n: Any) -> str | None:
             ctx.used.add(i)
             return column
     return None
+
+
+def _text_number_of(ctx: Context, n: Any) -> bool:
+    """"how many wrestlers had a time of 6:47?", "how many high jumpers had a result of 2.19?", "a score of 139":
+    a column that keeps its numbers or times as text ("2.19 m", "6:47"), named right before "of N", equals N
+    (a time in seconds). True when the filter was added."""
+    if re.match(r"\s*[a-z]", ctx.q.text[n.end:n.end + 2]):
+        return False
+    for i, column, m in ctx.mentioned("text"):
+        info = ctx.index.columns[column]
+        if m.span.end <= n.start and _OF_NUMBER.fullmatch(ctx.q.text[m.span.end:n.start]) and m.strength > 0 and \
+                _numeric_text(ctx, column) and (n.kind != "duration" or info.duration_share >= 0.5):
+            value = duration_value(ctx, column, _value(n)) if n.kind == "duration" else _value(n)
+            ctx.used.add(i)
+            ctx.filters.append(Filter(column=column, op="=", value=value, number=True))
+            return True
+    return False
 
 
 def _counted_column_after(ctx: Context, n: Any) -> str | None:
