@@ -476,3 +476,23 @@ def test_the_year_before_or_after_a_described_row(tmp_path: Path, table: str, qu
     (tmp_path / "t.csv").write_text(table, encoding="utf-8")
     with shuxi.open(str(tmp_path / "t.csv")) as ds:
         assert ds.ask(question).values == [expected]
+
+
+# A schedule: the anchor row is described by a few words between "after"/"before" and its cell.
+GAMES = """Date,Opponent,Venue,Result
+Sep 3,Plymouth Albion,Home,W 21-3
+Sep 10,Bristol,Away,L 7-10
+Sep 17,Faroe Islands,Home,W 30-0
+Sep 24,Estonia,Away,W 12-6
+"""
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what game was played before the one against faroe islands?", ["Bristol"]),           # row 2, before row 3
+    ("who was the opponent in the game after the game against bristol?", ["Faroe Islands"]),
+    ("what was the result of the match after the match against estonia?", []),              # the last row: none after
+])
+def test_the_anchor_row_may_be_described_before_its_cell(tmp_path: Path, question: str, expected: list[Any]) -> None:
+    (tmp_path / "games.csv").write_text(GAMES, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "games.csv")) as ds:
+        assert ds.ask(question).values == expected

@@ -262,7 +262,8 @@ def _neighbour(ctx: Context) -> Plan | None:
         # a whole cell, or part of one ("after andy egli" where the cell is "Andy Egli (SUI)")
         candidates = sorted([*ctx.values, *ctx.partials], key=lambda v: v.span.start)
         for word, span in _free_words(ctx, list(AFTER_WORDS)):
-            after = [v for v in candidates if v.span.start >= span.end and v.span.start - span.end <= 5]
+            after = [v for v in candidates if v.span.start >= span.end and (
+                v.span.start - span.end <= 5 or _describes_anchor(ctx, span.last, v.span.first))]
             if after:
                 anchor, offset = after[0], AFTER_WORDS[word]
                 break
@@ -315,6 +316,20 @@ def _next_period(ctx: Context) -> Plan | None:
                      order=[Order(by=year.column, desc=offset < 0), Order(by=ROW)], limit=1)
     return _plan(ctx, "lookup", filters=_not_summary(ctx), select=[asked],
                  anchor=RowAnchor(where=list(ctx.filters), offset=offset))
+
+
+#: Words that may stand between "after"/"before" and the cell naming the anchor row ("after the game in Egypt",
+#: "before the match against Germany", "after the championship in The Hague").
+_ANCHOR_WORDS = frozenset({"the", "a", "game", "games", "match", "race", "event", "one", "championship",
+                           "championships", "tournament", "competition", "in", "on", "at", "against", "vs", "versus",
+                           "with", "held", "played", "of"})
+
+
+def _describes_anchor(ctx: Context, first: int, last: int) -> bool:
+    """The words from ``first`` to ``last`` (token positions) only describe the anchor row: at most four of
+    them, all from :data:`_ANCHOR_WORDS`."""
+    between = ctx.q.words[first:last]
+    return 0 < len(between) <= 4 and all(w in _ANCHOR_WORDS for w in between)
 
 
 def _difference(ctx: Context) -> Plan | None:
