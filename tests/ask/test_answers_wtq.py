@@ -850,3 +850,15 @@ def test_which_country_asks_for_the_nationality_column(tmp_path: Path) -> None:
         assert list(ds.ask("what country was the top performer from?").values) == [rows[0]["Nationality"]] \
             == ["Jamaica"]
         assert list(ds.ask("which country has the most swimmers?").values) == [most] == ["Germany"]
+
+
+def test_which_team_asks_for_the_opponent_column(tmp_path: Path) -> None:
+    games = "Date,Venue,Opponent,Score,Competition\n1 June 2012,Kingston,Haiti,1-0,Caribbean Cup\n" \
+            "5 June 2012,St. John's,Antigua,2-2,Caribbean Cup\n9 July 2012,Kingston,Cuba,0-1,Friendly\n"
+    rows = list(csv.DictReader(io.StringIO(games)))
+    path = tmp_path / "games.csv"
+    path.write_text(games, encoding="utf-8")
+    last_cup = [r for r in rows if r["Competition"] == "Caribbean Cup"][-1]
+    with shuxi.open(str(path)) as ds:
+        assert list(ds.ask("which team did they face in their last game in the caribbean cup?").values) == \
+            [last_cup["Opponent"]] == ["Antigua"]

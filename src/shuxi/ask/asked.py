@@ -161,7 +161,8 @@ def _country_asked(ctx: Context, plan: Plan, chosen: str) -> str | None:
     """"what nation had the most gold medals?", "what country was the top performer from?" on a table of athletes:
     the table's one column of countries (Nationality, Nation, NOC), when the answer column is another; "which
     team …" a Team or Club column, "which school …" a School, College or University column, alike."""
-    match = re.match(r"(?:in |from |for )?(?:what|which) ([a-z]+)\b", ctx.q.text)
+    match = re.match(r"(?:in |from |for |against )?(?:what|which)(?: was| is)?(?: the| his| her| their)?(?: top| best)?"
+                     r" ([a-z]+)\b", ctx.q.text)
     kind = next((words for words in _KIND_WORDS if match is not None and match.group(1) in words), None)
     if kind is None or _words(chosen) & kind:
         return None
@@ -171,7 +172,9 @@ def _country_asked(ctx: Context, plan: Plan, chosen: str) -> str | None:
 
 #: Nouns that ask for a kind of column under any of these names ("what nation …" → Nationality, NOC).
 _KIND_WORDS = (frozenset({"country", "countries", "nation", "nations", "nationality", "noc", "flag"}),
-               frozenset({"team", "teams", "club", "clubs"}),
+               frozenset({"team", "teams", "club", "clubs", "opponent", "opponents"}),
+               frozenset({"season", "seasons"}),
+               frozenset({"position", "positions", "pos", "place", "placing", "finish"}),
                frozenset({"school", "schools", "college", "colleges", "university", "institution"}))
 
 
