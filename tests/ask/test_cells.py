@@ -636,3 +636,26 @@ def test_a_comparative_names_the_column_two_options_are_compared_on(tmp_path: Pa
     (tmp_path / "t.csv").write_text(table, encoding="utf-8")
     with shuxi.open(str(tmp_path / "t.csv")) as ds:
         assert ds.ask(question).values == [expected]
+
+
+# A race result whose entry cells list two drivers on two lines; the question names one line of each.
+ENTRIES = """Pos,Drivers,Laps
+1,"Phil Hill
+ Mike Spence",312
+2,"Richard Attwood
+ Piers Courage",298
+"""
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("who completed more laps, phil hill or richard attwood?", "Phil Hill"),        # 312 > 298
+    ("who completed fewer laps, phil hill or richard attwood?", "Richard Attwood"),
+])
+def test_an_option_named_by_one_line_of_its_cell_is_answered_with_that_line(tmp_path: Path, question: str,
+                                                                              expected: str) -> None:
+    laps = {r["Drivers"].split("\n")[0]: int(r["Laps"]) for r in _rows(ENTRIES)}
+    more = max(laps, key=laps.__getitem__)
+    assert expected == (more if "more" in question else min(laps, key=laps.__getitem__))
+    (tmp_path / "entries.csv").write_text(ENTRIES, encoding="utf-8")
+    with shuxi.open(str(tmp_path / "entries.csv")) as ds:
+        assert ds.ask(question).values == [expected]

@@ -229,9 +229,44 @@ def _choice(ctx: Context) -> Plan | None:
     if word in ("older", "younger") and "age" not in measure.lower():
         desc = not desc  # older means an earlier year
     desc = _time_direction(ctx, measure, desc)
+    labels = [_line_named(ctx, v) for v in (a, b)]
+    if measure != ROW and ctx.kind_of(measure) == "number" and all(labels):
+        return _line_verdict(ctx, column, (a, b), labels, measure, keep, larger=desc)
     as_text = measure != ROW and ctx.kind_of(measure) == "text"
     return _plan(ctx, "lookup", filters=keep, select=[column], order=[Order(by=measure, desc=desc, number=as_text)],
                  limit=1)
+
+
+def _line_named(ctx: Context, cell: object) -> str | None:
+    """The line of a cell of several lines that the question names ("Phil Hill" in "Phil Hill\n Mike Spence",
+    "Romania" in a team cell listing its members): the answer a reader gives; None for a cell of one line."""
+    from shuxi.ask.linking import _contains
+    from shuxi.ask.text import phrase_tokens
+
+    lines = [line.strip() for line in str(cell).split("\n") if line.strip()]
+    if len(lines) < 2:
+        return None
+    asked = tuple(ctx.q.words)
+    named = [line for line in lines if phrase_tokens(line) and _contains(asked, phrase_tokens(line))]
+    return named[0] if len(named) == 1 else None
+
+
+def _line_verdict(ctx: Context, column: str, cells: tuple[object, object], labels: list[str | None], measure: str,
+                  keep: list[Filter], *, larger: bool) -> Plan | None:
+    """"who completed more laps, Phil Hill or Richard Attwood?" on cells "Phil Hill\n Mike Spence": each option's
+    number in the query, and a Verdict answering with the line the question named."""
+    from shuxi.plan.ir import Calculation, ColumnRef, Verdict
+
+    agg = "max" if larger else "min"
+    values = [Measure(agg=agg, column=measure, where=[Filter(column=column, op="=", value=cell)],
+                      alias=f"{measure} ({label})") for cell, label in zip(cells, labels)]
+    if values[0].name == values[1].name:
+        return None
+    verdict = Verdict(left=ColumnRef(name=values[0].name), op=">" if larger else "<",
+                      right=ColumnRef(name=values[1].name), then=str(labels[0]), otherwise=str(labels[1]))
+    others = [f for f in keep if f.column != column]
+    return _plan(ctx, "calculate", filters=others, measures=values,
+                 calculations=[Calculation(name="answer", expr=verdict)])
 
 
 #: Words that ask which option came first in time, or last.
