@@ -1059,18 +1059,6 @@ def test_did_not_finish_reads_the_cells_that_say_so(tmp_path: Path) -> None:
         heat.close()
 
 
-def test_a_lone_word_ending_the_question_after_the_is_the_tables_subject(tmp_path: Path) -> None:
-    # A tour's stages: one stage's name holds "Tour", but every row is the tour's.
-    (tmp_path / "tour.csv").write_text("Date,Race Name,Winner\n5 Feb,Tour Opener,Ann Bell\n6 Feb,Hill Stage,"
-                                       "Bea Cole\n7 Feb,Coast Stage,Cy Dunn\n", encoding="utf-8")
-    tour = shuxi.open(str(tmp_path / "tour.csv"))
-    try:
-        # all three stages, not the one whose name says "Tour"
-        assert ask(tour, "what was the total number of days for the tour?") == [3]
-    finally:
-        tour.close()
-
-
 def test_a_hyphen_finds_a_score_written_with_a_dash(tmp_path: Path) -> None:
     (tmp_path / "friendlies.csv").write_text("Date,Opponent,Score,Competition\n1 Mar,Peru,4–1,Friendly\n5 Apr,Chile,"
                                              "0–0,Friendly\n9 Jun,Peru,4–1,Qualifier\n2 Sep,Bolivia,2–3,Friendly\n",

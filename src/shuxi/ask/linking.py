@@ -535,8 +535,6 @@ def _names_a_thing(question: Question, i: int, column: str, index: TableIndex) -
     words = question.words
     if (i + 1 < len(words) and words[i + 1] == "than") or (i > 0 and words[i - 1] in ("which", "what", "whose")):
         return False
-    if i > 0 and words[i - 1] == "the" and not any(w.isalnum() for w in words[i + 1:]):
-        return False  # "the last race of the tour?", "did the league play": the table's own subject
     if any(word in key for info in index.columns.values() for key in info.phrases):
         return False
     from shuxi.ask.months import MONTHS
