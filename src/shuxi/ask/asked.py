@@ -1,12 +1,13 @@
-"""The kind of answer a question's first word asks for, and the column that holds it: "where …" a place (Venue,
-Location, City), "what year …" / "when …" a year or a date, "who …" a name — never a number or a date —, "how
-long …" a time or a length.
+"""The kind of answer a question asks for, and the column that holds it: "where …" a place (Venue, Location,
+City), "what year …" / "when …" a year or a date, "who …" a name — never a number or a date — and "who wrote …"
+the Written by column, "how long …" a time or a length, "which destroyer …" the row's name rather than a year or
+a number, "which country / team / season / position …" the table's column of that kind (Nationality, Opponent).
 
 The rules before this one choose the rows well and the column by the nouns the question names; a noun can name
 the wrong column for the answer ("where was the last competition held?" names Competition, but asks for the
 Venue). :func:`fit_answer_column` runs on the plan a rule returned: when a lookup selects a column of the wrong
-kind and the table has one column of the right kind, that column is selected instead. Anything else is left as
-it was.
+kind (or a ranking groups by one) and the table has one column of the right kind, that column is used instead.
+Anything else is left as it was.
 """
 
 from __future__ import annotations
@@ -42,13 +43,20 @@ def fit_answer_column(ctx: Context, plan: Plan) -> Plan:
     if ctx.zh:
         return plan
     if plan.kind in ("rank", "group") and len(plan.dimensions) == 1:
-        country = _country_asked(ctx, plan, plan.dimensions[0].column)
-        if country is not None:  # "which country has the most drivers?": count the drivers by their country
-            return plan.model_copy(update={"dimensions": [plan.dimensions[0].model_copy(update={"column": country})]})
+        kind = _kind_column(ctx, plan, plan.dimensions[0].column)
+        if kind is not None:  # "which country has the most drivers?": count the drivers by their country
+            return plan.model_copy(update={"dimensions": [plan.dimensions[0].model_copy(update={"column": kind})]})
     if plan.kind != "lookup" or not plan.select:
         return plan
+    wanted = _wanted_column(ctx, plan, plan.select[0])
+    if wanted is None:
+        return plan
+    return plan.model_copy(update={"select": [wanted, *[c for c in plan.select[1:] if c != wanted]]})
+
+
+def _wanted_column(ctx: Context, plan: Plan, chosen: str) -> str | None:
+    """The column a lookup should answer with instead of ``chosen``, or None to keep it."""
     text = ctx.q.text
-    chosen = plan.select[0]
     wanted = None
     if text.startswith("where ") and not _NOT_A_PLACE.search(text) and not _is_place(chosen):
         wanted = _one(ctx, plan, _is_place)
@@ -68,10 +76,7 @@ def fit_answer_column(ctx: Context, plan: Plan) -> Plan:
         thing = _thing_asked(ctx)
         if thing is not None and _holds_numbers(ctx, chosen) and not (_words(chosen) & {thing, _word_after(ctx, thing)}):
             wanted = _label_for(ctx, plan, thing)
-    wanted = wanted or _country_asked(ctx, plan, chosen)
-    if wanted is None:
-        return plan
-    return plan.model_copy(update={"select": [wanted, *[c for c in plan.select[1:] if c != wanted]]})
+    return wanted or _kind_column(ctx, plan, chosen)
 
 
 def _thing_asked(ctx: Context) -> str | None:
@@ -157,7 +162,7 @@ _IRREGULAR = {"wrote": "writ", "won": "winn", "sang": "sing", "drove": "driv", "
               "made": "make", "led": "lead", "ran": "runn", "taught": "teach"}
 
 
-def _country_asked(ctx: Context, plan: Plan, chosen: str) -> str | None:
+def _kind_column(ctx: Context, plan: Plan, chosen: str) -> str | None:
     """"what nation had the most gold medals?", "what country was the top performer from?" on a table of athletes:
     the table's one column of countries (Nationality, Nation, NOC), when the answer column is another; "which
     team …" a Team or Club column, "which school …" a School, College or University column, alike."""
