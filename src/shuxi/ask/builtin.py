@@ -29,6 +29,7 @@ from shuxi.ask.filters import (
     _unique,
     _value_filters,
     _zero_filters,
+    lone_word_filters,
 )
 from shuxi.ask.linking import TableIndex, fuzzy_columns, link, partial_values
 # _direction, _top_k, _is_rank_column, _entity_column: re-exported for the rules that import them from here.
@@ -66,6 +67,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
     period_filters(ctx)
     _number_filters(ctx)
     _zero_filters(ctx)
+    lone_word_filters(ctx)  # last: a lone word is a condition only when no other condition was found
     from shuxi.ask.amounts import amount_rule
     from shuxi.ask.asked import fit_answer_column
     from shuxi.ask.cells import cell_rule

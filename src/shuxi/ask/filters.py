@@ -459,14 +459,16 @@ def _zero_filters(ctx: Context) -> None:
         if none or negated_any:
             ctx.filters.append(Filter(column=column, op="=", value=0))
             ctx.used.add(i)
-    lone_word_filters(ctx)  # the last condition step: it needs to know whether any other condition was found
 
 
 def lone_word_filters(ctx: Context) -> None:
     """"how many goals did hateley score?", "how many times did dicksboro win the championship?", "how many lego
     games are there?": a lone word found inside the cells of one column is the question's condition when the
     question names no other; beside another condition ("how many times was swecon held in uppsala?" — Swecon is
-    the table's subject, in one cell) it is dropped."""
+    the table's subject, in one cell) it is dropped. Called last among the condition steps, since it needs to know
+    whether any other condition was found; English only, like the zero and blank conditions before it."""
+    if ctx.zh:
+        return
     lone = [p for p in ctx.partials if p.lone]
     if not lone:
         return

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from shuxi.ask.options import _is_option, cells_holding
 from shuxi.plan.ir import Calculation, ColumnRef, Filter, Measure, Plan, Verdict
 
 if TYPE_CHECKING:
@@ -79,7 +80,6 @@ def _counted_options(ctx: Context) -> tuple[str, Option, Option] | None:
 
 def _options_around(ctx: Context, before: list[str], after: list[str]) -> tuple[str, Option, Option] | None:
     """The longest runs of words ending ``before`` and starting ``after`` held by cells of one column."""
-    from shuxi.ask.options import _is_option
 
     lefts = [tuple(before[-n:]) for n in range(min(_LONGEST, len(before)), 0, -1)]
     rights = [tuple(after[:n]) for n in range(min(_LONGEST, len(after)), 0, -1)]
@@ -100,24 +100,11 @@ def _options_around(ctx: Context, before: list[str], after: list[str]) -> tuple[
 def _longest_held(ctx: Context, runs: list[tuple[str, ...]]) -> tuple[tuple[str, ...] | None, dict[str, list[Any]]]:
     """The first of ``runs`` (longest first) that cells hold, with those cells by column."""
     for run in runs:
-        cells = _cells_holding(ctx, run)
+        cells = cells_holding(ctx, run)
         if cells:
             return run, cells
     return None, {}
 
-
-def _cells_holding(ctx: Context, words: tuple[str, ...]) -> dict[str, list[Any]]:
-    """column → the text cells whose words contain ``words`` in order."""
-    from shuxi.ask.linking import _contains
-
-    out: dict[str, list[Any]] = {}
-    for key, owners in ctx.index.values.items():
-        if len(key) < len(words) or words[0] not in key or not _contains(key, words):
-            continue
-        for column, value in owners:
-            if ctx.kind_of(column) == "text" and value not in out.get(column, []):
-                out.setdefault(column, []).append(value)
-    return out
 
 
 def _option(ctx: Context, column: str, words: tuple[str, ...], cells: list[Any]) -> Option:

@@ -48,15 +48,15 @@ def _pair_around(ctx: Context, before: list[str], after: list[str]) -> tuple[str
     lefts = [s for s in lefts if _is_option(s)]
     rights = [s for s in rights if _is_option(s)]
     for left in lefts:
-        a_cells = _cells_holding(ctx, left)
+        a_cells = cells_holding(ctx, left)
         if not a_cells:
             continue
         for right in rights:
-            b_cells = _cells_holding(ctx, right)
-            for column in a_cells.keys() & b_cells.keys():
+            b_cells = cells_holding(ctx, right)
+            for column in (c for c in a_cells if c in b_cells):
                 a, b = a_cells[column], b_cells[column]
                 if len(a) == 1 and len(b) == 1 and a != b:
-                    return column, a.pop(), b.pop()
+                    return column, a[0], b[0]
         return None  # the longest left option that names cells decides; shorter ones are parts of it
     return None
 
@@ -71,15 +71,16 @@ def _is_option(words: tuple[str, ...]) -> bool:
     return any(sum(ch.isalpha() for ch in w) >= 3 and w not in _COMMON for w in words)
 
 
-def _cells_holding(ctx: Context, words: tuple[str, ...]) -> dict[str, set[Any]]:
-    """column → the distinct text cells whose words contain ``words`` in order."""
+def cells_holding(ctx: Context, words: tuple[str, ...]) -> dict[str, list[Any]]:
+    """column → the distinct text cells whose words contain ``words`` in order, columns and cells in index order
+    (never set order, so the answer does not change with Python's hash seed)."""
     from shuxi.ask.linking import _contains
 
-    out: dict[str, set[Any]] = {}
+    out: dict[str, list[Any]] = {}
     for key, owners in ctx.index.values.items():
         if len(key) < len(words) or words[0] not in key or not _contains(key, words):
             continue
         for column, value in owners:
-            if ctx.kind_of(column) == "text":
-                out.setdefault(column, set()).add(value)
+            if ctx.kind_of(column) == "text" and value not in out.get(column, []):
+                out.setdefault(column, []).append(value)
     return out
