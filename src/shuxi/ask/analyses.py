@@ -8,7 +8,7 @@ from typing import Any
 
 from shuxi.ask import lexicon as lx
 from shuxi.ask.context import Agg, Context
-from shuxi.ask.filters import _unique, _value
+from shuxi.ask.filters import _unique
 from shuxi.ask.linking import ColumnMention
 from shuxi.ask.measures import _dedupe, _dimensions, _grain, _measures, _plan, _summary_filters
 from shuxi.plan.ir import Bucket, Dimension, Filter, Measure, Order, Plan
@@ -67,7 +67,7 @@ def _tiers(ctx: Context) -> Plan | None:
     bucket_col = bucket_col or nums[0][1]
     labelled = ctx.has(["为低档", "为中档", "为高档", "为低", "为中", "为高", "as low", "as medium", "as middle", "as high",
                         "is low", "is high", "低档", "高档"])
-    cuts = [(_value(n), n) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and n.kind == "number"
+    cuts = [(n.plain, n) for i, n in enumerate(ctx.numbers) if i not in ctx.used_numbers and n.kind == "number"
             and (labelled or ctx.word_before(n.start, ["低于", "小于", "高于", "大于", "超过", "以上", "到", "至", "below",
                                                     "under", "above", "over", "between", "to", "and", "-", "–"], 3))]
     cuts_values = sorted({float(v) for v, _ in cuts})

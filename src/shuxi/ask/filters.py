@@ -14,13 +14,18 @@ from typing import Any
 from shuxi.ask import lexicon as lx
 from shuxi.ask.context import AmbiguousQuestionError, Context
 from shuxi.ask.linking import ColumnMention, ValueMention
+from shuxi.ask.thresholds import (
+    comparison,
+    is_place_column,
+    numeric_text,
+    text_number_threshold,
+    threshold_values,
+    threshold_word,
+)
 from shuxi.ask.units import duration_value
 from shuxi.ask.years import (
     adjacent_year_column,
     decade_side,
-    holds_years,
-    is_year_column,
-    period_side,
     text_year_filter,
     time_column,
     year_like,
@@ -63,7 +68,7 @@ def _value_filters(ctx: Context) -> None:
     from shuxi.ask.venues import venue_filter
 
     top_places(ctx)
-    _threshold_values(ctx)
+    threshold_values(ctx)
     _country_codes(ctx)
     _result_letters(ctx)
     venue_filter(ctx)
@@ -248,7 +253,7 @@ def _compare_numbers(ctx: Context) -> None:
             i += 1
             continue
         if n.kind in ("ordinal", "duration"):
-            if not ctx.zh and (_text_number_threshold(ctx, n) or _ordinal_filter(ctx, n)):
+            if not ctx.zh and (text_number_threshold(ctx, n) or _ordinal_filter(ctx, n)):
                 ctx.used_numbers.add(i)
             i += 1
             continue
@@ -264,7 +269,7 @@ def _compare_numbers(ctx: Context) -> None:
                     # "a capacity between 6000 and 8000" on cells "8,000"; two years are a period, not amounts
                     column = _numeric_text_before(ctx, n.start)
                 if column is not None:
-                    low, high = sorted([_value(n), _value(nxt)])
+                    low, high = sorted([n.plain, nxt.plain])
                     if ctx.kind_of(column) == "date":
                         ctx.filters += year_range(column, int(low), int(high))
                     else:
@@ -349,19 +354,19 @@ def _compare_numbers(ctx: Context) -> None:
         if postfix and not word:
             word = postfix
         if not word and not ctx.zh and n.kind == "number":
-            spaced = _threshold_word(ctx, n.start, n.end)  # "75 games or less", "10th place or worse"
+            spaced = threshold_word(ctx, n.start, n.end)  # "75 games or less", "10th place or worse"
             if spaced is not None and spaced.startswith(("or ", "and ")):
                 word = spaced
         if word and not _is_tier_context(ctx):
             column = _nearest_column_before(ctx, n.start, ("number",)) or _column_after(ctx, n.end) or \
                 _money_column(ctx, n)
-            if column is None and not ctx.zh and _text_number_threshold(ctx, n):
+            if column is None and not ctx.zh and text_number_threshold(ctx, n):
                 ctx.used_numbers.add(i)
                 i += 1
                 continue
             if column is not None:
-                placed = _operator(word, place=True, duration=False, year=False) \
-                    if not ctx.zh and _is_place_column(ctx, column) else None
+                placed = comparison(word, place=True, duration=False, year=False) \
+                    if not ctx.zh and is_place_column(ctx, column) else None
                 if word in lx.EQUAL_WORDS:
                     op = "="
                 elif placed is not None:
@@ -371,12 +376,12 @@ def _compare_numbers(ctx: Context) -> None:
                     op = ">=" if word in lx.INCLUSIVE_WORDS or word.startswith(("or ", "and ")) else ">"
                 else:
                     op = "<=" if word in lx.INCLUSIVE_WORDS or word.startswith(("or ", "and ")) else "<"
-                ctx.filters.append(Filter(column=column, op=op, value=_value(n)))
+                ctx.filters.append(Filter(column=column, op=op, value=n.plain))
                 ctx.used_numbers.add(i)
         elif not word and not ctx.zh and n.kind == "number" and not year_like(n) and float(n.value).is_integer():
             column = _counted_column_after(ctx, n) or _column_of_number(ctx, n)
             if column is not None:  # "the only nation to have one silver medal": silver = 1
-                ctx.filters.append(Filter(column=column, op="=", value=_value(n)))
+                ctx.filters.append(Filter(column=column, op="=", value=n.plain))
                 ctx.used_numbers.add(i)
             elif _age_equal(ctx, n):  # "how many contestants are 20 years old?"
                 ctx.used_numbers.add(i)
@@ -411,7 +416,7 @@ def _decade(ctx: Context, n: Any) -> Any:
 def _numeric_text_before(ctx: Context, position: int) -> str | None:
     """The last column named before ``position`` that keeps numbers as text, if it is the nearest mention."""
     before = [(i, c, m) for i, c, m in ctx.mentioned("text", "number", "date", free=False) if m.span.end <= position]
-    if not before or not _numeric_text(ctx, before[-1][1]) or ctx.index.columns[before[-1][1]].duration_share >= 0.5:
+    if not before or not numeric_text(ctx, before[-1][1]) or ctx.index.columns[before[-1][1]].duration_share >= 0.5:
         return None
     ctx.used.add(before[-1][0])
     return before[-1][1]
@@ -427,8 +432,8 @@ def _unit_threshold(ctx: Context, n: Any) -> bool:
     """"over five minutes", "at least 60,000 people", "below 3200 feet": the column the unit names."""
     from shuxi.ask.units import unit_threshold
 
-    word = _threshold_word(ctx, n.start, n.end)
-    found = _operator(word, place=False, duration=True, year=False) if word else None
+    word = threshold_word(ctx, n.start, n.end)
+    found = comparison(word, place=False, duration=True, year=False) if word else None
     return found is not None and unit_threshold(ctx, n, found[0])
 
 
@@ -490,7 +495,7 @@ def _value_number(n: Any) -> Any:
     """``n`` with its value as the filter writes it (5, not 5.0)."""
     from dataclasses import replace
 
-    return replace(n, value=_value(n))
+    return replace(n, value=n.plain)
 
 
 _OF_NUMBER = re.compile(r"\s+of\s*$")
@@ -530,8 +535,8 @@ def _text_number_of(ctx: Context, n: Any) -> bool:
     for i, column, m in ctx.mentioned("text"):
         info = ctx.index.columns[column]
         if m.span.end <= n.start and _OF_NUMBER.fullmatch(ctx.q.text[m.span.end:n.start]) and m.strength > 0 and \
-                _numeric_text(ctx, column) and (n.kind != "duration" or info.duration_share >= 0.5):
-            value = duration_value(ctx, column, _value(n)) if n.kind == "duration" else _value(n)
+                numeric_text(ctx, column) and (n.kind != "duration" or info.duration_share >= 0.5):
+            value = duration_value(ctx, column, n.plain) if n.kind == "duration" else n.plain
             ctx.used.add(i)
             ctx.filters.append(Filter(column=column, op="=", value=value, number=True))
             return True
@@ -558,190 +563,9 @@ def _column_after(ctx: Context, position: int) -> str | None:
     return None
 
 
-def _value(n: Any) -> float | int:
-    value = n.value
-    if isinstance(value, float) and value.is_integer() and n.kind != "percent":
-        return int(value)
-    return value
-
-
 def _is_tier_context(ctx: Context) -> bool:
     return ctx.has(lx.TIER_WORDS) and (ctx.has(["分成", "分为", "划分", "split", "divide", "group into", "bucket"])
                                        or ctx.has(["为低档", "为中档", "为高档", "as low", "as high", "as medium"]))
-
-
-# -- thresholds on numbers kept as text: "5th or better", "below 2:01", "at least 10 points" ("20+1") ----------
-
-#: Comparison words before a number, longest first so "no more than" wins over "more than".
-_BEFORE_WORDS = sorted(
-    ["at least", "at most", "more than", "less than", "fewer than", "greater than", "higher than", "lower than",
-     "larger than", "bigger than", "smaller than", "better than", "worse than", "no more than", "no less than",
-     "no better than", "no worse than", "faster than", "quicker than", "slower than", "longer than", "shorter than",
-     "over", "under", "above", "below", "within", "ahead of", "behind", "exceeding", "exceeds", "beyond",
-     "before", "after", "since", "until", "till", "prior to", "earlier than", "later than", "up to"],
-    key=len, reverse=True)
-_BEFORE_RE = re.compile(r"(?:^|[^a-z])(" + "|".join(re.escape(w) for w in _BEFORE_WORDS) +
-                        r")(?:\s+(?:the|a|an))?\s*[$€£]?\s*$")
-#: Comparison words after the number, with up to two words between ("10th place or worse", "75 games or less").
-_AFTER_RE = re.compile(r"^(?:\s+(?!(?:more|less|fewer|better|worse|higher|lower|above|below|greater|over|under|"
-                       r"later|earlier|after|before|longer|shorter|than|or|and)\b)[a-z]+){0,2}?\s+"
-                       r"(or (?:more|less|fewer|better|worse|higher|lower|above|below|greater|over|under|later|"
-                       r"earlier|after|before|longer|shorter)|and (?:above|below|up|over|under|higher|lower|better|"
-                       r"worse))\b(?!\s+than)")
-#: Words that only compare years ("before 1990"), not amounts or places.
-_TIME_ONLY = {"before", "after", "since", "until", "till", "prior to", "earlier than", "later than", "or later",
-              "or earlier", "or after", "or before"}
-#: Which way each word points: +1 the number is larger, -1 smaller; inclusive words keep the number itself.
-_LARGER = {"at least", "more than", "greater than", "higher than", "larger than", "bigger than", "no less than", "over",
-           "above", "exceeding", "exceeds", "beyond", "or more", "or greater", "or over", "or above", "or higher",
-           "and above", "and up", "and over", "and higher", "after", "since", "later than", "or later", "or after",
-           "slower than", "longer than", "or longer"}
-_SMALLER = {"at most", "less than", "fewer than", "lower than", "smaller than", "no more than", "under", "below",
-            "within", "or less", "or fewer", "or under", "or below", "or lower", "and below", "and under", "and lower",
-            "before", "until", "till", "prior to", "earlier than", "or earlier", "or before", "up to", "faster than",
-            "quicker than", "shorter than", "or shorter"}
-_INCLUSIVE = {"at least", "at most", "no more than", "no less than", "within", "since", "until", "till", "up to",
-              "no better than", "no worse than"}
-#: On a place or rank, where a better place is a smaller number: words of quality, and the literal direction of
-#: "higher"/"above" flipped ("above 10th" = 1st to 9th).
-_PLACE_BETTER = {"better than", "higher than", "above", "ahead of", "or better", "or higher", "or above", "and above",
-                 "and better", "and higher", "at least", "no worse than"}
-_PLACE_WORSE = {"worse than", "lower than", "below", "behind", "or worse", "or lower", "or below", "and below",
-                "and worse", "and lower", "at most", "no better than"}
-_PLACE_WORDS = ("place", "position", "pos", "rank", "ranking", "finish", "finished", "standing", "seed", "chart",
-                "placing")
-_ORDINAL_CELL = re.compile(r"\s*(?:t-?|=)?\d+\s*(?:st|nd|rd|th)\b", re.I)
-
-
-def _threshold_word(ctx: Context, start: int, end: int) -> str | None:
-    """The comparison word right before ``start`` ("at least 10", "above the 10th") or after ``end`` ("5th or
-    better", "75 games or less"), if any."""
-    before = _BEFORE_RE.search(ctx.q.text[max(0, start - 24):start])
-    if before:
-        return before.group(1)
-    after = _AFTER_RE.match(ctx.q.text[end:end + 32])
-    return after.group(1) if after else None
-
-
-def _operator(word: str, *, place: bool, duration: bool, year: bool) -> tuple[str, bool] | None:
-    """(op, inclusive) for a comparison word on a column of this kind, or None when the word does not compare it."""
-    if word in _TIME_ONLY and not year:
-        return None  # "after 5th" is row order, not a threshold
-    if place:
-        if word in _PLACE_BETTER:
-            return ("<=" if word in ("at least", "no worse than") or word.startswith(("or ", "and ")) else "<"), True
-        if word in _PLACE_WORSE:
-            return (">=" if word in ("at most", "no better than") or word.startswith(("or ", "and ")) else ">"), True
-    elif word in ("better than", "worse than", "or better", "or worse", "and better", "and worse", "ahead of",
-                  "behind", "no better than", "no worse than"):
-        return None  # better is only known on places (and on times, below)
-    if duration and word in ("better than", "or better"):
-        return ("<=" if word.startswith("or") else "<"), True
-    if word in _LARGER:
-        return (">=" if word in _INCLUSIVE or word.startswith(("or ", "and ")) else ">"), True
-    if word in _SMALLER:
-        return ("<=" if word in _INCLUSIVE or word.startswith(("or ", "and ")) else "<"), True
-    return None
-
-
-def _is_place_column(ctx: Context, column: str) -> bool:
-    """A column of finishing places or ranks ("Position", "Place", cells "4th", "T-3", "10th (h)")."""
-    words = set(re.findall(r"[a-z]+", column.lower()))
-    if words & set(_PLACE_WORDS) or words == {"peak"}:  # "Peak" alone is a chart peak; "Peak height" is not
-        return True
-    counts = ctx.index.columns[column].counts
-    return bool(counts) and sum(bool(_ORDINAL_CELL.match(str(v))) for v in counts) >= 0.6 * len(counts)
-
-
-def _numeric_text(ctx: Context, column: str) -> bool:
-    info = ctx.index.columns[column]
-    return info.kind == "text" and info.numeric_share >= 0.8
-
-
-def _threshold_values(ctx: Context) -> None:
-    """Cells that are numbers in a comparison ("at least 10 points" linked to a Points cell "10", "less than 4th
-    place" to "4th", "since 2000" to a Year cell kept as text) become a threshold on the number in the cell."""
-    if ctx.zh:
-        return
-    from shuxi.ask.numbers import find_numbers
-
-    kept = []
-    for v in ctx.values:
-        surface = ctx.q.text[v.span.start:v.span.end]
-        numbers = find_numbers(surface, exclude=[])
-        cell_number = _LEADING_NUMBER_RE.match(str(v.value))
-        word = _threshold_word(ctx, v.span.start, v.span.end) if numbers and cell_number else None
-        if word is None or ctx.kind_of(v.column) != "text" or not surface[:1].isalnum():
-            kept.append(v)
-            continue
-        n = numbers[0]
-        year = n.kind == "number" and float(n.value).is_integer() and 1000 <= n.value <= 2100
-        if word in ("before", "after") and (len(numbers) > 1 or not ctx.has(["how many", "number of", "count"])):
-            kept.append(v)  # "what year came after 2010-11": the row after that cell, not a threshold
-            continue
-        named = _amount_named_after(ctx, v.span.end)
-        column = named[1] if named else v.column
-        found = _operator(word, place=_is_place_column(ctx, column) and n.kind != "duration",
-                          duration=n.kind == "duration", year=year)
-        if found is None:
-            kept.append(v)
-            continue
-        op, _ = found
-        if named:
-            ctx.used.add(named[0])
-        ctx.filters.append(Filter(column=column, op=op, value=_value(n), number=ctx.kind_of(column) == "text"))
-    ctx.values = kept
-
-
-def _amount_named_after(ctx: Context, end: int) -> tuple[int, str] | None:
-    """The number column named right after a number that is also a cell ("more than 10 points" where a Pos cell
-    is "10", "at least 5 silver medals" where a Rank cell is "5"): the threshold is on that column."""
-    for i, column, m in ctx.mentioned("number", "text"):
-        if 0 <= m.span.start - end <= 1 and m.strength > 0 and (ctx.kind_of(column) == "number"
-                                                                 or _numeric_text(ctx, column)):
-            return i, column
-    return None
-
-
-_LEADING_NUMBER_RE = re.compile(r"\s*[$€£¥]?\s*[-+]?\d")
-
-
-def _text_number_threshold(ctx: Context, n: Any) -> bool:
-    """"5th or better", "less than 4th place", "below 2:01", "at least 10 points" where the column keeps its
-    numbers as text: a ``number=True`` filter on that column. True when one was added."""
-    word = _threshold_word(ctx, n.start, n.end)
-    if word is None:
-        return False
-    duration = n.kind == "duration"
-    candidates: list[str] = []
-    mentioned = sorted(ctx.mentioned("number", "text", free=False),
-                       key=lambda item: min(abs(item[2].span.start - n.end), abs(n.start - item[2].span.end)))
-    for _, column, _ in mentioned:
-        info = ctx.index.columns[column]
-        if duration and info.duration_share < 0.5:
-            continue
-        if n.kind == "ordinal" and not _is_place_column(ctx, column):
-            continue
-        if info.kind == "number" or _numeric_text(ctx, column):
-            candidates.append(column)
-            break
-    if not candidates and duration:
-        candidates = [c for c in ctx.index.of_kind("text") if ctx.index.columns[c].duration_share >= 0.5]
-    if not candidates and n.kind == "ordinal":
-        candidates = [c for c in ctx.index.order if _is_place_column(ctx, c) and
-                      (ctx.kind_of(c) == "number" or _numeric_text(ctx, c))]
-    if len(candidates) != 1 or any(f.column == candidates[0] for f in ctx.filters):
-        return False
-    column = candidates[0]
-    year = year_like(n)
-    found = _operator(word, place=n.kind == "ordinal" or (_is_place_column(ctx, column) and not duration),
-                      duration=duration, year=year)
-    if found is None:
-        return False
-    op, _ = found
-    value = duration_value(ctx, column, _value(n)) if duration else _value(n)
-    ctx.add_filter(Filter(column=column, op=op, value=value, number=ctx.kind_of(column) == "text"))
-    return True
 
 
 def counts_rows(ctx: Context) -> bool:

@@ -56,6 +56,13 @@ class NumberMention:
     end: int
     text: str
 
+    @property
+    def plain(self) -> float | int:
+        """The value as a filter writes it: 5, not 5.0 (a percent keeps its fraction)."""
+        if isinstance(self.value, float) and self.value.is_integer() and self.kind != "percent":
+            return int(self.value)
+        return self.value
+
 
 @dataclass(frozen=True)
 class PeriodMention:

@@ -68,12 +68,12 @@ def _says_place(ctx: Context, n: Any) -> bool:
 
 def _place_column(ctx: Context) -> str | None:
     """The column of places the question names, else the table's only one."""
-    from shuxi.ask.filters import _is_place_column
+    from shuxi.ask.thresholds import is_place_column
 
-    named = [c for _, c, _ in ctx.mentioned("number", "text", free=False) if _is_place_column(ctx, c)]
+    named = [c for _, c, _ in ctx.mentioned("number", "text", free=False) if is_place_column(ctx, c)]
     if len(set(named)) == 1:
         return named[0]
-    places = [c for c in ctx.index.order if _is_place_column(ctx, c) and _numbered(ctx, c)]
+    places = [c for c in ctx.index.order if is_place_column(ctx, c) and _numbered(ctx, c)]
     return places[0] if len(places) == 1 else None
 
 

@@ -22,7 +22,7 @@ def top_places(ctx: Context) -> None:
     """Add ``place <= N`` for "top N" (see the module), spending the number and any cell it was linked to."""
     if ctx.zh:
         return
-    from shuxi.ask.filters import _is_place_column, _numeric_text
+    from shuxi.ask.thresholds import is_place_column, numeric_text
 
     match = _TOP.search(ctx.q.text)
     if match is None or _ASKS_PLACE.match(ctx.q.text):
@@ -31,8 +31,8 @@ def top_places(ctx: Context) -> None:
     n = int(word) if word.isdigit() else _SMALL[word]
     if n < 1:
         return
-    places = [c for c in ctx.index.order if _is_place_column(ctx, c) and
-              (ctx.kind_of(c) == "number" or _numeric_text(ctx, c))]
+    places = [c for c in ctx.index.order if is_place_column(ctx, c) and
+              (ctx.kind_of(c) == "number" or numeric_text(ctx, c))]
     named = [c for _, c, _ in ctx.mentioned("number", "text", free=False) if c in places]
     column = named[0] if named else (places[0] if len(places) == 1 else None)
     if column is None or any(f.column == column for f in ctx.filters):
