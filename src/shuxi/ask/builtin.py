@@ -32,10 +32,9 @@ from shuxi.ask.filters import (
     lone_word_filters,
 )
 from shuxi.ask.linking import TableIndex, fuzzy_columns, link, partial_values
-# _direction, _top_k, _is_rank_column, _entity_column: re-exported for the rules that import them from here.
-from shuxi.ask.measures import _agg_for, _dedupe, _dimensions, _direction, _measures, _plan, _top_k  # noqa: F401
+from shuxi.ask.measures import _agg_for, _dedupe, _dimensions, _measures, _plan
 from shuxi.ask.nouns import implied_columns
-from shuxi.ask.ranking import _entity_column, _is_rank_column, _rank  # noqa: F401
+from shuxi.ask.ranking import _entity_column, _rank
 from shuxi.ask.text import Question, Span
 from shuxi.ask.years import period_filters
 from shuxi.errors import PlanError

@@ -135,7 +135,8 @@ TOP_WORDS = ["top", "best", "number one", "first place", "1st place", "winner", 
 def _top_row(ctx: Context) -> Plan | None:
     """"who was the top pitcher drafted?", "what is the top placed country?": the row ranked first — by a rank
     or place column when the table has one, else the first row — when no number column is ranked by."""
-    from shuxi.ask.builtin import _is_rank_column, _top_k
+    from shuxi.ask.measures import _top_k
+    from shuxi.ask.ranking import _is_rank_column
     from shuxi.ask.rows import YES_NO_START, _asks_count, _label_columns, _not_summary, _wh_column
 
     if not ctx.has(["top", "best"]) or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
@@ -188,7 +189,7 @@ COMPARATIVES: dict[str, tuple[int, tuple[str, ...]]] = {
 def _choice(ctx: Context) -> Plan | None:
     """"which bridge is longer, A or B?", "who had more votes, A or B?", "was the nickname of X the A or the B?":
     the option whose row wins the comparison, or the option the named row holds."""
-    from shuxi.ask.builtin import _is_rank_column
+    from shuxi.ask.ranking import _is_rank_column
     from shuxi.ask.rows import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, _not_summary
 
     if ctx.zh or not ctx.has(["or", "vs", "versus"]) or ctx.has(MORE_WORDS + FEWER_WORDS + DIFFERENCE_WORDS):
@@ -376,7 +377,8 @@ def _total_column(ctx: Context, option_column: str) -> str | None:
 def _extreme_in_text(ctx: Context) -> Plan | None:
     """"what was the lowest position he came in?" (cells "16th", "2nd"), "which bridge has the greatest length?"
     (cells "1,766.2 feet (538.3 m)"): the row whose text cell holds the largest or smallest number."""
-    from shuxi.ask.builtin import _direction, _is_rank_column
+    from shuxi.ask.measures import _direction
+    from shuxi.ask.ranking import _is_rank_column
     from shuxi.ask.rows import YES_NO_START, _asks_count, _label_columns, _not_summary, _wh_column
 
     direction = _direction(ctx)

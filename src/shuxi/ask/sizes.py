@@ -33,7 +33,7 @@ _COUNTING = ["how many", "number of", "difference", "than", "more", "less", "or"
 
 def size_rule(ctx: Context) -> Plan | None:
     """The row with the greatest (or smallest) size kept as text, see the module docstring; or None."""
-    from shuxi.ask.builtin import _entity_column
+    from shuxi.ask.ranking import _entity_column
     from shuxi.ask.rows import _not_summary
 
     found = ctx.word_spans(list(_SIZES)) if not ctx.zh else []
