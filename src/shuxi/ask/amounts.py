@@ -28,14 +28,14 @@ _OTHER_KINDS = ["more", "fewer", "less", "difference", "than", "average", "mean"
 
 def amount_rule(ctx: Context) -> Plan | None:
     """SUM of the number column a count phrase names, over the question's rows (see the module docstring), or None."""
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
     if ctx.zh or ctx.has(_OTHER_KINDS + lx.HIGH_WORDS + lx.LOW_WORDS):
         return None
     counted = _counted_column(ctx)
     if counted is None:
         return None
-    return _plan(ctx, filters=[*ctx.filters, *_not_summary(ctx)], measures=[Measure(agg="sum", column=counted)])
+    return _plan(ctx, filters=[*ctx.filters, *not_summary(ctx)], measures=[Measure(agg="sum", column=counted)])
 
 
 def _counted_column(ctx: Context) -> str | None:
@@ -58,7 +58,7 @@ def _adds_up(ctx: Context, column: str) -> bool:
     """Amounts (medals, goals, attendance), not row numbers, years, places or rates."""
     from shuxi.ask.cells import numbers_rows
     from shuxi.ask.years import holds_years, is_year_column
-    from shuxi.ask.rows import RANK_HINTS
+    from shuxi.ask.parts import RANK_HINTS
 
     name = column.lower()
     if numbers_rows(column) or is_year_column(ctx, column) or holds_years(ctx, column):

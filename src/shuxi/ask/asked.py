@@ -232,7 +232,7 @@ def _named(ctx: Context, column: str) -> bool:
 
 def _may_name(ctx: Context, column: str) -> bool:
     """A text column that could hold names (not a date, a rank or a score kept as text)."""
-    from shuxi.ask.rows import PERSON_HINTS
+    from shuxi.ask.parts import PERSON_HINTS
 
     info = ctx.index.columns[column]
     if info.kind != "text" or info.numeric_share >= _NUMERIC_TEXT:
@@ -258,7 +258,7 @@ def _one(ctx: Context, plan: Plan, fits: object) -> str | None:
 
 def _first(ctx: Context, plan: Plan, fits: object) -> str | None:
     """For "who": a column of people first ("Player", "Driver"), else the table's first column that may hold names."""
-    from shuxi.ask.rows import PERSON_HINTS
+    from shuxi.ask.parts import PERSON_HINTS
 
     found = _candidates(ctx, plan, fits)
     people = [c for c in found if _words(c) & set(PERSON_HINTS)]

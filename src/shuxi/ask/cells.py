@@ -43,7 +43,7 @@ def cell_rule(ctx: Context) -> Plan | None:
 def _amount_of_rows(ctx: Context) -> Plan | None:
     """"how many goals did X score in 2011?": the number column's value in the rows the filters keep."""
     from shuxi.ask.years import holds_years
-    from shuxi.ask.rows import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, _not_summary
+    from shuxi.ask.parts import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, not_summary
 
     if not ctx.has(AMOUNT_WORDS) or ctx.has(MORE_WORDS + FEWER_WORDS + DIFFERENCE_WORDS):
         return None
@@ -63,7 +63,7 @@ def _amount_of_rows(ctx: Context) -> Plan | None:
     column = asked[0]
     if not _after_amount_word(ctx, column):
         return None
-    filters = [*ctx.filters, *_not_summary(ctx)]
+    filters = [*ctx.filters, *not_summary(ctx)]
     one_row = any(ctx.kind_of(f.column) == "text" and ctx.index.columns[f.column].counts.get(f.value) == 1
                   for f in pinned)
     name = column.lower()
@@ -84,7 +84,7 @@ TOTAL_WORDS = ["in total", "total", "combined", "altogether", "in all", "togethe
 def _two_columns_total(ctx: Context) -> Plan | None:
     """"how many gold and silver medals in total did China receive?": two number columns joined by "and", added
     up over the rows the question keeps (the sum of each, then their sum, so a missing cell counts as nothing)."""
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
     if ctx.zh or not ctx.has(TOTAL_WORDS) or any(f.op not in ("=", "in", "contains") for f in ctx.filters):
         return None
@@ -105,7 +105,7 @@ def _two_columns_total(ctx: Context) -> Plan | None:
     name = f"{a} + {b}"
     calc = Calculation(name=name, expr=Arithmetic(op="+", left=ColumnRef(name=measures[0].name),
                                                   right=ColumnRef(name=measures[1].name)))
-    return _plan(ctx, "calculate", filters=[*ctx.filters, *_not_summary(ctx)], measures=measures,
+    return _plan(ctx, "calculate", filters=[*ctx.filters, *not_summary(ctx)], measures=measures,
                  calculations=[calc])
 
 
@@ -116,7 +116,7 @@ _DURATION_COLUMNS = ("time", "length", "duration", "times", "running")
 def _how_long(ctx: Context) -> Plan | None:
     """"how long did Spokane take to finish the race?", "how long is the song remixed by Y-Front?": the time or
     length cell of the named row, when the table has one such column."""
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
     if ctx.zh or not ctx.q.text.startswith("how long") or not ctx.filters:
         return None
@@ -126,7 +126,7 @@ def _how_long(ctx: Context) -> Plan | None:
                  and c not in {f.column for f in ctx.filters}]
     if len(durations) != 1:
         return None
-    return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=durations)
+    return _plan(ctx, "lookup", filters=[*ctx.filters, *not_summary(ctx)], select=durations)
 
 
 TOP_WORDS = ["top", "best", "number one", "first place", "1st place", "winner", "winning"]
@@ -137,9 +137,9 @@ def _top_row(ctx: Context) -> Plan | None:
     or place column when the table has one, else the first row — when no number column is ranked by."""
     from shuxi.ask.measures import _top_k
     from shuxi.ask.ranking import _is_rank_column
-    from shuxi.ask.rows import YES_NO_START, _asks_count, _label_columns, _not_summary, _wh_column
+    from shuxi.ask.parts import YES_NO_START, asks_count, label_columns, not_summary, wh_column
 
-    if not ctx.has(["top", "best"]) or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+    if not ctx.has(["top", "best"]) or asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
         return None
     if ctx.has(["most", "least", "highest", "lowest", "worst", "bottom", "fewest", "largest", "smallest"]):
         return None
@@ -147,11 +147,11 @@ def _top_row(ctx: Context) -> Plan | None:
     measured = [c for _, c, _ in ctx.mentioned("number") if c not in ranks]
     if measured or _top_k(ctx) is not None:
         return None
-    asked = [c for c in _wh_column(ctx) if c not in ranks] or _label_columns(ctx)
+    asked = [c for c in wh_column(ctx) if c not in ranks] or label_columns(ctx)
     if not asked:
         return None
     order = [Order(by=ranks[0], desc=False)] if ranks else [Order(by=ROW, desc=False)]
-    return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=asked[:1], order=order, limit=1)
+    return _plan(ctx, "lookup", filters=[*ctx.filters, *not_summary(ctx)], select=asked[:1], order=order, limit=1)
 
 
 #: What "better" is measured by, in order of preference: a rank or place (smaller is better), then a time.
@@ -190,7 +190,7 @@ def _choice(ctx: Context) -> Plan | None:
     """"which bridge is longer, A or B?", "who had more votes, A or B?", "was the nickname of X the A or the B?":
     the option whose row wins the comparison, or the option the named row holds."""
     from shuxi.ask.ranking import _is_rank_column
-    from shuxi.ask.rows import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, _not_summary
+    from shuxi.ask.parts import DIFFERENCE_WORDS, FEWER_WORDS, MORE_WORDS, not_summary
 
     if ctx.zh or not ctx.has(["or", "vs", "versus"]) or ctx.has(MORE_WORDS + FEWER_WORDS + DIFFERENCE_WORDS):
         return None
@@ -199,7 +199,7 @@ def _choice(ctx: Context) -> Plan | None:
         return None
     column, a, b = options
     others = [f for f in ctx.filters if f.column != column]
-    keep = [*others, Filter(column=column, op="in", values=[a, b]), *_not_summary(ctx)]
+    keep = [*others, Filter(column=column, op="in", values=[a, b]), *not_summary(ctx)]
     found = [(w, span) for w, span in ctx.word_spans(list(COMPARATIVES))]
     timed = ctx.word_spans(_EARLY + _LATE)
     if timed and (not found or timed[0][1].start <= found[0][1].start):
@@ -279,7 +279,7 @@ def _earlier_choice(ctx: Context, column: str, keep: list[Filter], word: str) ->
     """"which came first, A or B?", "which is older, A or B?", "who was appointed earlier, A or B?": the option
     whose row has the earlier year or date (an age column for older/younger, a larger age being older), or,
     when the table has no single time column, the one listed first."""
-    from shuxi.ask.rows import LISTED_WORDS, _is_time_column
+    from shuxi.ask.parts import LISTED_WORDS, is_time_column
 
     late = word in _LATE
     if ctx.has(LISTED_WORDS):  # "who is listed first, A or B?": the table's own order
@@ -290,8 +290,8 @@ def _earlier_choice(ctx: Context, column: str, keep: list[Filter], word: str) ->
             return _plan(ctx, "lookup", filters=keep, select=[column], limit=1,
                          order=[Order(by=ages[0], desc=not late), Order(by=ROW)])
     named = [c for _, c, _ in ctx.mentioned("date", "number", "text", free=False)
-             if c != column and _is_time_column(ctx, c)]
-    times = named or [c for c in ctx.index.order if c != column and _is_time_column(ctx, c)]
+             if c != column and is_time_column(ctx, c)]
+    times = named or [c for c in ctx.index.order if c != column and is_time_column(ctx, c)]
     by = times[0] if len(set(times)) == 1 or named else ROW
     number = by != ROW and ctx.kind_of(by) == "text"
     return _plan(ctx, "lookup", filters=keep, select=[column], limit=1,
@@ -379,10 +379,10 @@ def _extreme_in_text(ctx: Context) -> Plan | None:
     (cells "1,766.2 feet (538.3 m)"): the row whose text cell holds the largest or smallest number."""
     from shuxi.ask.measures import _direction
     from shuxi.ask.ranking import _is_rank_column
-    from shuxi.ask.rows import YES_NO_START, _asks_count, _label_columns, _not_summary, _wh_column
+    from shuxi.ask.parts import YES_NO_START, asks_count, label_columns, not_summary, wh_column
 
     direction = _direction(ctx)
-    if direction is None or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START) or ctx.mentioned("number"):
+    if direction is None or asks_count(ctx) or ctx.q.text.startswith(YES_NO_START) or ctx.mentioned("number"):
         return None
     filtered = {f.column for f in ctx.filters}
     texts = [c for _, c, _ in ctx.mentioned("text") if c not in filtered
@@ -390,17 +390,17 @@ def _extreme_in_text(ctx: Context) -> Plan | None:
     if len(set(texts)) != 1:
         return None
     measured = texts[0]
-    if measured in _wh_column(ctx) and ctx.has(["most", "least", "most often", "most common"]):
+    if measured in wh_column(ctx) and ctx.has(["most", "least", "most often", "most common"]):
         return None  # "which position is listed the most": the most frequent value, not the largest
     desc = direction
     if _is_rank_column(measured) or re.search(r"\b(place|position|finish|result|pos)\b", measured.lower()):
         desc = not desc
     desc = _time_direction(ctx, measured, desc)
-    asked = [c for c in _wh_column(ctx) if c != measured]
+    asked = [c for c in wh_column(ctx) if c != measured]
     if not asked and ctx.has(["who", "whom", "which", "whose"]):
-        asked = [c for c in _label_columns(ctx) if c != measured][:1]
+        asked = [c for c in label_columns(ctx) if c != measured][:1]
     select = asked[:1] or [measured]
-    return _plan(ctx, "lookup", filters=[*ctx.filters, *_not_summary(ctx)], select=select,
+    return _plan(ctx, "lookup", filters=[*ctx.filters, *not_summary(ctx)], select=select,
                  order=[Order(by=measured, desc=desc, number=True)], limit=1)
 
 
@@ -417,7 +417,7 @@ def _time_direction(ctx: Context, column: str, desc: bool) -> bool:
 
 def numbers_rows(column: str) -> bool:
     """A column that only numbers or places rows ("Game", "No.", "Pick #", "Round", "Year"), not an amount."""
-    from shuxi.ask.rows import ENTITY_HINTS
+    from shuxi.ask.parts import ENTITY_HINTS
 
     words = set(re.findall(r"[a-z]+|#", column.lower())) - {"of", "the"}
     return bool(words) and words <= ENTITY_HINTS | {"year", "rank", "pos", "ranking", "yr"}
@@ -440,7 +440,7 @@ def _plan(ctx: Context, kind: str, **fields: object) -> Plan | None:
 def _more_in_which_year(ctx: Context) -> Plan | None:
     """"were more records set in 1978 or 1979?", "did shoko goto make more films in 2004 or 2005?": the year
     whose rows are more (or fewer), counted apart, the word picked by the query (a Verdict)."""
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
     from shuxi.plan.ir import Calculation, ColumnRef, Verdict
 
     periods = ctx.periods
@@ -460,5 +460,5 @@ def _more_in_which_year(ctx: Context) -> Plan | None:
                                                                              alias="rows_b")]
     verdict = Verdict(left=ColumnRef(name="rows_a"), op=">" if more else "<", right=ColumnRef(name="rows_b"),
                       then=p.text.strip(), otherwise=q.text.strip())
-    return _plan(ctx, "calculate", filters=[*others, *_not_summary(ctx)], measures=counts,
+    return _plan(ctx, "calculate", filters=[*others, *not_summary(ctx)], measures=counts,
                  calculations=[Calculation(name="answer", expr=verdict)])

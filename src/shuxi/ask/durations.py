@@ -70,13 +70,13 @@ def _holds_years(ctx: Context, column: str) -> bool:
 
 def _span(ctx: Context, start: str, end: str) -> Plan | None:
     """Years from the earliest ``start`` to the latest ``end`` over the rows the question keeps."""
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
     measures = [Measure(agg="min", column=start, alias="first year"), Measure(agg="max", column=end, alias="last year")]
     years = Calculation(name="length in years", expr=Arithmetic(op="-", left=ColumnRef(name="last year"),
                                                        right=ColumnRef(name="first year")))
     try:
         return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
-                    filters=[*ctx.filters, *_not_summary(ctx)], measures=measures, calculations=[years])
+                    filters=[*ctx.filters, *not_summary(ctx)], measures=measures, calculations=[years])
     except ValueError:
         return None

@@ -28,7 +28,7 @@ _VERB_ROOTS = {"won": "win", "wins": "win", "win": "win", "winning": "win", "led
 
 def frequent_rule(ctx: Context) -> Plan | None:
     """The Plan for "which X … the most" when no number column is named (the most frequent X), or None."""
-    from shuxi.ask.rows import YES_NO_START, _not_summary, _wh_column
+    from shuxi.ask.parts import YES_NO_START, not_summary, wh_column
 
     if ctx.zh or ctx.q.text.startswith(YES_NO_START) or ctx.mentioned("number"):
         return None
@@ -38,12 +38,12 @@ def frequent_rule(ctx: Context) -> Plan | None:
     if re.match(r"\s*(?:number|amount|total|of|points|[a-z]+est)\b", ctx.q.text[match.end():]):
         return None  # "the most number of …", "the most points": a quantity, left to the ranking rule
     filtered = {f.column for f in ctx.filters}
-    column = _counted_column(ctx, _wh_column(ctx), filtered, match.start())
+    column = _counted_column(ctx, wh_column(ctx), filtered, match.start())
     if column is None:
         return None
     count = Measure(agg="count")
     desc = match.group(1) == "most"
-    filters = [*ctx.filters, Filter(column=column, op="not_null"), *_not_summary(ctx)]
+    filters = [*ctx.filters, Filter(column=column, op="not_null"), *not_summary(ctx)]
     try:
         return Plan(kind="rank", table=ctx.index.table, language=ctx.q.language, filters=filters,
                     dimensions=[Dimension(column=column)], measures=[count],

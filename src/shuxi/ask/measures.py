@@ -98,7 +98,7 @@ def _grain(ctx: Context) -> Literal["year", "quarter", "month", "week", "day"] |
 
 def _summary_filters(ctx: Context) -> list[Filter]:
     """Leave out a summary row ("Total" at the bottom of a medal table) from rankings, counts and totals."""
-    from shuxi.ask.rows import is_summary
+    from shuxi.ask.parts import is_summary
 
     out = []
     for key, owners in ctx.index.values.items():

@@ -120,7 +120,7 @@ def _option(ctx: Context, column: str, words: tuple[str, ...], cells: list[Any])
 
 def _plan(ctx: Context, column: str, a: Option, b: Option, *, more: bool) -> Plan | None:
     """Count each option's rows; the Verdict answers with the option that has more (or fewer)."""
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
     def holds(option: Option) -> Filter:
         if len(option.cells) == 1:
@@ -136,7 +136,7 @@ def _plan(ctx: Context, column: str, a: Option, b: Option, *, more: bool) -> Pla
     others = [f for f in ctx.filters if f.column != column and not _names_an_option(f, (a, b))]
     try:
         return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
-                    filters=[*others, *_not_summary(ctx)], measures=counts,
+                    filters=[*others, *not_summary(ctx)], measures=counts,
                     calculations=[Calculation(name="answer", expr=verdict)])
     except ValueError:  # an inconsistent plan for this question: let the other rules try
         return None

@@ -49,9 +49,9 @@ def set_aside_rule(ctx: Context) -> Plan | None:
     asked = _asked_column(ctx, column)
     if asked is None:
         return None
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
-    filters = [*ctx.filters, *_not_summary(ctx)]
+    filters = [*ctx.filters, *not_summary(ctx)]
     one = ctx.has(_ONE_WORDS)
     if not one and _repeats(ctx, asked):
         # "what other types of brakes are listed besides vacuum?": each type once

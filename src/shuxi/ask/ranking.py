@@ -29,7 +29,7 @@ def _entity_column(ctx: Context, *, exclude: Sequence[str] = ()) -> str | None:
     # A rank or place kept as text ("T4", "1st", "Total" below) numbers the rows; it does not name them.
     named = [c for c in labels if not _is_rank_column(c)]
     if named and ctx.has(["who", "whom"]):
-        from shuxi.ask.rows import PERSON_HINTS
+        from shuxi.ask.parts import PERSON_HINTS
 
         people = [c for c in named if any(h in c.lower() for h in PERSON_HINTS)]
         named = people or named
@@ -101,7 +101,7 @@ def _is_row_measure(column: str) -> bool:
 
 def _is_rank_column(column: str) -> bool:
     """Rank, place, position: the best is the smallest number."""
-    from shuxi.ask.rows import RANK_HINTS
+    from shuxi.ask.parts import RANK_HINTS
 
     words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", column.lower())
     return any(w in RANK_HINTS or w in ("finish", "peak", "seed") for w in words) or any(

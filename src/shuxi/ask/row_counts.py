@@ -25,7 +25,7 @@ def counts_rows_apart(ctx: Context, measured: str) -> bool:
     name, or a named column of years ("Season")."""
     from shuxi.ask.cells import numbers_rows
     from shuxi.ask.years import holds_years
-    from shuxi.ask.rows import COUNT_WORDS
+    from shuxi.ask.parts import COUNT_WORDS
 
     if not ctx.has([*COUNT_WORDS, "how many more", "how many fewer"]) or ctx.has(_SPAN_WORDS):
         return False

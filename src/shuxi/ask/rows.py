@@ -19,6 +19,23 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from shuxi.ask import lexicon as lx
+from shuxi.ask.parts import (
+    ASK_WORDS,
+    DIFFERENCE_WORDS,
+    ENTITY_HINTS,
+    FEWER_WORDS,
+    LISTED_WORDS,
+    MORE_WORDS,
+    RANK_HINTS,
+    YES_NO_START,
+    asks_count,
+    is_time_column,
+    label_columns,
+    non_additive,
+    not_summary,
+    value_pair,
+    wh_column,
+)
 from shuxi.ask.row_counts import count_difference, counts_rows_apart
 from shuxi.plan.ir import (
     ROW,
@@ -60,30 +77,10 @@ ZH_AFTER_WORDS = {"的下一名": 1, "的下一个": 1, "的下一位": 1, "的�
                   "之后": 1, "后面": 1, "后一名": 1, "后一位": 1, "后一个": 1, "的后一名": 1, "的上一名": -1, "的上一个": -1,
                   "的上一位": -1, "的上一行": -1, "上一名": -1, "上一个": -1, "上一位": -1, "上一行": -1, "之前": -1, "前面": -1,
                   "前一名": -1, "前一位": -1, "前一个": -1, "的前一名": -1}
-MORE_WORDS = ["how many more", "how much more", "how much higher", "how much larger", "how much bigger",
-              "how much longer", "how many points more", "多几", "多多少", "高多少", "大多少", "长多少", "多了多少", "多出多少"]
-FEWER_WORDS = ["how many fewer", "how many less", "how much less", "how much lower", "how much smaller",
-               "how much shorter", "少几", "少多少", "低多少", "小多少", "短多少", "少了多少"]
-DIFFERENCE_WORDS = ["difference", "differ by", "margin", "gap", "相差", "差多少", "差几", "差距", "差值", "差额", "之差", "相差多少"]
 GREATER_WORDS = ["more", "higher", "greater", "larger", "bigger", "longer", "taller", "heavier", "most", "highest",
                  "多", "高", "大", "长", "更多", "更高", "更大"]
 LESS_WORDS = ["less", "fewer", "lower", "smaller", "shorter", "lighter", "least", "fewest", "lowest", "少", "低", "小",
               "短", "更少", "更低", "更小"]
-#: Columns where a smaller number is the better one ("who had the higher rank" → rank 1).
-RANK_HINTS = ("rank", "place", "position", "pos", "名次", "排名")
-COUNT_WORDS = ["how many", "number of", "count", "多少个", "几个", "多少次", "几次", "多少人", "几人"]
-YES_NO_START = ("is ", "was ", "were ", "are ", "did ", "does ", "do ", "has ", "have ", "had ", "can ", "could ")
-PERSON_HINTS = ("name", "player", "athlete", "driver", "rider", "artist", "winner", "candidate", "member", "person",
-                "nominee", "coach", "manager", "champion", "team", "opponent", "club", "nation", "country", "姓名", "名字",
-                "选手", "运动员", "球队", "国家")
-#: Words right before the noun that names the column asked for ("which team …", "what year …", "哪个国家").
-ASK_WORDS = ["which", "what", "whose", "name the", "list the", "哪个", "哪一个", "哪位", "哪支", "哪", "什么"]
-#: Labels of summary rows ("Total" at the bottom of a medal table): not rows of the table's own kind.
-SUMMARY_LABELS = ("total", "totals", "grand total", "total:", "totals:", "合计", "总计", "共计", "总和")
-#: Number columns that number things rather than measure them.
-ENTITY_HINTS = {"game", "games", "match", "day", "days", "date", "week", "round", "episode", "no", "number", "#", "id",
-                "pick", "race", "event", "season", "place", "position", "order", "heat", "lane", "seed", "overall",
-                "series", "film", "track", "stage", "leg"}
 TOTAL_WORDS = ["total number of", "the total of", "total", "sum of", "in total", "altogether", "combined", "in all",
                "how many", "how much", "总数", "一共", "总共", "合计", "总计", "加起来"]
 
@@ -107,19 +104,19 @@ def _first_last(ctx: Context) -> Plan | None:
         return None
     word, span = found[0]
     last = word in LAST_WORDS
-    if _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+    if asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
         return None
     if ctx.zh and word in ("最后", "最前") and ctx.mentioned("number"):
         return None  # "最后的销售额" reads as the latest value over time; leave it to the other rules
-    asked = _wh_column(ctx) or _asked_columns(ctx) or _label_columns(ctx)
-    if ctx.q.text.startswith("who ") and asked and ctx.kind_of(asked[0]) == "number" and not _wh_column(ctx):
-        asked = _label_columns(ctx) or asked  # "who is ranked first?": the name, not the rank
-    elif ctx.q.text.startswith("when ") and not _wh_column(ctx):
+    asked = wh_column(ctx) or _asked_columns(ctx) or label_columns(ctx)
+    if ctx.q.text.startswith("who ") and asked and ctx.kind_of(asked[0]) == "number" and not wh_column(ctx):
+        asked = label_columns(ctx) or asked  # "who is ranked first?": the name, not the rank
+    elif ctx.q.text.startswith("when ") and not wh_column(ctx):
         asked = _when_columns(ctx) or asked  # "when did the last episode air?": its date
     if not asked:
         return None
     limit = _count_after(ctx, span) or 1
-    filters = [*ctx.filters, *_not_summary(ctx)]
+    filters = [*ctx.filters, *not_summary(ctx)]
     if limit > 1 and not last:
         summed = _first_rows_aggregate(ctx, limit)
         if summed is not None:
@@ -137,17 +134,12 @@ def _thing_dated(ctx: Context, asked: str) -> str | None:
     """"what was the last bridge built?", "what was the last show to air?": the verb links the date column
     ("Built", "Airing date") but the question asks for the thing; the row's name answers, the date orders.
     None when the question asks for the time itself or names the column after its question word."""
-    if ctx.zh or not _is_time_column(ctx, asked) or ctx.has(TIME_ASKED) or _wh_column(ctx):
+    if ctx.zh or not is_time_column(ctx, asked) or ctx.has(TIME_ASKED) or wh_column(ctx):
         return None
     if not ctx.q.text.startswith(("what ", "which ", "who ", "name ")):
         return None
-    labels = [c for c in _label_columns(ctx) if c != asked and not _is_time_column(ctx, c)]
+    labels = [c for c in label_columns(ctx) if c != asked and not is_time_column(ctx, c)]
     return labels[0] if labels else None
-
-
-#: Words that make "first"/"last" a place in the table's own order, not in time ("listed first").
-LISTED_WORDS = ["listed", "list", "row", "chart", "table", "entry", "on top", "top", "bottom", "column", "第一行",
-                "最后一行", "表格", "列表"]
 
 
 def _first_last_order(ctx: Context, asked: str, last: bool) -> list[Order]:
@@ -157,10 +149,10 @@ def _first_last_order(ctx: Context, asked: str, last: bool) -> list[Order]:
     by_row = Order(by=ROW, desc=last)
     if ctx.has(LISTED_WORDS):
         return [by_row]
-    if not _is_time_column(ctx, asked):
+    if not is_time_column(ctx, asked):
         # "which venue was the first to have over 30,000 attendees", "who was the last flag bearer?" on a table
         # listed newest first: first in time, by the table's one column of years or dates
-        timed = [c for c in ctx.index.order if _is_time_column(ctx, c)]
+        timed = [c for c in ctx.index.order if is_time_column(ctx, c)]
         if len(timed) != 1:
             return [by_row]
         if not ctx.has(["first to", "last to", "first time", "last time"]) and not _sortable_time(ctx, timed[0]):
@@ -175,18 +167,6 @@ def _sortable_time(ctx: Context, column: str) -> bool:
     from shuxi.ask.years import holds_years
 
     return ctx.kind_of(column) == "date" or holds_years(ctx, column)
-
-
-def _is_time_column(ctx: Context, column: str) -> bool:
-    """A date column, or years (numbers 1000–2100, or text cells that start with a year: "2001*")."""
-    from shuxi.ask.years import holds_years
-
-    info = ctx.index.columns[column]
-    if info.kind == "date" or holds_years(ctx, column):
-        return True
-    import re
-
-    return info.kind == "text" and info.numeric_share >= 0.9 and bool(re.search(r"\byears?\b", column.lower()))
 
 
 #: Words that ask for the average or the sum of the rows a question picks ("the average of the first three").
@@ -248,7 +228,7 @@ _ASK_THE_WORDS = ["what was the", "what is the", "what were the", "what are the"
 
 def _neighbour(ctx: Context) -> Plan | None:
     """"Which nation comes right after Japan?", "who is listed before France", "日本的下一名是哪个国家"."""
-    if not (ctx.values or ctx.partials) or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+    if not (ctx.values or ctx.partials) or asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
         return None
     anchor: ValueMention | None = None
     offset = 0
@@ -274,7 +254,7 @@ def _neighbour(ctx: Context) -> Plan | None:
     # "what nation is ranked after Russia" asks for the nation; "which album was released before …", where
     # "album" names no column, for the anchor's own column.
     asked = _neighbour_asked(ctx, anchor.column)
-    return _plan(ctx, "lookup", filters=_not_summary(ctx), select=asked[:1],
+    return _plan(ctx, "lookup", filters=not_summary(ctx), select=asked[:1],
                  anchor=RowAnchor(where=where, offset=offset))
 
 
@@ -290,7 +270,7 @@ def _next_period(ctx: Context) -> Plan | None:
     the one the question's conditions describe, in the table's order, read in the column of the condition that
     is not the year (the place, the winner, the venue)."""
     found = [(w, span) for w, span in ctx.q.find_any(list(NEXT_PERIOD_WORDS))]
-    if ctx.zh or not found or _asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
+    if ctx.zh or not found or asks_count(ctx) or ctx.q.text.startswith(YES_NO_START):
         return None
     if ctx.has(["what year", "which year", "when", "what season", "which season"]):
         return None  # "in what year did they win after losing the prior year?": a year is asked, not a row's cell
@@ -299,7 +279,7 @@ def _next_period(ctx: Context) -> Plan | None:
     from shuxi.ask.years import holds_years
 
     def is_time(column: str) -> bool:
-        return _is_time_column(ctx, column) or holds_years(ctx, column) or \
+        return is_time_column(ctx, column) or holds_years(ctx, column) or \
             "season" in column.lower() or "year" in column.lower()
 
     described = [f for f in ctx.filters if not is_time(f.column) and ctx.kind_of(f.column) == "text"]
@@ -312,9 +292,9 @@ def _next_period(ctx: Context) -> Plan | None:
         year = years[0]
         kept = [f for f in ctx.filters if f.column not in (asked, year.column)]
         beyond = Filter(column=year.column, op=">" if offset > 0 else "<", value=year.value)
-        return _plan(ctx, "lookup", filters=[*kept, beyond, *_not_summary(ctx)], select=[asked],
+        return _plan(ctx, "lookup", filters=[*kept, beyond, *not_summary(ctx)], select=[asked],
                      order=[Order(by=year.column, desc=offset < 0), Order(by=ROW)], limit=1)
-    return _plan(ctx, "lookup", filters=_not_summary(ctx), select=[asked],
+    return _plan(ctx, "lookup", filters=not_summary(ctx), select=[asked],
                  anchor=RowAnchor(where=list(ctx.filters), offset=offset))
 
 
@@ -337,14 +317,14 @@ def _difference(ctx: Context) -> Plan | None:
     more, fewer, diff = ctx.has(MORE_WORDS), ctx.has(FEWER_WORDS), ctx.has(DIFFERENCE_WORDS)
     if not (more or fewer or diff) or ctx.q.text.startswith(YES_NO_START):
         return None
-    pair = _value_pair(ctx) or year_pair(ctx)
+    pair = value_pair(ctx) or year_pair(ctx)
     if pair is None:
         return _range(ctx) if diff else None
     column, a, b = pair
     measured = _measure_column(ctx, exclude=column)
     if measured is None:
         return None
-    agg = "mean" if _non_additive(measured) else "sum"
+    agg = "mean" if non_additive(measured) else "sum"
     if counts_rows_apart(ctx, measured):
         return count_difference(ctx, column, a, b, more=more, fewer=fewer)
     names = [_unique_name(f"{v}的{measured}" if ctx.zh else f"{measured} ({v})", [measured]) for v in (a, b)]
@@ -382,7 +362,7 @@ def _range(ctx: Context) -> Plan | None:
     high, low = Measure(agg="max", column=column), Measure(agg="min", column=column)
     calc = Calculation(name="difference", expr=Arithmetic(op="-", left=ColumnRef(name=high.name),
                                                          right=ColumnRef(name=low.name)))
-    return _plan(ctx, "calculate", filters=[*ctx.filters, *_not_summary(ctx)], measures=[high, low],
+    return _plan(ctx, "calculate", filters=[*ctx.filters, *not_summary(ctx)], measures=[high, low],
                  calculations=[calc])
 
 
@@ -395,7 +375,7 @@ def _years_between(ctx: Context) -> Plan | None:
 
     if ctx.zh or not re.search(r"\bhow many years\b.*\b(?:between|after|before|from)\b", ctx.q.text):
         return None
-    pair = _value_pair(ctx)
+    pair = value_pair(ctx)
     if pair is None:
         return None
     column, a, b = pair
@@ -417,7 +397,7 @@ def _which_greater(ctx: Context) -> Plan | None:
     """"Who won more silver medals, Italy or France?", "意大利和法国谁的银牌多" → the label of the greater row."""
     if not ctx.has(["or", "还是", "和", "与", "跟", "同"]):
         return None
-    pair = _value_pair(ctx, joined=True)
+    pair = value_pair(ctx, joined=True)
     if pair is None:
         return None
     column, a, b = pair
@@ -448,7 +428,7 @@ def _column_total(ctx: Context) -> Plan | None:
     """
     other_kinds = (lx.GROUP_WORDS + lx.COMPARE_WORDS + lx.SHARE_WORDS + lx.TREND_WORDS + lx.RANK_WORDS + lx.HIGH_WORDS
                    + lx.LOW_WORDS + lx.CORRELATE_WORDS + lx.DISTRIBUTION_WORDS + lx.TIER_WORDS)
-    if ctx.has(other_kinds) or ctx.has(["average", "mean", "平均", "per", "每"]) or _value_pair(ctx) is not None:
+    if ctx.has(other_kinds) or ctx.has(["average", "mean", "平均", "per", "每"]) or value_pair(ctx) is not None:
         return None
     nums = ctx.mentioned("number")
     totals = ctx.word_spans(TOTAL_WORDS)
@@ -457,7 +437,7 @@ def _column_total(ctx: Context) -> Plan | None:
     if len(nums) != 1:
         return None
     _, column, mention = nums[0]
-    if _non_additive(column) or _numbers_things(column):
+    if non_additive(column) or _numbers_things(column):
         return None
     near = [w for w, s in totals
             if 0 <= mention.span.first - s.last <= 2 or 0 <= s.first - mention.span.last <= 2]
@@ -467,7 +447,7 @@ def _column_total(ctx: Context) -> Plan | None:
     if ctx.has(["how many", "how much"]) and not ctx.has(["in total", "altogether", "combined", "in all", "total"]) \
             and not counted:
         return None
-    summary = _not_summary(ctx)
+    summary = not_summary(ctx)
     if not summary and not counted:
         return None  # a plain "total revenue" is the aggregate rule's
     filters = [*ctx.filters, *summary]
@@ -511,11 +491,6 @@ def _free_words(ctx: Context, words: Sequence[str]) -> list[tuple[str, Span]]:
             if all(s.end <= a or s.start >= b for a, b in taken)]
 
 
-def _asks_count(ctx: Context) -> bool:
-    """A "how many …" question, unless it names the number column it asks for ("how many people attended")."""
-    return ctx.has(COUNT_WORDS) and not ctx.mentioned("number")
-
-
 def _asked_columns(ctx: Context) -> list[str]:
     """Columns the question names that no filter consumed, in question order."""
     filtered = {f.column for f in ctx.filters}
@@ -526,73 +501,11 @@ def _asked_columns(ctx: Context) -> list[str]:
     return out
 
 
-def _wh_column(ctx: Context) -> list[str]:
-    """The column named right after "which"/"what"/"哪个" ("which team", "what year", "哪个国家"), if any."""
-    for _, span in ctx.word_spans(ASK_WORDS):
-        for _, column, m in ctx.mentioned("text", "number", "date", "bool", free=False):
-            if 0 <= m.span.first - span.last <= 1:
-                return [column]
-    return []
-
-
-def _not_summary(ctx: Context) -> list[Filter]:
-    """Conditions leaving out summary rows ("Total", "合计"), unless the question names one."""
-    named = {str(v.value).strip().lower() for v in ctx.values}
-    out = []
-    for key, owners in ctx.index.values.items():
-        if not is_summary(key):
-            continue
-        for column, value in owners:
-            if ctx.kind_of(column) == "text" and str(value).strip().lower() not in named:
-                out.append(Filter(column=column, op="!=", value=value))
-    return [f for i, f in enumerate(out) if f not in out[:i]]  # one value can sit under several keys
-
-
-def is_summary(key: Sequence[str]) -> bool:
-    """Whether a cell's normalised tokens label a summary row: "Total", "合计", "Total (75 NPCs)", "Total for
-    Danish part:" — a total word first, then nothing but a count or a qualifier."""
-    if " ".join(key) in SUMMARY_LABELS or "".join(key) in SUMMARY_LABELS:
-        return True
-    return len(key) > 1 and key[0] in ("total", "totals") and (
-        any(ch.isdigit() for ch in "".join(key[1:])) or key[1] in ("for", "of", "in"))
-
-
-def _label_columns(ctx: Context) -> list[str]:
-    """The columns that name a row: a person-like column for "who", else unique text columns, else any text."""
-    texts = ctx.index.of_kind("text")
-    if ctx.has(["who", "whom", "谁"]):
-        people = [c for c in texts if any(h in c.lower() for h in PERSON_HINTS)]
-        if people:
-            return people
-    unique = [c for c in texts if ctx.index.columns[c].unique]
-    return unique + [c for c in texts if c not in unique]
-
-
 def _count_after(ctx: Context, span: Span) -> int | None:
     """N in "the first 3 rows" / "最后3行"."""
     for n in ctx.numbers:
         if n.kind == "number" and 0 <= n.start - span.end <= 1 and float(n.value).is_integer() and 1 <= n.value <= 1000:
             return int(n.value)
-    return None
-
-
-def _value_pair(ctx: Context, *, joined: bool = False) -> tuple[str, Any, Any] | None:
-    """(column, first value, second value) for two different values of one column, in question order."""
-    by_column: dict[str, list[ValueMention]] = {}
-    for v in ctx.values:
-        if ctx.kind_of(v.column) != "text":
-            continue
-        seen = by_column.setdefault(v.column, [])
-        if all(s.value != v.value for s in seen):
-            seen.append(v)
-    for column, mentions in by_column.items():
-        if len(mentions) == 2:
-            a, b = mentions
-            if joined:
-                between = ctx.q.text[a.span.end:b.span.start].strip(" ,，、")
-                if between not in ("or", "and", "还是", "和", "与", "跟", "同", "or with", "或", "或者"):
-                    continue
-            return column, a.value, b.value
     return None
 
 
@@ -619,11 +532,6 @@ def _measure_column(ctx: Context, *, exclude: str) -> str | None:
         return named[0]
     numbers = [c for c in ctx.index.of_kind("number") if c != exclude]
     return numbers[0] if len(numbers) == 1 else None
-
-
-def _non_additive(column: str) -> bool:
-    name = column.lower()
-    return any(h in name for h in lx.NON_ADDITIVE_HINTS)
 
 
 def _unique_name(name: str, taken: Sequence[str]) -> str:

@@ -28,7 +28,7 @@ _SAME = re.compile(r"\b(?:the )?same\b(?P<what>.*?)\b(?:as|that)\b")
 def same_rule(ctx: Context) -> Plan | None:
     """The Plan for "… the same X as Y" (rows whose X equals Y's X, Y's own rows left out), or None."""
     from shuxi.ask.cells import numbers_rows
-    from shuxi.ask.rows import _label_columns, _not_summary, _wh_column
+    from shuxi.ask.parts import label_columns, not_summary, wh_column
 
     from shuxi.ask.words import _YES_NO
 
@@ -54,15 +54,15 @@ def same_rule(ctx: Context) -> Plan | None:
         where = [Filter(column=column, op="in", values=_unique_values(named))]
     # Conditions the question adds ("what other bridge built in 1920"), without the named rows' own ones.
     others = [f for f in ctx.filters if not _is_anchor_filter(f, named) and f.column != shared]
-    filters = [*others, *_not_summary(ctx)]
+    filters = [*others, *not_summary(ctx)]
     same = SameAs(column=shared, where=where)
     counted = [span for _, span in ctx.word_spans(["how many", "number of"]) if span.end <= match.start()]
-    if counted and not _wh_column(ctx):  # "how many flowers have the same type as …", not "the same number of"
+    if counted and not wh_column(ctx):  # "how many flowers have the same type as …", not "the same number of"
         return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="count")], same=same)
-    asked = [c for c in _wh_column(ctx) if c != shared and not _IDENTIFIER.search(c)
+    asked = [c for c in wh_column(ctx) if c != shared and not _IDENTIFIER.search(c)
              and not (numbers_rows(c) and ctx.kind_of(c) == "number")]
     if not asked and ctx.has(["who", "whom", "whose"]):
-        asked = [c for c in _label_columns(ctx) if c != shared][:1]
+        asked = [c for c in label_columns(ctx) if c != shared][:1]
     select = asked[:1] or [column]
     return _plan(ctx, "lookup", filters=filters, select=select, same=same)
 

@@ -34,7 +34,7 @@ _COUNTING = ["how many", "number of", "difference", "than", "more", "less", "or"
 def size_rule(ctx: Context) -> Plan | None:
     """The row with the greatest (or smallest) size kept as text, see the module docstring; or None."""
     from shuxi.ask.ranking import _entity_column
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
     found = ctx.word_spans(list(_SIZES)) if not ctx.zh else []
     if len(found) != 1 or ctx.has(_COUNTING) or ctx.mentioned("number"):
@@ -49,7 +49,7 @@ def size_rule(ctx: Context) -> Plan | None:
         return None
     try:
         return Plan(kind="lookup", table=ctx.index.table, language=ctx.q.language, select=[answer],
-                    filters=[*ctx.filters, *_not_summary(ctx)], order=[Order(by=column, desc=desc, number=True)],
+                    filters=[*ctx.filters, *not_summary(ctx)], order=[Order(by=column, desc=desc, number=True)],
                     limit=1)
     except ValueError:
         return None

@@ -59,9 +59,9 @@ def _two_rows(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
     """"did Niki Lauda receive more points than James Hunt?", "does Oruro have more or less deputies than La Paz?",
     "is the population of Brandfort the same as the population of Boipatong?"."""
     from shuxi.ask.cells import COMPARATIVES, _compared_column
-    from shuxi.ask.rows import RANK_HINTS, _value_pair
+    from shuxi.ask.parts import RANK_HINTS, value_pair
 
-    pair = _value_pair(ctx)
+    pair = value_pair(ctx)
     if pair is None:
         return None
     column, a, b = pair
@@ -168,7 +168,7 @@ def _any_rows(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
 def _listed_before(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
     """"was Germany listed before Malaysia?", "is the AM General HMMWV listed before or after the Maxi-Ambulance?":
     the two rows' places in the table's order."""
-    from shuxi.ask.rows import _value_pair
+    from shuxi.ask.parts import value_pair
 
     text = ctx.q.text
     match = re.search(r"\b(?:listed|ranked|placed|come|comes|came|appear|appears|appeared|placed)?\s*"
@@ -176,7 +176,7 @@ def _listed_before(ctx: Context, choice: re.Match[str] | None) -> Plan | None:
     if match is None or not re.search(r"\b(?:listed|ranked|placed|come|comes|came|appear|appears|appeared|"
                                       r"on the list|in the list|in the table|on the chart|in the chart)\b", text):
         return None
-    pair = _value_pair(ctx)
+    pair = value_pair(ctx)
     if pair is None:
         return None
     column, a, b = pair
@@ -207,7 +207,7 @@ def _named_column(ctx: Context, exclude: str) -> str | None:
 
 
 def _non_additive(column: str) -> bool:
-    from shuxi.ask.rows import RANK_HINTS, _non_additive as rate
+    from shuxi.ask.parts import RANK_HINTS, non_additive as rate
 
     return rate(column) or any(h in column.lower() for h in (*RANK_HINTS, "time", "year", "date"))
 
@@ -219,13 +219,13 @@ def _one_row(ctx: Context, filters: list[Filter]) -> bool:
 
 def _verdict_plan(ctx: Context, filters: list[Filter], measures: list[Measure], left: Any, op: str, right: Any,
                   then: str, otherwise: str) -> Plan | None:
-    from shuxi.ask.rows import _not_summary
+    from shuxi.ask.parts import not_summary
 
     name = "answer"
     calc = Calculation(name=name, expr=Verdict(left=left, op=op, right=right, then=then, otherwise=otherwise))
     try:
         return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
-                    filters=[*filters, *_not_summary(ctx)], measures=measures, calculations=[calc])
+                    filters=[*filters, *not_summary(ctx)], measures=measures, calculations=[calc])
     except ValueError:
         return None
 
