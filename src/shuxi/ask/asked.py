@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from shuxi.ask.months import MONTHS
+from shuxi.ask.text import column_words
+
 if TYPE_CHECKING:
     from shuxi.ask.context import Context
     from shuxi.plan.ir import Plan
@@ -74,7 +77,7 @@ def _wanted_column(ctx: Context, plan: Plan, chosen: str) -> str | None:
         wanted = _one(ctx, plan, lambda c: _is_length(ctx, c)) or _one(ctx, plan, lambda c: _is_mark(ctx, c))
     else:
         thing = _thing_asked(ctx)
-        if thing is not None and _holds_numbers(ctx, chosen) and not (_words(chosen) & {thing, _word_after(ctx, thing)}):
+        if thing is not None and _holds_numbers(ctx, chosen) and not (column_words(chosen) & {thing, _word_after(ctx, thing)}):
             wanted = _label_for(ctx, plan, thing)
     return wanted or _kind_column(ctx, plan, chosen)
 
@@ -113,9 +116,8 @@ def _holds_numbers(ctx: Context, column: str) -> bool:
 
 #: What a cell of numbers, dates or ranks is made of: digits, punctuation, month names, ordinal endings ("T8",
 #: "7 November 1900", "134 / 250", "21st"); a cell with anything left ("1984 Summer Olympics") names something.
-_NOT_NUMBER = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-                         r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?|(?<=\d)(?:st|nd|rd|th)\b|"
-                         r"\bt(?=\d)|[\d\s.,:;/?()\[\]–—\-+*#]")
+_NOT_NUMBER = re.compile(r"\b(?:" + "|".join([*MONTHS, *(m[:3] for m in MONTHS), "sept"]) + r")\b\.?|"
+                         r"(?<=\d)(?:st|nd|rd|th)\b|\bt(?=\d)|[\d\s.,:;/?()\[\]–—\-+*#]")
 
 
 def _word_after(ctx: Context, word: str) -> str:
@@ -139,7 +141,7 @@ def _label_for(ctx: Context, plan: Plan, thing: str) -> str | None:
     column that may hold names."""
     found = _candidates(ctx, plan, lambda c: _may_name(ctx, c) and not _holds_dates(ctx, c))
     stem = thing[:-1] if thing.endswith("s") else thing
-    named = [c for c in found if stem in _words(c) or thing in _words(c)]
+    named = [c for c in found if stem in column_words(c) or thing in column_words(c)]
     return (named or found or [None])[0]
 
 
@@ -153,7 +155,7 @@ def _agent_column(ctx: Context, plan: Plan) -> str | None:
     stem = _IRREGULAR.get(verb) or (verb[:-2] if verb.endswith("ed") and len(verb) >= 6 else None)
     if stem is None:
         return None
-    found = _candidates(ctx, plan, lambda c: _may_name(ctx, c) and any(w.startswith(stem) for w in _words(c)))
+    found = _candidates(ctx, plan, lambda c: _may_name(ctx, c) and any(w.startswith(stem) for w in column_words(c)))
     return found[0] if len(found) == 1 else None
 
 
@@ -169,9 +171,9 @@ def _kind_column(ctx: Context, plan: Plan, chosen: str) -> str | None:
     match = re.match(r"(?:in |from |for |against )?(?:what|which)(?: was| is)?(?: the| his| her| their)?(?: top| best)?"
                      r" ([a-z]+)\b", ctx.q.text)
     kind = next((words for words in _KIND_WORDS if match is not None and match.group(1) in words), None)
-    if kind is None or _words(chosen) & kind:
+    if kind is None or column_words(chosen) & kind:
         return None
-    found = _candidates(ctx, plan, lambda c: ctx.kind_of(c) == "text" and bool(_words(c) & kind))
+    found = _candidates(ctx, plan, lambda c: ctx.kind_of(c) == "text" and bool(column_words(c) & kind))
     return found[0] if len(found) == 1 else None
 
 
@@ -184,14 +186,14 @@ _KIND_WORDS = (frozenset({"country", "countries", "nation", "nations", "national
 
 
 def _is_place(column: str) -> bool:
-    return bool(_words(column) & PLACE_WORDS)
+    return bool(column_words(column) & PLACE_WORDS)
 
 
 def _is_year(ctx: Context, column: str) -> bool:
     from shuxi.ask.years import holds_years, is_year_column
 
     return is_year_column(ctx, column) or holds_years(ctx, column) or (
-        ctx.kind_of(column) != "date" and bool(_words(column) & {"year", "years", "season"}))
+        ctx.kind_of(column) != "date" and bool(column_words(column) & {"year", "years", "season"}))
 
 
 def _is_time(ctx: Context, column: str) -> bool:
@@ -201,7 +203,7 @@ def _is_time(ctx: Context, column: str) -> bool:
         return True
     if ctx.kind_of(column) != "text":
         return False
-    return bool(_words(column) & _TIME_WORDS) or _holds_dates(ctx, column)
+    return bool(column_words(column) & _TIME_WORDS) or _holds_dates(ctx, column)
 
 
 def _holds_dates(ctx: Context, column: str) -> bool:
@@ -216,13 +218,13 @@ _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 def _is_length(ctx: Context, column: str) -> bool:
     """A column of times or lengths: named so ("Time", "Length") or holding durations ("1:55.3", "2:10:23")."""
     info = ctx.index.columns[column]
-    return bool(_words(column) & _LENGTH_WORDS) or (info.kind == "text" and info.duration_share >= _DURATIONS)
+    return bool(column_words(column) & _LENGTH_WORDS) or (info.kind == "text" and info.duration_share >= _DURATIONS)
 
 
 def _is_mark(ctx: Context, column: str) -> bool:
     """A column of results kept as text, as athletics tables keep them ("Notes": "47.12", "2:10:46", "58.27 m")."""
     info = ctx.index.columns[column]
-    return info.kind == "text" and bool(_words(column) & _MARK_WORDS) and info.numeric_share >= 0.8
+    return info.kind == "text" and bool(column_words(column) & _MARK_WORDS) and info.numeric_share >= 0.8
 
 
 def _named(ctx: Context, column: str) -> bool:
@@ -237,7 +239,7 @@ def _may_name(ctx: Context, column: str) -> bool:
     info = ctx.index.columns[column]
     if info.kind != "text" or info.numeric_share >= _NUMERIC_TEXT:
         return False
-    words = _words(column)
+    words = column_words(column)
     return bool(words & set(PERSON_HINTS)) or not (words & _NOT_NAMES)
 
 
@@ -261,9 +263,5 @@ def _first(ctx: Context, plan: Plan, fits: object) -> str | None:
     from shuxi.ask.parts import PERSON_HINTS
 
     found = _candidates(ctx, plan, fits)
-    people = [c for c in found if _words(c) & set(PERSON_HINTS)]
+    people = [c for c in found if column_words(c) & set(PERSON_HINTS)]
     return (people or found or [None])[0]
-
-
-def _words(column: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", column.lower()))

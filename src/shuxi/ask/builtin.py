@@ -35,7 +35,7 @@ from shuxi.ask.linking import TableIndex, fuzzy_columns, link, partial_values
 from shuxi.ask.measures import _agg_for, _dedupe, _dimensions, _measures, _plan
 from shuxi.ask.nouns import implied_columns
 from shuxi.ask.ranking import _entity_column, _rank
-from shuxi.ask.text import Question, Span
+from shuxi.ask.text import Question, Span, column_words
 from shuxi.ask.years import period_filters
 from shuxi.errors import PlanError
 from shuxi.plan.ir import Measure, Order, Plan
@@ -141,7 +141,7 @@ def _count_distinct_target(ctx: Context, exclude: Sequence[str] = ()) -> str | N
         # countries/opponents" for the things themselves; "how many awards did he win" over a list of awards where
         # a few repeat (won twice) asks for the rows.
         repeats = info.distinct is not None and 2 * info.distinct <= ctx.index.rows
-        repeats = repeats or bool(set(re.findall(r"[a-z]+", column.lower())) & _ENTITY_NOUNS)
+        repeats = repeats or bool(column_words(column) & _ENTITY_NOUNS)
         if repeats and (ctx.word_before(m.span.start, lx.AGGREGATE_WORDS["count"] + ["多少", "几"], 6) or
                         ctx.word_after(m.span.end, ["数", "数量", "个数"], 1)):
             return column

@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from shuxi.ask import lexicon as lx
+from shuxi.ask.text import column_words
 from shuxi.plan.ir import ROW, Dimension, Filter, Measure, Order, Plan
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def _how_long(ctx: Context) -> Plan | None:
         return None
     if any(f.op not in ("=", "contains") for f in ctx.filters):
         return None
-    durations = [c for c in ctx.index.order if set(re.findall(r"[a-z]+", c.lower())) & set(_DURATION_COLUMNS)
+    durations = [c for c in ctx.index.order if column_words(c) & set(_DURATION_COLUMNS)
                  and c not in {f.column for f in ctx.filters}]
     if len(durations) != 1:
         return None
@@ -285,7 +286,7 @@ def _earlier_choice(ctx: Context, column: str, keep: list[Filter], word: str) ->
     if ctx.has(LISTED_WORDS):  # "who is listed first, A or B?": the table's own order
         return _plan(ctx, "lookup", filters=keep, select=[column], limit=1, order=[Order(by=ROW, desc=late)])
     if word in ("older", "oldest", "younger", "youngest"):
-        ages = [c for c in ctx.index.of_kind("number") if "age" in re.findall(r"[a-z]+", c.lower())]
+        ages = [c for c in ctx.index.of_kind("number") if "age" in column_words(c)]
         if len(ages) == 1:
             return _plan(ctx, "lookup", filters=keep, select=[column], limit=1,
                          order=[Order(by=ages[0], desc=not late), Order(by=ROW)])
@@ -345,15 +346,15 @@ def _compared_column(ctx: Context, option_column: str, hints: tuple[str, ...], *
         ctx.kind_of(c) == "text" and ctx.index.columns[c].numeric_share >= NUMERIC_TEXT))]
     if hints == _BETTER:
         for hint in hints:
-            implied = [c for c in numbers if hint in re.findall(r"[a-z]+", c.lower())]
+            implied = [c for c in numbers if hint in column_words(c)]
             if len(implied) == 1:
                 return implied[0]
     elif hints:
-        implied = [c for c in numbers if set(re.findall(r"[a-z]+", c.lower())) & set(hints)]
+        implied = [c for c in numbers if column_words(c) & set(hints)]
         if len(implied) == 1:
             return implied[0]
         for hint in hints if len(implied) > 1 else ():  # "Elevation (m)" before "Col height (m)"
-            first = [c for c in implied if hint in re.findall(r"[a-z]+", c.lower())]
+            first = [c for c in implied if hint in column_words(c)]
             if len(first) == 1:
                 return first[0]
         if hints[0] == "year" and not implied:
@@ -370,7 +371,7 @@ _TOTAL_HINTS = ("total", "points", "pts", "goals", "score", "wins", "votes")
 def _total_column(ctx: Context, option_column: str) -> str | None:
     """The table's one number column named like a total ("Total", "Points", "Goals"), else None."""
     found = [c for c in ctx.index.of_kind("number") if c != option_column
-             and set(re.findall(r"[a-z]+", c.lower())) & set(_TOTAL_HINTS)]
+             and column_words(c) & set(_TOTAL_HINTS)]
     return found[0] if len(found) == 1 else None
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from shuxi.ask.text import column_words
 from shuxi.plan.ir import Arithmetic, Calculation, ColumnRef, Measure, Plan
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def duration_rule(ctx: Context) -> Plan | None:
     """The Plan for "how long …" asked of a span of years (see the module docstring), or None."""
     if ctx.zh or not re.search(r"\bhow long\b", ctx.q.text) or _OTHER_SHAPES.search(ctx.q.text):
         return None
-    if any(set(re.findall(r"[a-z]+", c.lower())) & _LENGTH_COLUMNS or ctx.index.columns[c].duration_share >= 0.5
+    if any(column_words(c) & _LENGTH_COLUMNS or ctx.index.columns[c].duration_share >= 0.5
            for c in ctx.index.order):
         return None
     pair = _start_and_end(ctx)
@@ -51,15 +52,11 @@ def duration_rule(ctx: Context) -> Plan | None:
 def _start_and_end(ctx: Context) -> tuple[str, str] | None:
     """The table's start and end columns of years ("From"/"To", "Took office"/"Left office"), when it has one
     of each."""
-    starts = [c for c in ctx.index.order if _holds_years(ctx, c) and _words(c) & START_WORDS]
-    ends = [c for c in ctx.index.order if _holds_years(ctx, c) and _words(c) & END_WORDS]
+    starts = [c for c in ctx.index.order if _holds_years(ctx, c) and column_words(c) & START_WORDS]
+    ends = [c for c in ctx.index.order if _holds_years(ctx, c) and column_words(c) & END_WORDS]
     if len(starts) != 1 or len(ends) != 1 or starts[0] == ends[0]:
         return None
     return starts[0], ends[0]
-
-
-def _words(column: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", column.lower()))
 
 
 def _holds_years(ctx: Context, column: str) -> bool:

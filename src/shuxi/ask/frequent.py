@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from shuxi.ask.text import column_words
 from shuxi.plan.ir import Dimension, Filter, Measure, Order, Plan
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def _counted_column(ctx: Context, asked: list[str], filtered: set[str], end: int
     words = re.findall(r"[a-z]+", ctx.q.text[:end])[1:]
     roots = {_root(w) for w in words if len(w) >= 3} - {""}
     by_verb = [c for c in ctx.index.of_kind("text") if c not in filtered and _repeats(ctx, c)
-               and roots & {_root(w) for w in re.findall(r"[a-z]+", c.lower()) if len(w) >= 3}]
+               and roots & {_root(w) for w in column_words(c) if len(w) >= 3}]
     if by_verb:
         return by_verb[0] if len(by_verb) == 1 else None
     return named[0] if len(named) == 1 else None

@@ -96,6 +96,13 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(t.text for t in tokenize(normalize(phrase)))
 
 
+@lru_cache(maxsize=65536)
+def column_words(name: str) -> frozenset[str]:
+    """The English words of a column's name, lower case and as written ("Took office" → {"took", "office"}): what
+    the rules test a name against ("age", "time", "venue")."""
+    return frozenset(re.findall(r"[a-z]+", name.lower()))
+
+
 @dataclass(frozen=True)
 class Span:
     """Where a phrase was found: token positions [first, last) and characters [start, end) of the question."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from shuxi.ask.text import column_words
 from shuxi.ask.units import duration_value
 from shuxi.ask.years import year_like
 from shuxi.plan.ir import Filter
@@ -94,7 +95,7 @@ def comparison(word: str, *, place: bool, duration: bool, year: bool) -> tuple[s
 
 def is_place_column(ctx: Context, column: str) -> bool:
     """A column of finishing places or ranks ("Position", "Place", cells "4th", "T-3", "10th (h)")."""
-    words = set(re.findall(r"[a-z]+", column.lower()))
+    words = column_words(column)
     if words & set(_PLACE_WORDS) or words == {"peak"}:  # "Peak" alone is a chart peak; "Peak height" is not
         return True
     counts = ctx.index.columns[column].counts

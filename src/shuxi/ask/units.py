@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from shuxi.ask.context import Context
+from shuxi.ask.text import column_words
 from shuxi.plan.ir import Filter
 
 #: Seconds in each unit of time a question uses.
@@ -104,7 +105,7 @@ def _duration_threshold(ctx: Context, seconds: float, op: str) -> bool:
     columns = [c for c in ctx.index.order if pa.types.is_time(ctx.index.columns[c].type) or
                (ctx.kind_of(c) == "text" and ctx.index.columns[c].duration_share >= 0.5)]
     if not columns:  # "faster than 12.40 seconds" on a Time column of seconds ("12.21 (+0.7)")
-        columns = [c for c in _countable(ctx) if "time" in re.findall(r"[a-z]+", c.lower())]
+        columns = [c for c in _countable(ctx) if "time" in column_words(c)]
     if len(columns) != 1:
         return False
     column = columns[0]
@@ -136,7 +137,7 @@ def age_filter(ctx: Context, n: Any, op: str) -> bool:
     True when the filter was added."""
     if not _AGE_AFTER.match(ctx.q.text[n.end:n.end + 30]):
         return False
-    columns = [c for c in _countable(ctx) if "age" in re.findall(r"[a-z]+", c.lower())]
+    columns = [c for c in _countable(ctx) if "age" in column_words(c)]
     if len(columns) != 1:
         return False
     ctx.add_filter(Filter(column=columns[0], op=op, value=n.value, number=ctx.kind_of(columns[0]) == "text"))
