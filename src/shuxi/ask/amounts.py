@@ -35,7 +35,8 @@ def amount_rule(ctx: Context) -> Plan | None:
     counted = _counted_column(ctx)
     if counted is None:
         return None
-    return _plan(ctx, filters=[*ctx.filters, *not_summary(ctx)], measures=[Measure(agg="sum", column=counted)])
+    return ctx.try_plan("aggregate", filters=[*ctx.filters, *not_summary(ctx)],
+                        measures=[Measure(agg="sum", column=counted)])
 
 
 def _counted_column(ctx: Context) -> str | None:
@@ -74,10 +75,3 @@ def _names_other_noun(ctx: Context, mention: ColumnMention, spans: list) -> bool
     between = (start, mention.span.start)
     others = [m.span for m in ctx.columns if m is not mention] + [v.span for v in ctx.values]
     return any(between[0] <= s.start and s.end <= between[1] for s in others)
-
-
-def _plan(ctx: Context, **fields: object) -> Plan | None:
-    try:
-        return Plan(kind="aggregate", table=ctx.index.table, language=ctx.q.language, **fields)  # type: ignore[arg-type]
-    except ValueError:
-        return None

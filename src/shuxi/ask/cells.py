@@ -71,11 +71,11 @@ def _amount_of_rows(ctx: Context) -> Plan | None:
     if not one_row and any(h in name for h in (*lx.NON_ADDITIVE_HINTS, "position", "place", "pos", "chart")):
         return None  # positions and rates of several rows do not add up
     if ctx.kind_of(column) == "number":
-        return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="sum", column=column)])
+        return ctx.try_plan("aggregate", filters=filters, measures=[Measure(agg="sum", column=column)])
     # A number kept as text ("250*", "4th") cannot be summed: answer only when one row is named.
     if not one_row:
         return None
-    return _plan(ctx, "lookup", filters=filters, select=[column])
+    return ctx.try_plan("lookup", filters=filters, select=[column])
 
 
 #: Words that add up what the question lists ("gold and silver medals in total").
@@ -106,8 +106,8 @@ def _two_columns_total(ctx: Context) -> Plan | None:
     name = f"{a} + {b}"
     calc = Calculation(name=name, expr=Arithmetic(op="+", left=ColumnRef(name=measures[0].name),
                                                   right=ColumnRef(name=measures[1].name)))
-    return _plan(ctx, "calculate", filters=[*ctx.filters, *not_summary(ctx)], measures=measures,
-                 calculations=[calc])
+    return ctx.try_plan("calculate", filters=[*ctx.filters, *not_summary(ctx)], measures=measures,
+                        calculations=[calc])
 
 
 #: Column words that hold how long something took or lasts.
@@ -127,7 +127,7 @@ def _how_long(ctx: Context) -> Plan | None:
                  and c not in {f.column for f in ctx.filters}]
     if len(durations) != 1:
         return None
-    return _plan(ctx, "lookup", filters=[*ctx.filters, *not_summary(ctx)], select=durations)
+    return ctx.try_plan("lookup", filters=[*ctx.filters, *not_summary(ctx)], select=durations)
 
 
 TOP_WORDS = ["top", "best", "number one", "first place", "1st place", "winner", "winning"]
@@ -152,7 +152,7 @@ def _top_row(ctx: Context) -> Plan | None:
     if not asked:
         return None
     order = [Order(by=ranks[0], desc=False)] if ranks else [Order(by=ROW, desc=False)]
-    return _plan(ctx, "lookup", filters=[*ctx.filters, *not_summary(ctx)], select=asked[:1], order=order, limit=1)
+    return ctx.try_plan("lookup", filters=[*ctx.filters, *not_summary(ctx)], select=asked[:1], order=order, limit=1)
 
 
 #: What "better" is measured by, in order of preference: a rank or place (smaller is better), then a time.
@@ -209,7 +209,7 @@ def _choice(ctx: Context) -> Plan | None:
         # "was the nickname of four corners the kangaroos or the redlegs?": the named row holds one of them.
         if not others or any(f.op != "=" for f in others):
             return None
-        return _plan(ctx, "lookup", filters=keep, select=[column], limit=1)
+        return ctx.try_plan("lookup", filters=keep, select=[column], limit=1)
     word = found[0][0]
     sign, hints = COMPARATIVES[word]
     counts = ctx.index.columns[column].counts
@@ -221,8 +221,8 @@ def _choice(ctx: Context) -> Plan | None:
     if measure is None and counting:
         # "which location has more stations, A or B?" with no number column to compare: count their rows.
         count = Measure(agg="count")
-        return _plan(ctx, "rank", filters=keep, dimensions=[Dimension(column=column)], measures=[count],
-                     order=[Order(by=count.name, desc=sign > 0)], limit=1)
+        return ctx.try_plan("rank", filters=keep, dimensions=[Dimension(column=column)], measures=[count],
+                            order=[Order(by=count.name, desc=sign > 0)], limit=1)
     if measure is None:
         return None
     desc = sign > 0
@@ -235,8 +235,8 @@ def _choice(ctx: Context) -> Plan | None:
     if measure != ROW and ctx.kind_of(measure) == "number" and all(labels):
         return _line_verdict(ctx, column, (a, b), labels, measure, keep, larger=desc)
     as_text = measure != ROW and ctx.kind_of(measure) == "text"
-    return _plan(ctx, "lookup", filters=keep, select=[column], order=[Order(by=measure, desc=desc, number=as_text)],
-                 limit=1)
+    return ctx.try_plan("lookup", filters=keep, select=[column], order=[Order(by=measure, desc=desc, number=as_text)],
+                        limit=1)
 
 
 def _line_named(ctx: Context, cell: object) -> str | None:
@@ -267,8 +267,8 @@ def _line_verdict(ctx: Context, column: str, cells: tuple[object, object], label
     verdict = Verdict(left=ColumnRef(name=values[0].name), op=">" if larger else "<",
                       right=ColumnRef(name=values[1].name), then=str(labels[0]), otherwise=str(labels[1]))
     others = [f for f in keep if f.column != column]
-    return _plan(ctx, "calculate", filters=others, measures=values,
-                 calculations=[Calculation(name="answer", expr=verdict)])
+    return ctx.try_plan("calculate", filters=others, measures=values,
+                        calculations=[Calculation(name="answer", expr=verdict)])
 
 
 #: Words that ask which option came first in time, or last.
@@ -284,20 +284,20 @@ def _earlier_choice(ctx: Context, column: str, keep: list[Filter], word: str) ->
 
     late = word in _LATE
     if ctx.has(LISTED_WORDS):  # "who is listed first, A or B?": the table's own order
-        return _plan(ctx, "lookup", filters=keep, select=[column], limit=1, order=[Order(by=ROW, desc=late)])
+        return ctx.try_plan("lookup", filters=keep, select=[column], limit=1, order=[Order(by=ROW, desc=late)])
     if word in ("older", "oldest", "younger", "youngest"):
         ages = [c for c in ctx.index.of_kind("number") if "age" in column_words(c)]
         if len(ages) == 1:
-            return _plan(ctx, "lookup", filters=keep, select=[column], limit=1,
-                         order=[Order(by=ages[0], desc=not late), Order(by=ROW)])
+            return ctx.try_plan("lookup", filters=keep, select=[column], limit=1,
+                                order=[Order(by=ages[0], desc=not late), Order(by=ROW)])
     named = [c for _, c, _ in ctx.mentioned("date", "number", "text", free=False)
              if c != column and is_time_column(ctx, c)]
     times = named or [c for c in ctx.index.order if c != column and is_time_column(ctx, c)]
     by = times[0] if len(set(times)) == 1 or named else ROW
     number = by != ROW and ctx.kind_of(by) == "text"
-    return _plan(ctx, "lookup", filters=keep, select=[column], limit=1,
-                 order=[Order(by=by, desc=late, number=number), Order(by=ROW, desc=late)] if by != ROW
-                 else [Order(by=ROW, desc=late)])
+    return ctx.try_plan("lookup", filters=keep, select=[column], limit=1,
+                        order=[Order(by=by, desc=late, number=number), Order(by=ROW, desc=late)] if by != ROW
+                        else [Order(by=ROW, desc=late)])
 
 
 def _options(ctx: Context) -> tuple[str, object, object] | None:
@@ -401,8 +401,8 @@ def _extreme_in_text(ctx: Context) -> Plan | None:
     if not asked and ctx.has(["who", "whom", "which", "whose"]):
         asked = [c for c in label_columns(ctx) if c != measured][:1]
     select = asked[:1] or [measured]
-    return _plan(ctx, "lookup", filters=[*ctx.filters, *not_summary(ctx)], select=select,
-                 order=[Order(by=measured, desc=desc, number=True)], limit=1)
+    return ctx.try_plan("lookup", filters=[*ctx.filters, *not_summary(ctx)], select=select,
+                        order=[Order(by=measured, desc=desc, number=True)], limit=1)
 
 
 def _time_direction(ctx: Context, column: str, desc: bool) -> bool:
@@ -431,13 +431,6 @@ def _after_amount_word(ctx: Context, column: str) -> bool:
                for _, c, m in ctx.mentioned("number", "text") if c == column)
 
 
-def _plan(ctx: Context, kind: str, **fields: object) -> Plan | None:
-    try:
-        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, **fields)  # type: ignore[arg-type]
-    except ValueError:
-        return None
-
-
 def _more_in_which_year(ctx: Context) -> Plan | None:
     """"were more records set in 1978 or 1979?", "did shoko goto make more films in 2004 or 2005?": the year
     whose rows are more (or fewer), counted apart, the word picked by the query (a Verdict)."""
@@ -461,5 +454,5 @@ def _more_in_which_year(ctx: Context) -> Plan | None:
                                                                              alias="rows_b")]
     verdict = Verdict(left=ColumnRef(name="rows_a"), op=">" if more else "<", right=ColumnRef(name="rows_b"),
                       then=p.text.strip(), otherwise=q.text.strip())
-    return _plan(ctx, "calculate", filters=[*others, *not_summary(ctx)], measures=counts,
-                 calculations=[Calculation(name="answer", expr=verdict)])
+    return ctx.try_plan("calculate", filters=[*others, *not_summary(ctx)], measures=counts,
+                        calculations=[Calculation(name="answer", expr=verdict)])

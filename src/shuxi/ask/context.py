@@ -9,7 +9,7 @@ from typing import Any, Literal
 from shuxi.ask.linking import ColumnMention, TableIndex, ValueMention
 from shuxi.ask.text import Question, Span
 from shuxi.errors import PlanError
-from shuxi.plan.ir import Filter
+from shuxi.plan.ir import Filter, Plan
 
 Agg = Literal["count", "count_distinct", "sum", "mean", "median", "min", "max", "std", "var"]
 
@@ -82,6 +82,14 @@ class Context:
         for i, m in enumerate(self.columns):
             if m.columns == (condition.column,):
                 self.used.add(i)
+
+    def try_plan(self, kind: str, **fields: Any) -> Plan | None:
+        """The Plan a rule proposes for this question, or None when it is inconsistent (the Plan's checks refuse
+        it), so the other rules try."""
+        try:
+            return Plan(kind=kind, table=self.index.table, language=self.q.language, **fields)
+        except ValueError:
+            return None
 
     @property
     def near(self) -> int:

@@ -72,8 +72,5 @@ def _span(ctx: Context, start: str, end: str) -> Plan | None:
     measures = [Measure(agg="min", column=start, alias="first year"), Measure(agg="max", column=end, alias="last year")]
     years = Calculation(name="length in years", expr=Arithmetic(op="-", left=ColumnRef(name="last year"),
                                                        right=ColumnRef(name="first year")))
-    try:
-        return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
-                    filters=[*ctx.filters, *not_summary(ctx)], measures=measures, calculations=[years])
-    except ValueError:
-        return None
+    return ctx.try_plan("calculate", filters=[*ctx.filters, *not_summary(ctx)], measures=measures,
+                        calculations=[years])

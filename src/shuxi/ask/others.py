@@ -13,7 +13,7 @@ rules then answer with the same filters.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shuxi.plan.ir import ROW, Dimension, Measure, Order, Plan
 
@@ -55,23 +55,16 @@ def set_aside_rule(ctx: Context) -> Plan | None:
     one = ctx.has(_ONE_WORDS)
     if not one and _repeats(ctx, asked):
         # "what other types of brakes are listed besides vacuum?": each type once
-        return _plan(ctx, kind="group", filters=filters, dimensions=[Dimension(column=asked)],
-                     measures=[Measure(agg="count")])
-    return _plan(ctx, kind="lookup", filters=filters, select=[asked], order=[Order(by=ROW)] if one else [],
-                 limit=1 if one else None)
+        return ctx.try_plan(kind="group", filters=filters, dimensions=[Dimension(column=asked)],
+                            measures=[Measure(agg="count")])
+    return ctx.try_plan(kind="lookup", filters=filters, select=[asked], order=[Order(by=ROW)] if one else [],
+                        limit=1 if one else None)
 
 
 def _repeats(ctx: Context, column: str) -> bool:
     """Whether some cell of ``column`` stands in more than one row."""
     info = ctx.index.columns[column]
     return info.kind == "text" and not info.unique and any(n > 1 for n in info.counts.values())
-
-
-def _plan(ctx: Context, **fields: Any) -> Plan | None:
-    try:
-        return Plan(table=ctx.index.table, language=ctx.q.language, **fields)
-    except ValueError:  # an inconsistent plan for this question: let the other rules try
-        return None
 
 
 def _set_aside_column(ctx: Context) -> str | None:

@@ -472,11 +472,9 @@ def _column_is_counted(ctx: Context, span: Span) -> bool:
 
 
 def _plan(ctx: Context, kind: str, **fields: Any) -> Plan | None:
+    """:meth:`Context.try_plan` with the question's filters unless the rule gives its own."""
     fields.setdefault("filters", ctx.filters)
-    try:
-        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, **fields)  # type: ignore[arg-type]
-    except ValueError:  # an inconsistent plan for this question: let the other rules try
-        return None
+    return ctx.try_plan(kind, **fields)
 
 
 def _taken(ctx: Context) -> list[tuple[int, int]]:

@@ -58,13 +58,13 @@ def same_rule(ctx: Context) -> Plan | None:
     same = SameAs(column=shared, where=where)
     counted = [span for _, span in ctx.word_spans(["how many", "number of"]) if span.end <= match.start()]
     if counted and not wh_column(ctx):  # "how many flowers have the same type as …", not "the same number of"
-        return _plan(ctx, "aggregate", filters=filters, measures=[Measure(agg="count")], same=same)
+        return ctx.try_plan("aggregate", filters=filters, measures=[Measure(agg="count")], same=same)
     asked = [c for c in wh_column(ctx) if c != shared and not _IDENTIFIER.search(c)
              and not (numbers_rows(c) and ctx.kind_of(c) == "number")]
     if not asked and ctx.has(["who", "whom", "whose"]):
         asked = [c for c in label_columns(ctx) if c != shared][:1]
     select = asked[:1] or [column]
-    return _plan(ctx, "lookup", filters=filters, select=select, same=same)
+    return ctx.try_plan("lookup", filters=filters, select=select, same=same)
 
 
 def _anchors(ctx: Context, shared: str, start: int, end: int) -> list[ValueMention]:
@@ -109,10 +109,3 @@ def _unique_values(named: list[ValueMention]) -> list:  # type: ignore[type-arg]
         if v.value not in out:
             out.append(v.value)
     return out
-
-
-def _plan(ctx: Context, kind: str, **fields: object) -> Plan | None:
-    try:
-        return Plan(kind=kind, table=ctx.index.table, language=ctx.q.language, **fields)  # type: ignore[arg-type]
-    except ValueError:
-        return None
