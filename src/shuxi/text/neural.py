@@ -194,7 +194,7 @@ class NeuralModel:
         return self
 
     # -- inference --------------------------------------------------------------------------------------
-    def _proba(self, x: np.ndarray, lengths: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    def _proba(self, x: np.ndarray, lengths: np.ndarray, batch_size: int = 128) -> np.ndarray:
         import torch
 
         use_threads()
