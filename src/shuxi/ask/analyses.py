@@ -150,25 +150,69 @@ def _compare(ctx: Context) -> Plan | None:
 def _share(ctx: Context) -> Plan | None:
     if not ctx.has(lx.SHARE_WORDS):
         return None
-    dims = _dimensions(ctx, require_group_word=False)
+    # Columns the question groups by ("by region", "各地区"); else any it names ("华东的销售额占比" has none).
+    dims = _dimensions(ctx) or _dimensions(ctx, require_group_word=False)
     measures = _measures(ctx, default="sum")
     if not measures:
         measures = [Measure(agg="count")]
     measure = measures[0]
+    if dims and measure.agg in ("count", "sum"):
+        rate = _rate_in_groups(ctx, dims[0], measure)
+        if rate is not None:
+            return rate
     if dims:
         share = measure.model_copy(update={"of_total": True, "alias": None})
         return _plan(ctx, "share", dimensions=dims[:1], measures=[measure, share],
                      order=[Order(by=share.name, desc=True)])
     # "华东的销售额占比", "上海的订单占全部订单的比例": the filtered part over the whole table, in one query.
+    # "华东的差评占比": conditions on two columns — the last named is the part, the others say of what.
     if ctx.filters:
-        from shuxi.plan.ir import Arithmetic, Calculation, ColumnRef
-
-        part = measure.model_copy(update={"where": list(ctx.filters), "alias": "part"})
-        whole = measure.model_copy(update={"alias": "total"})
-        share = Calculation(name="share", expr=Arithmetic(op="/", left=ColumnRef(name="part"), right=ColumnRef(name="total")))
-        return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language, filters=_summary_filters(ctx),
-                    measures=[part, whole], calculations=[share])
+        part, population = list(ctx.filters), []
+        last = max(ctx.values, key=lambda v: v.span.start, default=None)
+        if ctx.zh and last is not None and len({f.column for f in ctx.filters}) >= 2:
+            named = _conditions_named(ctx, [last])
+            if named and len(named) < len(ctx.filters):
+                part, population = named, [f for f in ctx.filters if f not in named]
+        return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
+                    filters=[*population, *_summary_filters(ctx)],
+                    measures=[measure.model_copy(update={"where": part, "alias": "part"}),
+                              measure.model_copy(update={"alias": "total"})], calculations=[_share_of_total()])
     return None
+
+
+def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure) -> Plan | None:
+    """"各地区差评占比", "share of negative reviews by region": the part a condition picks out of each group (the bad
+    reviews among each region's reviews), not each group's slice of that part. Chinese names that condition after
+    the groups ("差评在各地区的占比" names it first: the bad reviews split over the regions, the plain share plan);
+    English after the share word. Other conditions ("华东各城市的差评占比") narrow the whole table as usual."""
+    if ctx.zh:
+        grouped = [m for _, column, m in ctx.mentioned("text", "bool", "date") if column == dim.column]
+        after = grouped[0].span.end if grouped else None
+    else:  # "share of negative reviews", "negative review share"
+        spans = ctx.word_spans(lx.SHARE_WORDS)
+        after = spans[0][1].start - 10 if spans else None
+    if after is None:
+        return None
+    part = _conditions_named(ctx, [v for v in ctx.values if v.span.end > after and v.column != dim.column])
+    if not part:
+        return None
+    population = [f for f in ctx.filters if f not in part]
+    return ctx.try_plan("calculate", filters=[*population, *_summary_filters(ctx)], dimensions=[dim],
+                        measures=[measure.model_copy(update={"where": part, "alias": "part"}),
+                                  measure.model_copy(update={"alias": "total"})],
+                        calculations=[_share_of_total()], order=[Order(by="share", desc=True)])
+
+
+def _conditions_named(ctx: Context, mentions: list[Any]) -> list[Filter]:
+    """The question's equality conditions that these value mentions set."""
+    return [f for f in ctx.filters
+            if f.op == "=" and any(v.column == f.column and v.value == f.value for v in mentions)]
+
+
+def _share_of_total() -> Any:
+    from shuxi.plan.ir import Arithmetic, Calculation, ColumnRef
+
+    return Calculation(name="share", expr=Arithmetic(op="/", left=ColumnRef(name="part"), right=ColumnRef(name="total")))
 
 
 def _trend(ctx: Context) -> Plan | None:

@@ -187,6 +187,15 @@ ROLE_CODES: dict[str, tuple[str, ...]] = {
     "centre": ("C",),
 }
 
+#: Sentiment labels as analysts say them and as label columns write them (a column that `shuxi text predict` filled
+#: with neg/pos, 负面/正面 or 差评/好评): "各地区差评占比" finds the negative cells of a label column whatever its
+#: spelling. A column counts as such only when every cell is one of these words or a neutral one.
+POLARITY: dict[str, tuple[str, ...]] = {
+    "negative": ("差评", "负面", "负评", "恶评", "消极", "负向", "negative", "neg", "bad"),
+    "positive": ("好评", "正面", "正评", "积极", "正向", "positive", "pos", "good"),
+}
+NEUTRAL_LABELS = ("中评", "中性", "中立", "neutral", "neu", "mixed")
+
 #: What a race did not come to, as results tables write it: "how many drivers did not finish?" counts the "Ret" or
 #: "DNF" cells. Each pattern (a regular expression over the question) → the cells that say it, most usual first.
 OUTCOME_CODES: dict[str, tuple[str, ...]] = {

@@ -300,6 +300,7 @@ def link(question: Question, index: TableIndex) -> tuple[list[ColumnMention], li
     found += _country_mentions(question, index)
     found += _role_mentions(question, index, {m.column for _, _, m in found if isinstance(m, ValueMention)})
     found += _outcome_mentions(question, index)
+    found += _polarity_mentions(question, index)
     # Longest span first; at equal length, exact column names (13) > values (12) > user (12) > lexicon and
     # country names (11).
     found.sort(key=lambda f: (-(f[0].end - f[0].start), -f[1], f[0].start))
@@ -421,6 +422,34 @@ def _outcome_mentions(question: Question, index: TableIndex) -> list[tuple[Span,
                     span = Span(first, last, match.start(), match.end())
                     out.append((span, 13, ValueMention(owners[0][0], owners[0][1], span)))
                 break
+    return out
+
+
+def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span, int, object]]:
+    """"差评", "负面评价", "negative reviews" on a sentiment label column written another way (neg/pos, 负面/正面,
+    差评/好评; :data:`lexicon.POLARITY`): the word links to that column's cell of the same side. Only a column of
+    nothing but such labels (and neutral ones) qualifies, and only one: a word the table holds as a cell itself
+    links to that cell as usual."""
+    labels = {phrase_tokens(w): side for side, words in lexicon.POLARITY.items() for w in words}
+    neutral = {phrase_tokens(w) for w in lexicon.NEUTRAL_LABELS}
+    sides: dict[str, dict[str, Any]] = {}  # column → side → its cell
+    for info in index.columns.values():
+        if info.kind != "text" or not info.counts or len(info.counts) > 5:
+            continue
+        keys = {value: phrase_tokens(str(value)) for value in info.counts}
+        if all(k in labels or k in neutral for k in keys.values()):
+            found = {labels[k]: value for value, k in keys.items() if k in labels}
+            if len(found) == 2:
+                sides[info.name] = found
+    if len(sides) != 1:
+        return []
+    column, cells = next(iter(sides.items()))
+    out: list[tuple[Span, int, object]] = []
+    for word, side in labels.items():
+        if index.values.get(word):
+            continue  # the table writes this word itself: the cell links
+        for span in question.find(word):
+            out.append((span, 11, ValueMention(column, cells[side], span)))
     return out
 
 

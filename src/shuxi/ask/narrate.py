@@ -133,6 +133,25 @@ def narrate(plan: Plan, table: pa.Table, stats: dict[str, Any], notes: list[str]
     return text
 
 
+def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: str) -> str:
+    """"各地区中label为neg的行数占该组的比例：华东：45.2%（47 / 104）；…" — one share per group, highest first."""
+    lang = plan.language
+    dim = plan.dimensions[0]
+    items = []
+    for r in rows[:MAX_ITEMS]:
+        key = period(r[dim.name], dim.grain, lang)
+        value = f"{format_percent(r['share'], lang)}（{cell(r['part'], lang)} / {cell(r['total'], lang)}）" \
+            if lang == "zh" else f"{format_percent(r['share'], lang)} ({cell(r['part'], lang)} of {cell(r['total'], lang)})"
+        items.append(f"{key}：{value}" if lang == "zh" else f"{key}: {value}")
+    more = len(rows) - len(items)
+    where = _where(plan)
+    if lang == "zh":
+        return (f"各{dim.column}中{part}的{label}占该组{label}的比例{where}：" + "；".join(items)
+                + (f"；另有{more}组" if more > 0 else "") + "。")
+    return (f"Share of the {label} where {part}, within each {dim.column}{where}: " + "; ".join(items)
+            + (f"; and {more} more" if more > 0 else "") + ".")
+
+
 def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[str, Any]) -> str:
     zh = plan.language == "zh"
     lang = plan.language
@@ -145,6 +164,15 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
         row = rows[0]
         part = describe_filters(plan.measures[0].where, lang)
         label = measure_label(plan.measures[1], lang)
+        if plan.dimensions:
+            return _share_in_groups(plan, rows, part, label)
+        whole = describe_filters(plan.filters, lang)
+        if whole:  # "华东的差评占比": the part of the rows the other conditions keep
+            if zh:
+                return (f"{whole}的行中，{part}的{label}占{format_percent(row['share'], lang)}"
+                        f"（{cell(row['part'], lang)} / {cell(row['total'], lang)}）。")
+            return (f"Where {whole}, rows where {part} account for {format_percent(row['share'], lang)} of the {label} "
+                    f"({cell(row['part'], lang)} of {cell(row['total'], lang)}).")
         if zh:
             return f"{part}的{label}占全部的{format_percent(row['share'], lang)}（{cell(row['part'], lang)} / {cell(row['total'], lang)}）。"
         return (f"Rows where {part} account for {format_percent(row['share'], lang)} of the {label} "

@@ -1,0 +1,91 @@
+"""Shares of a condition: within each group ("各地区差评占比") or over the groups ("差评在各地区的占比"), and
+sentiment words finding a label column however it spells its classes (neg/pos, 负面/正面, 差评/好评)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import shuxi
+
+REGIONS = ["华东"] * 4 + ["华北"] * 3 + ["华南"] * 2
+NEGATIVE = [True, True, True, False, True, False, False, False, False]
+
+
+def _reviews(negative: str, positive: str) -> pa.Table:
+    labels = [negative if bad else positive for bad in NEGATIVE]
+    return pa.table({"地区": REGIONS, "review": [f"评论{i}" for i in range(len(REGIONS))], "label": labels})
+
+
+def _expected_rates() -> dict[str, float]:
+    """The share of negative reviews among each region's reviews, counted by hand from the lists above."""
+    total = Counter(REGIONS)
+    bad = Counter(r for r, b in zip(REGIONS, NEGATIVE) if b)
+    return {region: bad[region] / n for region, n in total.items()}
+
+
+@pytest.mark.parametrize(("negative", "positive"), [("neg", "pos"), ("负面", "正面"), ("差评", "好评"),
+                                                    ("negative", "positive")])
+def test_share_of_bad_reviews_within_each_region(negative: str, positive: str) -> None:
+    with shuxi.open(_reviews(negative, positive), name="labelled") as ds:
+        answer = ds.ask("各地区差评占比")
+        rows = {r["地区"]: r for r in answer.table.to_pylist()}
+        assert {k: r["share"] for k, r in rows.items()} == pytest.approx(_expected_rates())
+        assert rows["华东"]["part"] == 3 and rows["华东"]["total"] == 4 and rows["华南"]["part"] == 0
+        assert answer.values[0] == "华东"  # highest share first
+        assert "75%" in answer.text and "3 / 4" in answer.text and negative in answer.text
+        assert ds.sql(answer.sql).to_pylist() == answer.table.to_pylist()
+        good = ds.ask("各地区好评的比例")
+        assert {r["地区"]: r["share"] for r in good.table.to_pylist()} == \
+            pytest.approx({k: 1 - v for k, v in _expected_rates().items()})
+
+
+def test_english_share_of_negative_reviews_by_region() -> None:
+    table = _reviews("neg", "pos").rename_columns(["region", "review", "label"])
+    with shuxi.open(table, name="labelled") as ds:
+        for question in ("share of negative reviews by region", "negative review share by region",
+                         "what percentage of reviews in each region are negative"):
+            rows = ds.ask(question).table.to_pylist()
+            assert {r["region"]: r["share"] for r in rows} == pytest.approx(_expected_rates()), question
+
+
+def test_condition_named_first_splits_it_over_the_groups() -> None:
+    """"差评在各地区的占比": of all the bad reviews, how many each region has (3 of 4 in 华东)."""
+    with shuxi.open(_reviews("neg", "pos"), name="labelled") as ds:
+        rows = ds.ask("差评在各地区的占比").table.to_pylist()
+        shares = {r["地区"]: r["share_count"] for r in rows}
+        assert shares == pytest.approx({"华东": 0.75, "华北": 0.25})
+
+
+def test_share_inside_one_group() -> None:
+    """"华东的差评占比": the bad reviews among 华东's reviews (3 of 4), not among all reviews (3 of 9)."""
+    with shuxi.open(_reviews("负面", "正面"), name="labelled") as ds:
+        answer = ds.ask("华东的差评占比")
+        row = answer.table.to_pylist()[0]
+        assert (row["part"], row["total"]) == (3, 4) and row["share"] == pytest.approx(0.75)
+        assert "地区为华东" in answer.text and "75%" in answer.text
+        whole = ds.ask("华东的占比").table.to_pylist()[0]  # one condition: its share of the whole table
+        assert (whole["part"], whole["total"]) == (4, 9)
+
+
+def test_sums_keep_their_share_of_the_total() -> None:
+    """No condition: "各地区销售额占比" is each region's slice of all sales, as before."""
+    table = pa.table({"地区": ["华东", "华东", "华北"], "销售额": [30.0, 10.0, 60.0]})
+    with shuxi.open(table, name="sales") as ds:
+        rows = ds.ask("各地区销售额占比").table.to_pylist()
+        assert {r["地区"]: r["share_sum_销售额"] for r in rows} == pytest.approx({"华东": 0.4, "华北": 0.6})
+
+
+def _ask_values(table: pa.Table, question: str) -> Any:
+    with shuxi.open(table, name="t") as ds:
+        return ds.ask(question)
+
+
+def test_sentiment_words_link_only_to_a_column_of_labels() -> None:
+    """A column whose cells are not all sentiment labels is not taken for one: "bad" in free text stays text."""
+    table = pa.table({"地区": REGIONS, "note": ["bad", "good", "late", "bad", "ok", "good", "late", "ok", "bad"]})
+    answer = _ask_values(table, "各地区差评占比")
+    assert "note" not in (answer.sql or "")
