@@ -95,3 +95,28 @@ def test_user_errors_exit_2_without_traceback(trained: tuple[Path, Path], tmp_pa
         assert result.exit_code == 2, (args, result.output)
         assert expected in result.output and "Traceback" not in result.output, (args, result.output)
     assert not (tmp_path / "m").exists() and not (tmp_path / "m1").exists()
+
+
+def test_predict_then_ask_the_share_of_bad_reviews_per_region(tmp_path: Path) -> None:
+    """The integration the issue names: label a review table, then `shuxi ask OUT.parquet "各地区差评占比"`."""
+    import duckdb
+
+    texts, labels = toy_texts("zh", 200, seed=3)
+    data = write_csv(tmp_path / "train.csv", texts, labels)
+    model = tmp_path / "model"
+    assert runner.invoke(app, ["text", "train", str(data), "--text", "review", "--label", "label", "--model", "tfidf",
+                               "--out", str(model)]).exit_code == 0
+    new, _ = toy_texts("zh", 90, seed=4)
+    regions = [("华东", "华北", "华南")[i % 3] for i in range(len(new))]
+    source = write_csv(tmp_path / "new.csv", new, None, 地区=regions)
+    out = tmp_path / "labelled.parquet"
+    assert runner.invoke(app, ["text", "predict", str(model), str(source), "--text", "review",
+                               "--out", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["ask", str(out), "各地区差评占比", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    got = {row[answer["columns"].index("地区")]: row[answer["columns"].index("share")] for row in answer["rows"]}
+    expected = dict(duckdb.sql(f"SELECT 地区, avg(CASE WHEN label = 'neg' THEN 1.0 ELSE 0 END) FROM '{out}' "
+                               "GROUP BY 地区").fetchall())
+    assert got == pytest.approx(expected) and len(got) == 3
+    assert "neg" in answer["text"]
