@@ -89,3 +89,16 @@ def test_sentiment_words_link_only_to_a_column_of_labels() -> None:
     table = pa.table({"地区": REGIONS, "note": ["bad", "good", "late", "bad", "ok", "good", "late", "ok", "bad"]})
     answer = _ask_values(table, "各地区差评占比")
     assert "note" not in (answer.sql or "")
+
+
+def test_true_and_predicted_labels_side_by_side_are_told_apart_or_asked_back() -> None:
+    from shuxi.ask.builtin import AmbiguousQuestionError
+
+    predicted = ["neg" if i % 2 else "pos" for i in range(len(REGIONS))]
+    table = _reviews("neg", "pos").append_column("sentiment", pa.array(predicted))
+    with shuxi.open(table, name="labelled") as ds:
+        with pytest.raises(AmbiguousQuestionError) as asked:
+            ds.ask("各地区差评占比")
+        assert asked.value.candidates == ["label", "sentiment"] and "sentiment" in str(asked.value)
+        rows = ds.ask("各地区sentiment差评占比").table.to_pylist()
+        assert {r["地区"]: (r["part"], r["total"]) for r in rows} == {"华东": (2, 4), "华北": (1, 3), "华南": (1, 2)}

@@ -17,16 +17,18 @@ Agg = Literal["count", "count_distinct", "sum", "mean", "median", "min", "max", 
 class AmbiguousQuestionError(PlanError):
     """A word in the question fits several columns equally; ``candidates`` lists them."""
 
-    def __init__(self, word: str, candidates: Sequence[str], *, language: str) -> None:
+    def __init__(self, word: str, candidates: Sequence[str], *, language: str, value: bool = False) -> None:
         self.word = word
         self.candidates = list(candidates)
         names = "、".join(candidates) if language == "zh" else ", ".join(repr(c) for c in candidates)
         if language == "zh":
             message = f"“{word}”可以指几个列：{names}。"
-            hint = f"请在问题里写出列名，例如把“{word}”换成“{candidates[0]}”。"
+            hint = (f"请在问题里写出列名，例如“{candidates[0]}{word}”。" if value else
+                    f"请在问题里写出列名，例如把“{word}”换成“{candidates[0]}”。")
         else:
             message = f"{word!r} could mean several columns: {names}."
-            hint = f"Name the column in the question, for example say {candidates[0]!r} instead of {word!r}."
+            hint = (f"Name the column in the question, for example say '{word} {candidates[0]}'." if value else
+                    f"Name the column in the question, for example say {candidates[0]!r} instead of {word!r}.")
         super().__init__(message, hint=hint)
 
 

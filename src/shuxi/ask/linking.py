@@ -428,8 +428,9 @@ def _outcome_mentions(question: Question, index: TableIndex) -> list[tuple[Span,
 def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span, int, object]]:
     """"差评", "负面评价", "negative reviews" on a sentiment label column written another way (neg/pos, 负面/正面,
     差评/好评; :data:`lexicon.POLARITY`): the word links to that column's cell of the same side. Only a column of
-    nothing but such labels (and neutral ones) qualifies, and only one: a word the table holds as a cell itself
-    links to that cell as usual."""
+    nothing but such labels (and neutral ones) qualifies; of several (true and predicted labels side by side), the
+    one the question names, else the question is asked back. A word the table holds as a cell itself links to that
+    cell as usual."""
     labels = {phrase_tokens(w): side for side, words in lexicon.POLARITY.items() for w in words}
     neutral = {phrase_tokens(w) for w in lexicon.NEUTRAL_LABELS}
     sides: dict[str, dict[str, Any]] = {}  # column → side → its cell
@@ -441,14 +442,22 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
             found = {labels[k]: value for value, k in keys.items() if k in labels}
             if len(found) == 2:
                 sides[info.name] = found
-    if len(sides) != 1:
+    if not sides:
         return []
-    column, cells = next(iter(sides.items()))
+    if len(sides) > 1:
+        named = [c for c in sides if question.find(phrase_tokens(c))]
+        sides = {c: sides[c] for c in named} if len(named) == 1 else sides
     out: list[tuple[Span, int, object]] = []
     for word, side in labels.items():
         if index.values.get(word):
             continue  # the table writes this word itself: the cell links
         for span in question.find(word):
+            if len(sides) > 1:
+                from shuxi.ask.context import AmbiguousQuestionError
+
+                raise AmbiguousQuestionError(question.original[span.start:span.end], list(sides),
+                                             language=question.language, value=True)
+            column, cells = next(iter(sides.items()))
             out.append((span, 11, ValueMention(column, cells[side], span)))
     return out
 
