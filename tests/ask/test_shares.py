@@ -102,3 +102,18 @@ def test_true_and_predicted_labels_side_by_side_are_told_apart_or_asked_back() -
         assert asked.value.candidates == ["label", "sentiment"] and "sentiment" in str(asked.value)
         rows = ds.ask("各地区sentiment差评占比").table.to_pylist()
         assert {r["地区"]: (r["part"], r["total"]) for r in rows} == {"华东": (2, 4), "华北": (1, 3), "华南": (1, 2)}
+
+
+def test_labels_written_as_0_and_1_are_not_guessed() -> None:
+    """Nothing in a 0/1 label column says which number is the bad review: refused with the way to ask."""
+    from shuxi.errors import PlanError
+
+    table = pa.table({"地区": REGIONS, "label": [0 if bad else 1 for bad in NEGATIVE]})
+    with shuxi.open(table, name="labelled") as ds:
+        with pytest.raises(PlanError, match="只有0和1") as refused:
+            ds.ask("各地区差评占比")
+        assert "label为0的占比" in (refused.value.hint or "")
+        with pytest.raises(PlanError, match="only 0 and 1"):
+            ds.ask("share of negative reviews by region")
+        rows = ds.ask("各地区label为0的占比").table.to_pylist()
+        assert {r["地区"]: r["share"] for r in rows} == pytest.approx(_expected_rates())

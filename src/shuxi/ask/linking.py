@@ -443,6 +443,7 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
             if len(found) == 2:
                 sides[info.name] = found
     if not sides:
+        _unreadable_polarity(question, index, labels)
         return []
     if len(sides) > 1:
         named = [c for c in sides if question.find(phrase_tokens(c))]
@@ -460,6 +461,29 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
             column, cells = next(iter(sides.items()))
             out.append((span, 11, ValueMention(column, cells[side], span)))
     return out
+
+
+def _unreadable_polarity(question: Question, index: TableIndex, labels: Mapping[tuple[str, ...], str]) -> None:
+    """"各地区差评占比" on a label column of 0 and 1 (a classifier trained on 0/1 labels): nothing in the table says
+    which number is the bad review, so the question is refused with the way to ask it, not answered without 差评."""
+    from shuxi.errors import PlanError
+
+    binary = [c.name for c in index.columns.values()
+              if c.kind == "number" and pa.types.is_integer(c.type) and c.low == 0 and c.high == 1]
+    if not binary:
+        return
+    for word in labels:
+        if index.values.get(word):
+            continue
+        spans = question.find(word)
+        if spans:
+            said = question.original[spans[0].start:spans[0].end]
+            column = binary[0]
+            if question.language == "zh":
+                raise PlanError(f"“{said}”不是表里的值：{column}只有0和1两个值，看不出哪个是“{said}”。",
+                                hint=f"请直接写出值，例如“{column}为0的占比”。")
+            raise PlanError(f"{said!r} is not a value of this table: {column} holds only 0 and 1, and nothing says "
+                            f"which of them is {said!r}.", hint=f"Name the value instead, for example '{column} = 0'.")
 
 
 def _code_column(index: TableIndex, column: str) -> bool:
