@@ -198,3 +198,23 @@ def test_auto_scores_cheap_linear_candidates_by_cross_validation(tiny: dict[str,
     assert chosen["cv_accuracy"] >= best                         # never below the best single variant (the baseline's included)
     test_texts, test_labels = toy_texts("zh", 100, seed=11)
     assert np.mean([p == t for p, t in zip(clf.predict(test_texts), test_labels)]) >= 0.95
+
+
+def test_auto_keeps_to_the_inference_target(tiny: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    import shuxi.text.classifier as classifier
+
+    floor = classifier.MIN_DOCS_PER_CPU_SECOND
+    fast = {"speed": 0, "accuracy": 0.80, "cost": 1 / (4 * floor)}
+    slow = {"speed": 0, "accuracy": 0.90, "cost": 1 / (0.5 * floor)}
+    pair = {"speed": 1, "accuracy": 0.95, "cost": 2 / (3 * floor)}     # 1.5× the floor: allowed
+    assert classifier.choose_candidate([fast, slow]) is fast             # more accurate, but under the floor
+    assert classifier.choose_candidate([fast, slow, pair]) is pair
+    assert classifier.choose_candidate([slow]) is slow                   # the fastest single model always stands
+    texts, labels = toy_texts("en", 300)
+    clf = train_texts(texts, labels, model="auto", time_budget=60, neural_overrides={**tiny, "epochs": 2})
+    assert all(c["docs_per_cpu_second"] for c in clf.info["candidates"])
+    # A floor no network meets on this machine: the BiLSTM is measured untrained and never trained.
+    monkeypatch.setattr(classifier, "MIN_DOCS_PER_CPU_SECOND", 1e9)
+    strict = train_texts(texts, labels, model="auto", time_budget=60, neural_overrides={**tiny, "epochs": 2})
+    assert "texts per CPU-second" in strict.info["skipped"]
+    assert not any("bilstm" in c["name"] for c in strict.info["candidates"]) and strict.kind == "tfidf"

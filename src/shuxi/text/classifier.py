@@ -37,6 +37,10 @@ DEFAULT_AUTO_BUDGET = 600.0
 SLOWER_MODEL_MARGIN = {1: 0.002, 2: 0.005}
 #: Folds for scoring the linear ``auto`` candidates by cross-validation (when their fits are cheap enough).
 CV_FOLDS = 5
+#: Texts per CPU-second that ``auto``'s choice must label (the product's inference target): a costlier candidate
+#: measured below it is not chosen, and a BiLSTM whose untrained forward pass is already too slow (IMDB's long
+#: reviews: about 1,000 a second) is not trained. The single fastest linear model is always allowed.
+MIN_DOCS_PER_CPU_SECOND = 5000.0
 
 
 @dataclass
@@ -293,18 +297,36 @@ def neural_config(kind: str, texts: list[str], k: int, **overrides: Any) -> tupl
     return tokenizer, config
 
 
-def _fit_neural(kind: str, texts: list[str], y: np.ndarray, val_texts: list[str], val_y: np.ndarray, k: int,
-                options: _Options, *, budget: float | None, min_epochs: int = 0) -> Any:
+def _untrained_neural(kind: str, texts: list[str], k: int, options: _Options) -> Any:
+    """A network of ``kind`` with its tokenizer fitted on ``texts`` and fresh weights (seeded)."""
     from shuxi.text.neural import NeuralModel, TrainConfig
 
-    overrides = dict(options.neural)
-    train_options = {key: overrides.pop(key) for key in list(overrides) if key in TrainConfig.__dataclass_fields__}
+    overrides = {key: v for key, v in options.neural.items() if key not in TrainConfig.__dataclass_fields__}
     tokenizer, config = neural_config(kind, texts, k, **overrides)
+    return NeuralModel(kind=kind, tokenizer=tokenizer, config=config, seed=options.seed)  # type: ignore[arg-type]
+
+
+def _fit_neural(kind: str, texts: list[str], y: np.ndarray, val_texts: list[str], val_y: np.ndarray, k: int,
+                options: _Options, *, budget: float | None, min_epochs: int = 0, net: Any = None) -> Any:
+    """Train ``net`` (or a new network of ``kind``) with early stopping on the validation texts."""
+    from shuxi.text.neural import TrainConfig
+
+    train_options = {key: v for key, v in options.neural.items() if key in TrainConfig.__dataclass_fields__}
     defaults = {"lr": 2e-3} if kind == "bilstm" else {"lr": 5e-4}
     train = TrainConfig(**{**defaults, "seed": options.seed, "class_weight": options.class_weight,
                            "time_budget": budget, "min_epochs": min_epochs, **train_options})
-    return NeuralModel(kind=kind, tokenizer=tokenizer, config=config, seed=options.seed).fit(  # type: ignore[arg-type]
-        texts, y, val_texts=val_texts, val_y=val_y, train=train, progress=options.progress)
+    net = net if net is not None else _untrained_neural(kind, texts, k, options)
+    return net.fit(texts, y, val_texts=val_texts, val_y=val_y, train=train, progress=options.progress)
+
+
+def _cpu_seconds_per_text(predict: Any, texts: list[str]) -> float:
+    """CPU seconds ``predict`` spends per text on (up to 1,000 of) these texts: what inference will cost."""
+    sample = texts[:1000]
+    if not sample:
+        return 0.0
+    started = time.process_time()
+    predict(sample)
+    return (time.process_time() - started) / len(sample)
 
 
 def _cv_folds(y: np.ndarray, seed: int, *, fit_seconds: float, variants: int,
@@ -323,13 +345,17 @@ def _cv_folds(y: np.ndarray, seed: int, *, fit_seconds: float, variants: int,
 
 
 def _out_of_fold(texts: list[str], y: np.ndarray, k: int, options: _Options,
-                 folds: list[tuple[np.ndarray, np.ndarray]], overrides: dict[str, Any]) -> np.ndarray:
-    """Class probabilities of every text from the TF-IDF variant fitted on the other folds."""
+                 folds: list[tuple[np.ndarray, np.ndarray]], overrides: dict[str, Any]) -> tuple[np.ndarray, float]:
+    """Class probabilities of every text from the TF-IDF variant fitted on the other folds, and the CPU seconds
+    its prediction took per text."""
     oof = np.zeros((len(texts), k))
+    predicting = 0.0
     for fit_rows, held in folds:
         model = _fit_tfidf([texts[i] for i in fit_rows], y[fit_rows], k, options, **overrides)
+        started = time.process_time()
         oof[held] = model.predict_proba([texts[i] for i in held])
-    return oof
+        predicting += time.process_time() - started
+    return oof, predicting / max(len(texts), 1)
 
 
 def _accuracy(proba: np.ndarray, y: np.ndarray) -> float:
@@ -341,13 +367,18 @@ def choose_candidate(candidates: list[dict[str, Any]]) -> dict[str, Any]:
 
     Each candidate has ``speed`` (0 one linear model, 1 two, 2 with the BiLSTM) and ``accuracy`` on the validation
     split; linear candidates scored by cross-validation also have ``cv_accuracy`` (out-of-fold, over every row),
-    which is used whenever both sides of a comparison have it — it rests on several times more texts.
+    which is used whenever both sides of a comparison have it — it rests on several times more texts. ``cost``
+    (CPU seconds per text at inference, when measured) rules out what labels fewer than
+    :data:`MIN_DOCS_PER_CPU_SECOND` texts a second.
     """
 
     def score(c: dict[str, Any], other: dict[str, Any] | None = None) -> float:
         both = "cv_accuracy" in c and (other is None or "cv_accuracy" in other)
         return float(c["cv_accuracy"] if both else c["accuracy"])
 
+    # Too slow to label MIN_DOCS_PER_CPU_SECOND texts a second: out, except the fastest single model.
+    fastest = min((c for c in candidates if c["speed"] == 0), key=lambda c: c.get("cost", 0.0))
+    candidates = [c for c in candidates if c is fastest or c.get("cost", 0.0) * MIN_DOCS_PER_CPU_SECOND <= 1.0]
     chosen = max((c for c in candidates if c["speed"] == 0), key=score)
     for speed in sorted({c["speed"] for c in candidates} - {0}):
         best = max((c for c in candidates if c["speed"] == speed), key=score)
@@ -362,7 +393,9 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
 
     Candidates are scored on a stratified validation split: each TF-IDF variant, the average of the best two, the
     BiLSTM and its averages with the best TF-IDF model. The cheapest candidate wins unless a costlier one is better
-    by the margin in :data:`SLOWER_MODEL_MARGIN`. Chosen TF-IDF models are refitted on all the data when time allows.
+    by the margin in :data:`SLOWER_MODEL_MARGIN`, and none that labels fewer than :data:`MIN_DOCS_PER_CPU_SECOND`
+    texts a second is chosen (the BiLSTM is timed before it is trained). Chosen TF-IDF models are refitted on all
+    the data when time allows.
     """
     import sklearn.linear_model  # noqa: F401  (imported before the first fit is timed: it sets the CV decision)
 
@@ -399,13 +432,16 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                                   "overrides": overrides}
         if folds is None:
             fitted = _fit_tfidf(tr_texts, y[tr], k, options, **overrides)
-            linear |= {"model": fitted, "proba": fitted.predict_proba(va_texts)}
+            predicting = time.process_time()
+            linear |= {"model": fitted, "proba": fitted.predict_proba(va_texts),
+                       "cost": (time.process_time() - predicting) / max(len(va_texts), 1)}
         else:
-            oof = _out_of_fold(texts, y, k, options, folds, overrides)
-            linear |= {"model": None, "oof": oof, "proba": oof[va]}
+            oof, cost = _out_of_fold(texts, y, k, options, folds, overrides)
+            linear |= {"model": None, "oof": oof, "proba": oof[va], "cost": cost}
         linear["seconds"] = time.perf_counter() - t0
         candidate = {"name": linear["name"], "speed": 0, "parts": [(linear, 1.0)], "proba": linear["proba"],
-                     "accuracy": _accuracy(linear["proba"], y[va]), "seconds": linear["seconds"]}
+                     "accuracy": _accuracy(linear["proba"], y[va]), "seconds": linear["seconds"],
+                     "cost": linear["cost"]}
         if "oof" in linear:
             candidate["cv_accuracy"] = _accuracy(linear["oof"], y)
             linear["seconds"] /= CV_FOLDS  # what one fit costs, for the budget checks below
@@ -415,10 +451,10 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
             folds = _cv_folds(y, options.seed, fit_seconds=linear["seconds"], variants=len(variants),
                               left=budget * 0.5 - (time.perf_counter() - started))
             if folds is not None:  # score the first variant the same way as the others
-                oof = _out_of_fold(texts, y, k, options, folds, overrides)
-                linear |= {"model": None, "oof": oof, "proba": oof[va]}
+                oof, cost = _out_of_fold(texts, y, k, options, folds, overrides)
+                linear |= {"model": None, "oof": oof, "proba": oof[va], "cost": cost}
                 candidate |= {"proba": linear["proba"], "accuracy": _accuracy(linear["proba"], y[va]),
-                              "cv_accuracy": _accuracy(oof, y)}
+                              "cv_accuracy": _accuracy(oof, y), "cost": cost}
     ranked = sorted(candidates, key=lambda c: -c.get("cv_accuracy", c["accuracy"]))
     if folds is not None:  # every pair of linear models averaged, scored out of fold
         pairs = [(a, b) for i, a in enumerate(linears) for b in linears[i + 1:]]
@@ -427,7 +463,7 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
     for a, b in pairs:
         mix = (a["proba"] + b["proba"]) / 2
         pair = {"name": f"ensemble {a['name']} + {b['name']}", "speed": 1, "parts": [(a, 0.5), (b, 0.5)],
-                "proba": mix, "accuracy": _accuracy(mix, y[va]), "seconds": 0.0}
+                "proba": mix, "accuracy": _accuracy(mix, y[va]), "seconds": 0.0, "cost": a["cost"] + b["cost"]}
         if folds is not None:
             pair["cv_accuracy"] = _accuracy((a["oof"] + b["oof"]) / 2, y)
         candidates.append(pair)
@@ -438,22 +474,33 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
         from shuxi.text.neural import EpochsDoNotFit
 
         t0 = time.perf_counter()
-        try:
-            net = _fit_neural("bilstm", tr_texts, y[tr], va_texts, y[va], k, options, budget=remaining * 0.85,
-                              min_epochs=3)
-        except EpochsDoNotFit as error:
+        net = _untrained_neural("bilstm", tr_texts, k, options)
+        # Its inference costs the same before training as after: measure it first, train only if it is fast enough.
+        net_cost = _cpu_seconds_per_text(net.predict_proba, va_texts)
+        if (net_cost + best_linear["cost"]) * MIN_DOCS_PER_CPU_SECOND > 1.0:
+            skipped = (f"bilstm skipped: with it, auto would label about "
+                       f"{1 / (net_cost + best_linear['cost']):,.0f} texts per CPU-second, fewer than "
+                       f"{MIN_DOCS_PER_CPU_SECOND:,.0f}")
             net = None
-            skipped = (f"bilstm skipped: an epoch would take about {error.epoch_seconds:.0f} s, "
-                       f"3 epochs do not fit in the {remaining * 0.85:.0f} s left")
+        else:
+            try:
+                net = _fit_neural("bilstm", tr_texts, y[tr], va_texts, y[va], k, options,
+                                  budget=remaining * 0.85 - (time.perf_counter() - t0), min_epochs=3, net=net)
+            except EpochsDoNotFit as error:
+                net = None
+                skipped = (f"bilstm skipped: an epoch would take about {error.epoch_seconds:.0f} s, "
+                           f"3 epochs do not fit in the {remaining * 0.85:.0f} s left")
         if net is not None:
             proba = net.predict_proba(va_texts)
             candidates.append({"name": "bilstm", "speed": 2, "parts": [(net, 1.0)], "proba": proba,
-                               "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0})
+                               "accuracy": _accuracy(proba, y[va]), "seconds": time.perf_counter() - t0,
+                               "cost": net_cost})
             for w in (0.25, 0.5, 0.75):
                 mix = (1 - w) * best_linear["proba"] + w * proba
                 candidates.append({"name": f"ensemble {best_linear['name']} + bilstm (weight {w})", "speed": 2,
                                    "parts": [(best_linear, 1 - w), (net, w)], "proba": mix,
-                                   "accuracy": _accuracy(mix, y[va]), "seconds": 0.0})
+                                   "accuracy": _accuracy(mix, y[va]), "seconds": 0.0,
+                                   "cost": net_cost + best_linear["cost"]})
     else:
         skipped = f"bilstm skipped: {max(remaining, 0):.0f} s of the budget left"
     chosen = choose_candidate(candidates)
@@ -473,5 +520,7 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                "cross_validation_folds": CV_FOLDS if folds is not None else None,
                "candidates": [{"name": c["name"], "val_accuracy": round(c["accuracy"], 4),
                                **({"cv_accuracy": round(c["cv_accuracy"], 4)} if "cv_accuracy" in c else {}),
-                               "seconds": round(c["seconds"], 2)} for c in candidates]}
+                               "seconds": round(c["seconds"], 2),
+                               "docs_per_cpu_second": round(1 / c["cost"]) if c.get("cost") else None}
+                              for c in candidates]}
     return members, summary
