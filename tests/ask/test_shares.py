@@ -113,7 +113,12 @@ def test_labels_written_as_0_and_1_are_not_guessed() -> None:
         with pytest.raises(PlanError, match="只有0和1") as refused:
             ds.ask("各地区差评占比")
         assert "label为0的占比" in (refused.value.hint or "")
-        with pytest.raises(PlanError, match="only 0 and 1"):
-            ds.ask("share of negative reviews by region")
         rows = ds.ask("各地区label为0的占比").table.to_pylist()
         assert {r["地区"]: r["share"] for r in rows} == pytest.approx(_expected_rates())
+    english = table.rename_columns(["region", "label"])
+    with shuxi.open(english, name="labelled") as ds:
+        with pytest.raises(PlanError, match="only 0 and 1") as refused:
+            ds.ask("share of negative reviews by region")
+        assert "share of label = 0 by" in (refused.value.hint or "")
+        rows = ds.ask("share of label = 0 by region").table.to_pylist()  # the way the hint says to ask
+        assert {r["region"]: r["share"] for r in rows} == pytest.approx(_expected_rates())

@@ -194,10 +194,10 @@ def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure) -> Plan | No
     if after is None:
         return None
     part = _conditions_named(ctx, [v for v in ctx.values if v.span.end > after and v.column != dim.column])
-    if ctx.zh:  # "各地区label为0的占比": a condition on a number, named after the groups by its column
-        part += [f for f in ctx.filters if f not in part and f.op == "=" and f.column != dim.column
-                 and ctx.kind_of(f.column) == "number"
-                 and any(m.columns == (f.column,) and m.span.start >= after for m in ctx.columns)]
+    # "各地区label为0的占比", "share of label = 0 by region": a condition on a number, placed by its column's mention
+    part += [f for f in ctx.filters if f not in part and f.op == "=" and f.column != dim.column
+             and ctx.kind_of(f.column) == "number"
+             and any(m.columns == (f.column,) and m.span.start >= after for m in ctx.columns)]
     if not part:
         return None
     population = [f for f in ctx.filters if f not in part]

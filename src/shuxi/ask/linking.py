@@ -483,7 +483,7 @@ def _unreadable_polarity(question: Question, index: TableIndex, labels: Mapping[
                 raise PlanError(f"“{said}”不是表里的值：{column}只有0和1两个值，看不出哪个是“{said}”。",
                                 hint=f"请直接写出值，例如“{column}为0的占比”。")
             raise PlanError(f"{said!r} is not a value of this table: {column} holds only 0 and 1, and nothing says "
-                            f"which of them is {said!r}.", hint=f"Name the value instead, for example '{column} = 0'.")
+                            f"which of them is {said!r}.", hint=f"Name the value instead, for example 'share of {column} = 0 by …'.")
 
 
 def _code_column(index: TableIndex, column: str) -> bool:
