@@ -189,7 +189,7 @@ def test_auto_scores_cheap_linear_candidates_by_cross_validation(tiny: dict[str,
     texts, labels = toy_texts("zh", 300)
     clf = train_texts(texts, labels, model="auto", time_budget=60, neural_overrides={**tiny, "epochs": 2})
     assert clf.info["cross_validation_folds"] == 5
-    linear = [c for c in clf.info["candidates"] if not c["name"].startswith(("ensemble", "bilstm"))]
+    linear = [c for c in clf.info["candidates"] if not c["name"].startswith(("ensemble", "bilstm", "stack"))]
     assert linear[0]["name"] == "tfidf" and all("cv_accuracy" in c for c in linear)
     pairs = [c for c in clf.info["candidates"] if c["name"].startswith("ensemble") and "bilstm" not in c["name"]]
     assert len(pairs) == len(linear) * (len(linear) - 1) // 2    # every pair of linear variants, scored out of fold
@@ -218,3 +218,37 @@ def test_auto_keeps_to_the_inference_target(tiny: dict[str, object], monkeypatch
     strict = train_texts(texts, labels, model="auto", time_budget=60, neural_overrides={**tiny, "epochs": 2})
     assert "texts per CPU-second" in strict.info["skipped"]
     assert not any("bilstm" in c["name"] for c in strict.info["candidates"]) and strict.kind == "tfidf"
+
+
+def test_a_stack_of_regressions_over_the_same_features_is_one_linear_model(tmp_path: Path) -> None:
+    from shuxi.text.tfidf import TfidfConfig, TfidfModel, stacked
+
+    texts, labels = toy_texts("zh", 300)
+    y = np.array([label == "pos" for label in labels], dtype=np.int64)
+    plain = TfidfModel(TfidfConfig(char_ngrams=(1, 3), C=4.0)).fit(texts, y, n_classes=2)
+    nb = TfidfModel(TfidfConfig(char_ngrams=(1, 3), C=16.0, nb=True)).fit(texts, y, n_classes=2)
+    probe = toy_texts("zh", 50, seed=5)[0] + ["", "完全没见过的字龘"]
+    stack = stacked([plain, nb], [0.7, 0.4], -0.1)
+    expected = 0.7 * plain.decision(probe)[:, 0] + 0.4 * nb.decision(probe)[:, 0] - 0.1
+    assert np.allclose(stack.decision(probe)[:, 0], expected, atol=1e-4)
+    assert stack.n_features == plain.n_features and "nb" not in stack.arrays
+    wider = TfidfModel(TfidfConfig(char_ngrams=(1, 4))).fit(texts, y, n_classes=2)
+    with pytest.raises(ConfigError, match="same features"):
+        stacked([plain, wider], [1.0, 1.0], 0.0)
+
+
+def test_auto_stacks_its_linear_variants_when_cross_validating(tmp_path: Path) -> None:
+    texts, labels = toy_texts("zh", 400, seed=2)
+    rng = np.random.default_rng(0)
+    noisy = [("pos" if label == "neg" else "neg") if rng.random() < 0.1 else label for label in labels]  # 10% flipped
+    clf = train_texts(texts, noisy, model="auto", time_budget=25)
+    stack = next(c for c in clf.info["candidates"] if c["name"].startswith("stack of"))
+    assert "tfidf |" in stack["name"] and 0.5 < stack["cv_accuracy"] <= 1.0
+    assert stack["docs_per_cpu_second"]
+    # On this noisy task the stack scores best out of fold and is kept, folded into one linear model.
+    assert clf.info["chosen"] == stack["name"] and clf.kind == "tfidf" and len(clf.members) == 1
+    clean_texts, clean_labels = toy_texts("zh", 100, seed=12)
+    assert np.mean([p == t for p, t in zip(clf.predict(clean_texts), clean_labels)]) >= 0.9
+    again = load(clf.save(tmp_path / "model"))
+    probe = toy_texts("zh", 60, seed=9)[0]
+    assert np.array_equal(again.predict_proba(probe), clf.predict_proba(probe))

@@ -169,6 +169,33 @@ class TfidfModel:
         return len(self.arrays.get("buckets", ()))
 
 
+def stacked(models: list[TfidfModel], weights: np.ndarray | list[float], intercept: float) -> TfidfModel:
+    """One binary model whose log-odds are ``Σₕ weights[h] · log-odds of models[h] + intercept``.
+
+    Logistic regressions over the same features (fitted on the same texts: same buckets and idf), differing in C
+    and NB scaling, stacked by a logistic regression on their log-odds, are themselves one linear model: the
+    stack costs what a single model costs at inference. (Wolpert's stacking, with the meta-model folded in.)
+    """
+    base = models[0]
+    for model in models[1:]:
+        if (model.config.char_ngrams, model.config.word_ngrams, model.config.bits) != \
+                (base.config.char_ngrams, base.config.word_ngrams, base.config.bits) \
+                or not np.array_equal(model.arrays["buckets"], base.arrays["buckets"]) \
+                or not np.array_equal(model.arrays["idf"], base.arrays["idf"]):
+            raise ConfigError("Only models over the same features (fitted on the same texts) can be stacked.")
+    if any(m.arrays["coef"].shape[0] != 1 for m in models):
+        raise ConfigError("Stacking combines binary models only.")
+    coef = np.zeros_like(base.arrays["coef"], dtype=np.float64)
+    bias = float(intercept)
+    for w, model in zip(weights, models):
+        coef += float(w) * (model.arrays["coef"] * model.arrays["nb"] if "nb" in model.arrays else model.arrays["coef"])
+        bias += float(w) * float(model.arrays["intercept"][0])
+    config = TfidfConfig(**{**asdict(base.config), "nb": False})
+    return TfidfModel(config, arrays={"buckets": base.arrays["buckets"], "idf": base.arrays["idf"],
+                                      "coef": coef.astype(np.float32),
+                                      "intercept": np.array([bias], dtype=np.float32)})
+
+
 def _nb_ratio(x: Any, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     """log((p/|p|₁) / (q/|q|₁)) over binarised features, p and q the smoothed feature counts of each class."""
     present = (x > 0).astype(np.float32)
