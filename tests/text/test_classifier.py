@@ -243,7 +243,7 @@ def test_auto_stacks_its_linear_variants_when_cross_validating(tmp_path: Path) -
     noisy = [("pos" if label == "neg" else "neg") if rng.random() < 0.1 else label for label in labels]  # 10% flipped
     clf = train_texts(texts, noisy, model="auto", time_budget=25)
     stack = next(c for c in clf.info["candidates"] if c["name"].startswith("stack of"))
-    assert "tfidf |" in stack["name"] and 0.5 < stack["cv_accuracy"] <= 1.0
+    assert "tfidf; " in stack["name"] and 0.5 < stack["cv_accuracy"] <= 1.0
     assert stack["docs_per_cpu_second"]
     # On this noisy task the stack scores best out of fold and is kept, folded into one linear model.
     assert clf.info["chosen"] == stack["name"] and clf.kind == "tfidf" and len(clf.members) == 1

@@ -388,7 +388,7 @@ def _stack_candidate(y: np.ndarray, va: np.ndarray, linears: list[dict[str, Any]
         scored.append((_accuracy(proba, y), c, proba))
     accuracy, c, proba = max(scored, key=lambda t: t[0])
     meta = LogisticRegression(C=c).fit(x, y)
-    name = "stack of " + " | ".join(linear["name"] for linear in family)
+    name = "stack of " + "; ".join(linear["name"] for linear in family)
     part = {"name": name, "heads": family, "meta": (meta.coef_[0], float(meta.intercept_[0])), "model": None,
             "seconds": sum(linear["seconds"] for linear in family), "cost": max(l["cost"] for l in family)}
     # Cost class 0: at inference it is one linear model. Its score is out of fold twice over, as honest as theirs.
