@@ -319,15 +319,21 @@ def _fit_neural(kind: str, texts: list[str], y: np.ndarray, val_texts: list[str]
     return net.fit(texts, y, val_texts=val_texts, val_y=val_y, train=train, progress=options.progress)
 
 
+def _timed(predict: Any, texts: list[str]) -> tuple[np.ndarray, float]:
+    """``predict(texts)`` and the CPU seconds it spent per text: what inference will cost."""
+    started = time.process_time()
+    proba = predict(texts)
+    return proba, (time.process_time() - started) / max(len(texts), 1)
+
+
 def _cpu_seconds_per_text(predict: Any, texts: list[str]) -> float:
-    """CPU seconds ``predict`` spends per text on (up to 1,000 of) these texts: what inference will cost."""
+    """:func:`_timed` on (up to 1,000 of) these texts, after a warm-up: first-call set-up (kernel selection, lazy
+    imports) is not a per-text cost."""
     sample = texts[:1000]
     if not sample:
         return 0.0
-    predict(sample[:16])  # warm-up: first-call set-up (kernel selection, lazy imports) is not per-text cost
-    started = time.process_time()
-    predict(sample)
-    return (time.process_time() - started) / len(sample)
+    predict(sample[:16])
+    return _timed(predict, sample)[1]
 
 
 def _cv_folds(y: np.ndarray, seed: int, *, fit_seconds: float, variants: int,
@@ -353,9 +359,8 @@ def _out_of_fold(texts: list[str], y: np.ndarray, k: int, options: _Options,
     predicting = 0.0
     for fit_rows, held in folds:
         model = _fit_tfidf([texts[i] for i in fit_rows], y[fit_rows], k, options, **overrides)
-        started = time.process_time()
-        oof[held] = model.predict_proba([texts[i] for i in held])
-        predicting += time.process_time() - started
+        oof[held], cost = _timed(model.predict_proba, [texts[i] for i in held])
+        predicting += cost * len(held)
     return oof, predicting / max(len(texts), 1)
 
 
@@ -389,7 +394,7 @@ def _stack_candidate(y: np.ndarray, va: np.ndarray, linears: list[dict[str, Any]
     accuracy, c, proba = max(scored, key=lambda t: t[0])
     meta = LogisticRegression(C=c).fit(x, y)
     name = "stack of " + "; ".join(linear["name"] for linear in family)
-    part = {"name": name, "heads": family, "meta": (meta.coef_[0], float(meta.intercept_[0])), "model": None,
+    part = {"heads": family, "meta": (meta.coef_[0], float(meta.intercept_[0])),
             "seconds": sum(linear["seconds"] for linear in family), "cost": max(l["cost"] for l in family)}
     # Cost class 0: at inference it is one linear model. Its score is out of fold twice over, as honest as theirs.
     return {"name": name, "speed": 0, "parts": [(part, 1.0)], "proba": proba[va], "accuracy": _accuracy(proba[va], y[va]),
@@ -476,9 +481,8 @@ def _train_auto(texts: list[str], y: np.ndarray, k: int, options: _Options, *,
                                   "overrides": overrides}
         if folds is None:
             fitted = _fit_tfidf(tr_texts, y[tr], k, options, **overrides)
-            predicting = time.process_time()
-            linear |= {"model": fitted, "proba": fitted.predict_proba(va_texts),
-                       "cost": (time.process_time() - predicting) / max(len(va_texts), 1)}
+            proba, cost = _timed(fitted.predict_proba, va_texts)
+            linear |= {"model": fitted, "proba": proba, "cost": cost}
         else:
             oof, cost = _out_of_fold(texts, y, k, options, folds, overrides)
             linear |= {"model": None, "oof": oof, "proba": oof[va], "cost": cost}

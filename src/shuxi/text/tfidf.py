@@ -11,7 +11,7 @@ Saved without pickle: the used hash buckets, their idf weights, NB ratios and co
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -144,14 +144,19 @@ class TfidfModel:
         self.arrays["intercept"] = regression.intercept_.astype(np.float32)
         return self
 
-    def decision(self, texts: list[str]) -> np.ndarray:
-        """Raw scores (n, k'): one log-odds column for binary models, one column per class otherwise."""
+    @property
+    def weights(self) -> np.ndarray:
+        """The regression's coefficients over the tf-idf values (k', U): NB ratios folded in."""
         if self._weights is None:
             coef = self.arrays["coef"]
             self._weights = coef * self.arrays["nb"] if "nb" in self.arrays else coef
+        return self._weights
+
+    def decision(self, texts: list[str]) -> np.ndarray:
+        """Raw scores (n, k'): one log-odds column for binary models, one column per class otherwise."""
         doc, column, value = self._weighted(texts)
         scores = np.stack([np.bincount(doc, weights=value * row[column], minlength=len(texts))
-                           for row in self._weights], axis=1)
+                           for row in self.weights], axis=1)
         return scores + self.arrays["intercept"]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
@@ -188,10 +193,9 @@ def stacked(models: list[TfidfModel], weights: np.ndarray | list[float], interce
     coef = np.zeros_like(base.arrays["coef"], dtype=np.float64)
     bias = float(intercept)
     for w, model in zip(weights, models):
-        coef += float(w) * (model.arrays["coef"] * model.arrays["nb"] if "nb" in model.arrays else model.arrays["coef"])
+        coef += float(w) * model.weights
         bias += float(w) * float(model.arrays["intercept"][0])
-    config = TfidfConfig(**{**asdict(base.config), "nb": False})
-    return TfidfModel(config, arrays={"buckets": base.arrays["buckets"], "idf": base.arrays["idf"],
+    return TfidfModel(replace(base.config, nb=False), arrays={"buckets": base.arrays["buckets"], "idf": base.arrays["idf"],
                                       "coef": coef.astype(np.float32),
                                       "intercept": np.array([bias], dtype=np.float32)})
 
