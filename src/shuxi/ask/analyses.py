@@ -174,9 +174,7 @@ def _share(ctx: Context) -> Plan | None:
             if named and len(named) < len(ctx.filters):
                 part, population = named, [f for f in ctx.filters if f not in named]
         return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
-                    filters=[*population, *_summary_filters(ctx)],
-                    measures=[measure.model_copy(update={"where": part, "alias": "part"}),
-                              measure.model_copy(update={"alias": "total"})], calculations=[_share_of_total()])
+                    filters=[*population, *_summary_filters(ctx)], **_part_over_total(measure, part))
     return None
 
 
@@ -202,9 +200,7 @@ def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure) -> Plan | No
         return None
     population = [f for f in ctx.filters if f not in part]
     return ctx.try_plan("calculate", filters=[*population, *_summary_filters(ctx)], dimensions=[dim],
-                        measures=[measure.model_copy(update={"where": part, "alias": "part"}),
-                                  measure.model_copy(update={"alias": "total"})],
-                        calculations=[_share_of_total()], order=[Order(by="share", desc=True)])
+                        order=[Order(by="share", desc=True)], **_part_over_total(measure, part))
 
 
 def _conditions_named(ctx: Context, mentions: list[Any]) -> list[Filter]:
@@ -213,10 +209,14 @@ def _conditions_named(ctx: Context, mentions: list[Any]) -> list[Filter]:
             if f.op == "=" and any(v.column == f.column and v.value == f.value for v in mentions)]
 
 
-def _share_of_total() -> Any:
+def _part_over_total(measure: Measure, part: list[Filter]) -> dict[str, Any]:
+    """The measures and calculation of a share: ``part`` (the measure over rows meeting ``part``), ``total`` and
+    ``share`` = part / total (per group when the plan has dimensions)."""
     from shuxi.plan.ir import Arithmetic, Calculation, ColumnRef
 
-    return Calculation(name="share", expr=Arithmetic(op="/", left=ColumnRef(name="part"), right=ColumnRef(name="total")))
+    share = Calculation(name="share", expr=Arithmetic(op="/", left=ColumnRef(name="part"), right=ColumnRef(name="total")))
+    return {"measures": [measure.model_copy(update={"where": part, "alias": "part"}),
+                         measure.model_copy(update={"alias": "total"})], "calculations": [share]}
 
 
 def _trend(ctx: Context) -> Plan | None:

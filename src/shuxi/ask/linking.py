@@ -430,8 +430,12 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
     差评/好评; :data:`lexicon.POLARITY`): the word links to that column's cell of the same side. Only a column of
     nothing but such labels (and neutral ones) qualifies; of several (true and predicted labels side by side), the
     one the question names, else the question is asked back. A word the table holds as a cell itself links to that
-    cell as usual."""
+    cell as usual. On a 0/1 label column nothing says which number is the bad review: the question is refused
+    with the way to ask it, not answered without 差评."""
     labels = {phrase_tokens(w): side for side, words in lexicon.POLARITY.items() for w in words}
+    said = [(span, side) for word, side in labels.items() if not index.values.get(word) for span in question.find(word)]
+    if not said:
+        return []
     neutral = {phrase_tokens(w) for w in lexicon.NEUTRAL_LABELS}
     sides: dict[str, dict[str, Any]] = {}  # column → side → its cell
     for info in index.columns.values():
@@ -442,48 +446,35 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
             found = {labels[k]: value for value, k in keys.items() if k in labels}
             if len(found) == 2:
                 sides[info.name] = found
+    word = question.original[said[0][0].start:said[0][0].end]
     if not sides:
-        _unreadable_polarity(question, index, labels)
+        _refuse_binary_labels(question, index, word)
         return []
     if len(sides) > 1:
         named = [c for c in sides if question.find(phrase_tokens(c))]
-        sides = {c: sides[c] for c in named} if len(named) == 1 else sides
-    out: list[tuple[Span, int, object]] = []
-    for word, side in labels.items():
-        if index.values.get(word):
-            continue  # the table writes this word itself: the cell links
-        for span in question.find(word):
-            if len(sides) > 1:
-                from shuxi.ask.context import AmbiguousQuestionError
+        if len(named) != 1:
+            from shuxi.ask.context import AmbiguousQuestionError
 
-                raise AmbiguousQuestionError(question.original[span.start:span.end], list(sides),
-                                             language=question.language, value=True)
-            column, cells = next(iter(sides.items()))
-            out.append((span, 11, ValueMention(column, cells[side], span)))
-    return out
+            raise AmbiguousQuestionError(word, list(sides), language=question.language, value=True)
+        sides = {named[0]: sides[named[0]]}
+    column, cells = next(iter(sides.items()))
+    return [(span, 11, ValueMention(column, cells[side], span)) for span, side in said]
 
 
-def _unreadable_polarity(question: Question, index: TableIndex, labels: Mapping[tuple[str, ...], str]) -> None:
-    """"各地区差评占比" on a label column of 0 and 1 (a classifier trained on 0/1 labels): nothing in the table says
-    which number is the bad review, so the question is refused with the way to ask it, not answered without 差评."""
+def _refuse_binary_labels(question: Question, index: TableIndex, said: str) -> None:
+    """A PlanError when the table has a 0/1 integer column: ``said`` ("差评") may mean either of its numbers."""
     from shuxi.errors import PlanError
 
     binary = [c.name for c in index.columns.values()
               if c.kind == "number" and pa.types.is_integer(c.type) and c.low == 0 and c.high == 1]
     if not binary:
         return
-    for word in labels:
-        if index.values.get(word):
-            continue
-        spans = question.find(word)
-        if spans:
-            said = question.original[spans[0].start:spans[0].end]
-            column = binary[0]
-            if question.language == "zh":
-                raise PlanError(f"“{said}”不是表里的值：{column}只有0和1两个值，看不出哪个是“{said}”。",
-                                hint=f"请直接写出值，例如“{column}为0的占比”。")
-            raise PlanError(f"{said!r} is not a value of this table: {column} holds only 0 and 1, and nothing says "
-                            f"which of them is {said!r}.", hint=f"Name the value instead, for example 'share of {column} = 0 by …'.")
+    column = binary[0]
+    if question.language == "zh":
+        raise PlanError(f"“{said}”不是表里的值：{column}只有0和1两个值，看不出哪个是“{said}”。",
+                        hint=f"请直接写出值，例如“{column}为0的占比”。")
+    raise PlanError(f"{said!r} is not a value of this table: {column} holds only 0 and 1, and nothing says "
+                    f"which of them is {said!r}.", hint=f"Name the value instead, for example 'share of {column} = 0 by …'.")
 
 
 def _code_column(index: TableIndex, column: str) -> bool:

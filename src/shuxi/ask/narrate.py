@@ -133,6 +133,14 @@ def narrate(plan: Plan, table: pa.Table, stats: dict[str, Any], notes: list[str]
     return text
 
 
+def _share_of(row: dict[str, Any], lang: str, of: str = "") -> str:
+    """"45.2%（47 / 104）" / "45.2% (47 of 104)": a share with the counts it divides (``of`` after the English
+    percentage: "45.2% of the number of rows (47 of 104)")."""
+    if lang == "zh":
+        return f"{format_percent(row['share'], lang)}（{cell(row['part'], lang)} / {cell(row['total'], lang)}）"
+    return f"{format_percent(row['share'], lang)}{of} ({cell(row['part'], lang)} of {cell(row['total'], lang)})"
+
+
 def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: str) -> str:
     """"各地区中label为neg的行数占该组的比例：华东：45.2%（47 / 104）；…" — one share per group, highest first."""
     lang = plan.language
@@ -140,9 +148,7 @@ def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: s
     items = []
     for r in rows[:MAX_ITEMS]:
         key = period(r[dim.name], dim.grain, lang)
-        value = f"{format_percent(r['share'], lang)}（{cell(r['part'], lang)} / {cell(r['total'], lang)}）" \
-            if lang == "zh" else f"{format_percent(r['share'], lang)} ({cell(r['part'], lang)} of {cell(r['total'], lang)})"
-        items.append(f"{key}：{value}" if lang == "zh" else f"{key}: {value}")
+        items.append(f"{key}：{_share_of(r, lang)}" if lang == "zh" else f"{key}: {_share_of(r, lang)}")
     more = len(rows) - len(items)
     where = _where(plan)
     if lang == "zh":
@@ -167,16 +173,10 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
         if plan.dimensions:
             return _share_in_groups(plan, rows, part, label)
         whole = describe_filters(plan.filters, lang)
+        share = _share_of(row, lang, of=f" of the {label}")
         if whole:  # "华东的差评占比": the part of the rows the other conditions keep
-            if zh:
-                return (f"{whole}的行中，{part}的{label}占{format_percent(row['share'], lang)}"
-                        f"（{cell(row['part'], lang)} / {cell(row['total'], lang)}）。")
-            return (f"Where {whole}, rows where {part} account for {format_percent(row['share'], lang)} of the {label} "
-                    f"({cell(row['part'], lang)} of {cell(row['total'], lang)}).")
-        if zh:
-            return f"{part}的{label}占全部的{format_percent(row['share'], lang)}（{cell(row['part'], lang)} / {cell(row['total'], lang)}）。"
-        return (f"Rows where {part} account for {format_percent(row['share'], lang)} of the {label} "
-                f"({cell(row['part'], lang)} of {cell(row['total'], lang)}).")
+            return f"{whole}的行中，{part}的{label}占{share}。" if zh else f"Where {whole}, rows where {part} account for {share}."
+        return f"{part}的{label}占全部的{share}。" if zh else f"Rows where {part} account for {share}."
     if plan.kind == "calculate" and [c.name for c in plan.calculations] == ["length in years"] and rows:
         return _span_of_years(plan, rows[0])
     if plan.kind == "calculate":
