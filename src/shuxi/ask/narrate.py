@@ -145,17 +145,21 @@ def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: s
     """"各地区中label为neg的行数占该组的比例：华东：45.2%（47 / 104）；…" — one share per group, highest first."""
     lang = plan.language
     dim = plan.dimensions[0]
-    items = []
-    for r in rows[:MAX_ITEMS]:
-        key = period(r[dim.name], dim.grain, lang)
-        items.append(f"{key}：{_share_of(r, lang)}" if lang == "zh" else f"{key}: {_share_of(r, lang)}")
-    more = len(rows) - len(items)
-    where = _where(plan)
-    if lang == "zh":
-        return (f"各{dim.column}中{part}的{label}占该组{label}的比例{where}：" + "；".join(items)
-                + (f"；另有{more}组" if more > 0 else "") + "。")
-    return (f"Share of the {label} where {part}, within each {dim.column}{where}: " + "; ".join(items)
-            + (f"; and {more} more" if more > 0 else "") + ".")
+    zh = lang == "zh"
+    listing = _listing([f"{period(r[dim.name], dim.grain, lang)}{'：' if zh else ': '}{_share_of(r, lang)}"
+                        for r in rows[:MAX_ITEMS]], len(rows), zh)
+    if zh:
+        return f"各{dim.column}中{part}的{label}占该组{label}的比例{_where(plan)}：{listing}。"
+    return f"Share of the {label} where {part}, within each {dim.column}{_where(plan)}: {listing}."
+
+
+def _listing(items: list[str], total: int, zh: bool) -> str:
+    """Items joined, with how many groups were left out of ``total``."""
+    more = total - len(items)
+    listing = "；".join(items) if zh else "; ".join(items)
+    if more > 0:
+        listing += f"；另有{more}组" if zh else f"; and {more} more"
+    return listing
 
 
 def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[str, Any]) -> str:
@@ -234,11 +238,7 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
         value = format_percent(r[lead.name], lang) if lead.of_total else cell(r[lead.name], lang)
         return f"{key}：{value}" if zh else f"{key}: {value}"
 
-    items = [item(r) for r in rows[:MAX_ITEMS]]
-    more = len(rows) - len(items)
-    listing = "；".join(items) if zh else "; ".join(items)
-    if more > 0:
-        listing += f"；另有{more}组" if zh else f"; and {more} more"
+    listing = _listing([item(r) for r in rows[:MAX_ITEMS]], len(rows), zh)
     label = measure_label(lead, lang)
     dims = "、".join(d.column for d in plan.dimensions) if zh else " and ".join(d.column for d in plan.dimensions)
     if plan.kind == "rank" and plan.limit == 1:
