@@ -88,7 +88,7 @@ def run_one(name: str, model: str, split: tuple[list[str], list[int], list[str],
               "train_s": round(train_s, 1), "docs_per_s": round(len(xte) / infer_s),
               "docs_per_cpu_s": round(len(xte) / infer_cpu_s),
               "budget_s": budget, "chosen": clf.info.get("chosen"),
-              "epochs": len(clf.info.get("history", [])) or None}
+              "epochs": len(clf.info.get("history", [])) or None, "polarity": clf.polarity}
     if model == "auto":
         result["candidates"] = clf.info.get("candidates")
     return result

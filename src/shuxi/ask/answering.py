@@ -97,6 +97,7 @@ def answer_plan(ds: Dataset, question: str, the_plan: Plan) -> Answer:
             warnings.append(f"empty: {said}")
     if _is_truncated(table):
         warnings.append("truncated: more rows than the row limit; only the first ones are shown")
+    _polarity_notes(ds, the_plan, notes)
     text = narrate(the_plan, table, stats, notes)
     answer = Answer(question=question, text=text, table=table, values=_values(the_plan, table, stats), sql=sql,
                     plan=the_plan, chart=None, stats=stats, warnings=warnings + stats.pop("warnings", []),
@@ -204,6 +205,26 @@ def _comparison_stats(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) ->
     stats.update(result.to_dict())
     stats["text"] = result.describe(the_plan.language, str(a[key]), str(b[key]),
                                     f"{mean.column}的平均值" if the_plan.language == "zh" else f"mean {mean.column}")
+
+
+def _polarity_notes(ds: Dataset, the_plan: Plan, notes: list[str]) -> None:
+    """"label = 0" on a label column whose polarity the table records (0/1 labels written by ``shuxi text predict``
+    from a sentiment classifier): the answer says which number is the negative reviews, so "label为0" reads as 差评."""
+    from shuxi.ask.linking import polarity_of
+    from shuxi.ask.narrate import cell
+
+    zh = the_plan.language == "zh"
+    filters = [*the_plan.filters, *(f for m in the_plan.measures for f in m.where)]
+    for column in dict.fromkeys(f.column for f in filters if f.op in ("=", "!=", "in", "not_in")):
+        if column not in ds.schema.names:
+            continue
+        polarity = polarity_of(ds.schema.field(column))
+        if polarity is None:
+            continue
+        neg, pos = cell(polarity["negative"], the_plan.language), cell(polarity["positive"], the_plan.language)
+        notes.append(f"（{column}的{neg}为负面评价、{pos}为正面评价，由给这些行打标签的分类器记录。）" if zh else
+                     f"({column} {neg} = negative, {pos} = positive, as recorded by the classifier that labelled "
+                     f"the rows.)")
 
 
 def _tier_notes(the_plan: Plan, table: pa.Table, notes: list[str]) -> None:

@@ -9,6 +9,7 @@ segments) and the cell values a question mentions.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,9 @@ class ColumnInfo:
     unit: str = ""
     #: How many rows of a number column hold a value (blank ranks of medal rows are NULL); None for text.
     filled: int | None = None
+    #: Which cell is the negative class and which the positive one, when the table says so (a label column written
+    #: by ``shuxi text predict``: {"negative": 0, "positive": 1}); None otherwise.
+    polarity: dict[str, Any] | None = None
 
 
 @dataclass
@@ -118,7 +122,8 @@ def build_index(ds: Dataset) -> TableIndex:
     schema = ds.schema
     columns: dict[str, ColumnInfo] = {}
     for field_ in schema:
-        info = ColumnInfo(field_.name, column_kind(field_.type), field_.type, unit=_unit_of(field_))
+        info = ColumnInfo(field_.name, column_kind(field_.type), field_.type, unit=_unit_of(field_),
+                          polarity=polarity_of(field_))
         _add_phrase(info, field_.name, 3)
         _add_phrase(info, column_words(field_.name), 3)
         columns[field_.name] = info
@@ -207,6 +212,30 @@ def _unit_of(field_: pa.Field) -> str:
     detail = (field_.metadata or {}).get(b"shuxi.detail", b"").decode("utf-8", "replace")
     found = re.search(r"(?:^|, )unit ([^,]+)", detail)
     return found.group(1).strip() if found else ""
+
+
+def polarity_of(field_: pa.Field) -> dict[str, Any] | None:
+    """The recorded polarity of a label column (``shuxi.polarity`` metadata), its cells in the column's type."""
+    raw = (field_.metadata or {}).get(b"shuxi.polarity")
+    if raw is None:
+        return None
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or set(found) != {"negative", "positive"}:
+        return None
+    cast: Any = str
+    if pa.types.is_integer(field_.type):
+        cast = int
+    elif pa.types.is_floating(field_.type):
+        cast = float
+    elif pa.types.is_boolean(field_.type):
+        cast = lambda v: v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1")  # noqa: E731
+    try:
+        return {side: cast(value) for side, value in found.items()}
+    except (TypeError, ValueError):
+        return None
 
 
 _LEADING_NUMBER = re.compile(r"\s*[$€£¥]?\s*[-+−–]?\d")
@@ -430,8 +459,9 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
     差评/好评; :data:`lexicon.POLARITY`): the word links to that column's cell of the same side. Only a column of
     nothing but such labels (and neutral ones) qualifies; of several (true and predicted labels side by side), the
     one the question names, else the question is asked back. A word the table holds as a cell itself links to that
-    cell as usual. On a 0/1 label column nothing says which number is the bad review: the question is refused
-    with the way to ask it, not answered without 差评."""
+    cell as usual. A column whose metadata records its polarity (0/1 labels written by ``shuxi text predict`` from a
+    sentiment classifier) qualifies with the cells it names. On any other 0/1 label column nothing says which
+    number is the bad review: the question is refused with the way to ask it, not answered without 差评."""
     labels = {phrase_tokens(w): side for side, words in lexicon.POLARITY.items() for w in words}
     said = [(span, side) for word, side in labels.items() if not index.values.get(word) for span in question.find(word)]
     if not said:
@@ -439,6 +469,9 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
     neutral = {phrase_tokens(w) for w in lexicon.NEUTRAL_LABELS}
     sides: dict[str, dict[str, Any]] = {}  # column → side → its cell
     for info in index.columns.values():
+        if info.polarity is not None:  # the table says which cell is which (0/1 labels from `shuxi text predict`)
+            sides[info.name] = dict(info.polarity)
+            continue
         if info.kind != "text" or not info.counts or len(info.counts) > 5:
             continue
         keys = {value: phrase_tokens(str(value)) for value in info.counts}

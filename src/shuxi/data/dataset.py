@@ -57,16 +57,22 @@ class Dataset:
 
     @property
     def schema(self) -> pa.Schema:
-        """Column names and the types shuxi inferred; converted fields carry metadata saying from what."""
+        """Column names and the types shuxi inferred; converted fields carry metadata saying from what, and the
+        notes the source file carries for shuxi (:data:`shuxi.data.source.CARRIED_FIELD_KEYS`) are kept."""
         if self._schema is None:
+            from shuxi.data.source import field_notes
+
             schema = self.engine.schema(self.name)
+            notes = field_notes(self.source)
             fields = []
             for field in schema:
+                metadata = dict(notes.get(field.name, {}))
                 conversion = self.conversions.get(field.name)
                 if conversion is not None:
-                    field = field.with_metadata(
-                        {"shuxi.converted_from": "text", "shuxi.kind": conversion.kind, "shuxi.detail": conversion.detail}
-                    )
+                    metadata |= {"shuxi.converted_from": "text", "shuxi.kind": conversion.kind,
+                                 "shuxi.detail": conversion.detail}
+                if metadata:
+                    field = field.with_metadata(metadata)
                 fields.append(field)
             metadata = {"shuxi.table": self.name, "shuxi.source": self.source.origin}
             if self.source.encoding:

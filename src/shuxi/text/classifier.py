@@ -89,6 +89,14 @@ class TextClassifier:
         proba = self.predict_proba(texts)
         return [self.labels[i] for i in proba.argmax(axis=1)]
 
+    @property
+    def polarity(self) -> dict[str, Any] | None:
+        """Which label is the negative class and which the positive one (``{"negative": 0, "positive": 1}``), when
+        training found this to be a sentiment classifier (:mod:`shuxi.text.polarity`); None otherwise."""
+        from shuxi.text.polarity import polarity_labels
+
+        return polarity_labels(self)
+
     def explain(self, text: str, *, method: Literal["auto", "attention", "occlusion"] = "auto",
                 label: Any = None) -> Any:
         """Per-token attributions for one text: occlusion by default, or ``method="attention"`` for a BiLSTM."""
@@ -240,7 +248,15 @@ def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoi
         members, summary = [Member(model, net)], {"history": net.history.epochs if net.history else []}
     info = {"model": model, "train_rows": len(texts), "seconds": round(time.perf_counter() - started, 2),
             "seed": seed, "class_counts": {str(c): int((y == i).sum()) for i, c in enumerate(classes)}, **summary}
-    return TextClassifier(labels=classes, members=members, info=info)
+    clf = TextClassifier(labels=classes, members=members, info=info)
+    if len(classes) == 2:
+        from shuxi.text.polarity import read_polarity
+        from shuxi.text.tfidf import mostly_chinese
+
+        polarity = read_polarity(clf, language="zh" if mostly_chinese(texts) else "en")
+        if polarity is not None:
+            clf.info["polarity"] = polarity
+    return clf
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,9 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
             lines.append(f" {mark} {c['name']}: validation accuracy {c['val_accuracy']:.4f} ({c['seconds']:.1f} s)")
         if info.get("skipped"):
             lines.append(f"   {info['skipped']} (raise --time-budget to include it)")
+        if clf.polarity is not None:
+            lines.append(f"Sentiment: {_polarity_text(clf.polarity)} (how the model scores sentiment phrases); "
+                         f"`shuxi ask` reads 差评/negative on its predictions.")
         _echo("\n".join(lines))
 
     _guard(run)
@@ -155,9 +158,15 @@ def predict(model_dir: ModelDir, data: DataArg, text: TextCol,
                                     score_column=score_column,
                                     on_progress=lambda done, total: bar.update(task, completed=done, total=total))
         counts = ", ".join(f"{k}: {v:,}" for k, v in sorted(summary["label_counts"].items()))
-        _echo(f"Wrote {summary['rows']:,} rows to {summary['out']} ({counts or 'no rows'}).")
+        polarity = f"; {label_column} {_polarity_text(summary['polarity'])}" if summary["polarity"] else ""
+        _echo(f"Wrote {summary['rows']:,} rows to {summary['out']} ({counts or 'no rows'}{polarity}).")
 
     _guard(run)
+
+
+def _polarity_text(polarity: dict[str, Any]) -> str:
+    """"0 = negative, 1 = positive"."""
+    return f"{polarity['negative']} = negative, {polarity['positive']} = positive"
 
 
 def _stderr_console() -> Any:

@@ -28,9 +28,10 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
     Rows stream through in Arrow batches of ``batch_rows`` (constant memory on 10M rows). ``score`` is the
     probability of the predicted label. The output is written to a temporary file beside ``out`` and renamed at the
     end: an error or Ctrl-C leaves no half-written file, and an existing ``out`` is replaced only with
-    ``overwrite=True``. ``on_progress(rows_done, rows_total)`` is called after each batch.
+    ``overwrite=True``. ``on_progress(rows_done, rows_total)`` is called after each batch. When the classifier
+    knows which label is negative (:attr:`TextClassifier.polarity`), the label column's metadata records it.
 
-    Returns a summary: rows, output path and the count of each predicted label.
+    Returns a summary: rows, output path, the count of each predicted label and the polarity (or None).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -58,7 +59,7 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
                 raise DataError(f"The input already has a column named {name!r}.",
                                 hint="Name the new columns with --label-column/--score-column.")
         total = _row_count(ds)
-        label_type = _label_type(clf.labels)
+        label_field = _label_field(clf, label_column)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_path = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
@@ -77,7 +78,7 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
                 for i, n in zip(*np.unique(best, return_counts=True)):
                     counts[str(clf.labels[i])] = counts.get(str(clf.labels[i]), 0) + int(n)
                 table = pa.Table.from_batches([batch]).append_column(
-                    label_column, pa.array(labels, type=label_type)).append_column(
+                    label_field, pa.array(labels, type=label_field.type)).append_column(
                     score_column, pa.array(proba[np.arange(len(best)), best], type=pa.float64()))
                 if writer is None:
                     writer = pq.ParquetWriter(tmp_path, table.schema)
@@ -86,7 +87,7 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
                 if on_progress is not None:
                     on_progress(rows, total)
             if writer is None:  # no rows: still write a valid, empty file with the right columns
-                schema = ds.raw_schema.append(pa.field(label_column, label_type)).append(
+                schema = ds.raw_schema.append(label_field).append(
                     pa.field(score_column, pa.float64()))
                 writer = pq.ParquetWriter(tmp_path, schema)
         finally:
@@ -99,7 +100,21 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
             Path(tmp_path).unlink(missing_ok=True)
         if owned:
             ds.close()
-    return {"rows": rows, "out": str(target), "label_counts": counts}
+    return {"rows": rows, "out": str(target), "label_counts": counts, "polarity": clf.polarity}
+
+
+def _label_field(clf: TextClassifier, name: str) -> Any:
+    """The predicted-label column, carrying which label is negative and which positive when the classifier knows
+    (:data:`shuxi.text.polarity.FIELD_KEY`): ``shuxi ask`` then reads "差评" on labels written 0/1."""
+    import json
+
+    import pyarrow as pa
+
+    from shuxi.text.polarity import FIELD_KEY
+
+    polarity = clf.polarity
+    metadata = {FIELD_KEY: json.dumps(polarity, ensure_ascii=False)} if polarity else None
+    return pa.field(name, _label_type(clf.labels), metadata=metadata)
 
 
 def _label_type(labels: list[Any]) -> Any:
