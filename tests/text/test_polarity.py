@@ -141,3 +141,47 @@ def test_only_shuxi_notes_of_a_source_reach_the_schema(tmp_path: Path) -> None:
     for data in (tmp_path / "t.parquet", table):
         with shuxi.open(data, name="t") as ds:
             assert ds.schema.field("label").metadata == {b"shuxi.polarity": b'{"negative": 0, "positive": 1}'}
+
+
+def test_the_negative_label_can_be_given(tmp_path: Path) -> None:
+    """Too few texts for the model to show its polarity: --negative-label says it, and ask reads 差评 by it."""
+    import duckdb
+
+    texts, sides = toy_texts("zh", 120, seed=5)  # three cue words a side: the probes cannot tell
+    data = write_csv(tmp_path / "train.csv", texts, [int(s == "pos") for s in sides])
+    quiet = runner.invoke(app, ["text", "train", str(data), "--text", "review", "--label", "label", "--model", "tfidf",
+                                "--out", str(tmp_path / "unsure")])
+    assert quiet.exit_code == 0 and "pass --negative-label" in quiet.output
+    model = tmp_path / "model"
+    given = runner.invoke(app, ["text", "train", str(data), "--text", "review", "--label", "label", "--model", "tfidf",
+                                "--negative-label", "0", "--out", str(model)])
+    assert given.exit_code == 0 and "Sentiment: 0 = negative, 1 = positive (as given)" in given.output
+    assert load(model).polarity == {"negative": 0, "positive": 1}
+    source, _ = _new_reviews(tmp_path)
+    out = tmp_path / "labelled.parquet"
+    assert runner.invoke(app, ["text", "predict", str(model), str(source), "--text", "review",
+                               "--out", str(out)]).exit_code == 0
+    with shuxi.open(out) as ds:
+        rows = {r["地区"]: r["part"] for r in ds.ask("各地区差评占比").table.to_pylist()}
+    assert rows == dict(duckdb.sql(f"SELECT 地区, count(*) FILTER (WHERE label = 0) FROM '{out}' GROUP BY 1").fetchall())
+
+
+def test_a_negative_label_that_is_not_one_of_two_labels_is_refused(tmp_path: Path) -> None:
+    texts, sides = reviews("zh", 60, seed=6)
+    data = write_csv(tmp_path / "train.csv", texts, [int(s == "pos") for s in sides])
+    for value in ("neg", "2"):
+        result = runner.invoke(app, ["text", "train", str(data), "--text", "review", "--label", "label", "--model",
+                                     "tfidf", "--negative-label", value, "--out", str(tmp_path / "m")])
+        assert result.exit_code == 2 and "is not one of the labels" in result.output
+    assert not (tmp_path / "m").exists()
+    three, topics = toy_texts("en", 60, classes=3)
+    data = write_csv(tmp_path / "topics.csv", three, topics)
+    result = runner.invoke(app, ["text", "train", str(data), "--text", "review", "--label", "label", "--model",
+                                 "tfidf", "--negative-label", "food", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "two classes" in result.output
+
+
+def test_a_given_polarity_the_model_contradicts_is_kept_with_a_warning() -> None:
+    texts, sides = reviews("en", seed=8)
+    clf = train_texts(texts, [int(s == "pos") for s in sides], model="tfidf", negative_label=1)
+    assert clf.polarity == {"negative": 1, "positive": 0} and clf.info["polarity_disagrees"] is True

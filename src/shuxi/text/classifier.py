@@ -200,20 +200,23 @@ def load(folder: str | Path) -> TextClassifier:
 
 def train(data: Any, *, text: str, label: str, model: ModelChoice = "auto", time_budget: float | None = None,
           out: str | Path | None = None, overwrite: bool = False, seed: int = 42, class_weight: bool = False,
-          tokenizer: Literal["char", "jieba", "word", "bpe"] | None = None, progress: bool = False) -> TextClassifier:
+          tokenizer: Literal["char", "jieba", "word", "bpe"] | None = None, progress: bool = False,
+          negative_label: Any = None) -> TextClassifier:
     """Train a classifier on the ``text`` and ``label`` columns of ``data`` (anything :func:`shuxi.open` reads).
 
     ``model``: ``"tfidf"`` (TF-IDF n-grams + logistic regression), ``"bilstm"`` (BiLSTM-attention),
     ``"transformer"`` (small encoder) or ``"auto"`` (tries several on a validation split within ``time_budget``
     seconds, default 600, and keeps the best model or ensemble). ``out`` saves the result there. ``tokenizer``
     chooses the neural models' tokens (default: characters for Chinese, words otherwise); TF-IDF ignores it.
+    ``negative_label`` says which of two labels is the negative sentiment (``0``), for ``shuxi ask`` to read "差评"
+    on the predictions; without it, a sentiment model's polarity is read off the model (:mod:`shuxi.text.polarity`).
 
     >>> clf = shuxi.text.train("reviews.csv", text="review", label="label", model="tfidf", out="model")
     """
     texts, labels = read_columns(data, text=text, label=label)
     assert labels is not None
     clf = train_texts(texts, labels, model=model, time_budget=time_budget, seed=seed, class_weight=class_weight,
-                      progress=progress, label_name=label,
+                      progress=progress, label_name=label, negative_label=negative_label,
                       neural_overrides={"tokenizer": tokenizer} if tokenizer else None)
     clf.info.update(text_column=text, label_column=label)
     if out is not None:
@@ -223,7 +226,7 @@ def train(data: Any, *, text: str, label: str, model: ModelChoice = "auto", time
 
 def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoice = "auto",
                 time_budget: float | None = None, seed: int = 42, class_weight: bool = False,
-                progress: bool = False, label_name: str = "label",
+                progress: bool = False, label_name: str = "label", negative_label: Any = None,
                 neural_overrides: dict[str, Any] | None = None) -> TextClassifier:
     """:func:`train` on in-memory texts and labels (what ``train`` calls after reading the columns)."""
     if model not in ("auto", "tfidf", "bilstm", "transformer"):
@@ -232,6 +235,7 @@ def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoi
         raise ConfigError(f"time_budget={time_budget} must be positive (seconds).")
     texts = check_texts(list(texts))
     classes = check_trainable(texts, list(labels), label=label_name)
+    given = None if negative_label is None else _negative_index(classes, negative_label, label_name)
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[v] for v in labels], dtype=np.int64)
     started = time.perf_counter()
@@ -253,10 +257,28 @@ def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoi
         from shuxi.text.polarity import read_polarity
         from shuxi.text.tfidf import mostly_chinese
 
-        polarity = read_polarity(clf, language="zh" if mostly_chinese(texts) else "en")
-        if polarity is not None:
-            clf.info["polarity"] = polarity
+        read = read_polarity(clf, language="zh" if mostly_chinese(texts) else "en")
+        if given is not None:
+            clf.info["polarity"] = {"negative": given, "positive": 1 - given}
+            clf.info["polarity_given"] = True
+            if read is not None and read["negative"] != given:  # the user's word stands; say what the model does
+                clf.info["polarity_disagrees"] = True
+        elif read is not None:
+            clf.info["polarity"] = read
     return clf
+
+
+def _negative_index(classes: list[Any], negative: Any, label_name: str) -> int:
+    """The class index of ``negative`` (matched by value, or by its text: "0" from the command line is the label
+    0); two classes only."""
+    if len(classes) != 2:
+        raise ConfigError(f"A negative label only applies to two classes; {label_name!r} has {len(classes)}.",
+                          hint="Leave out --negative-label.")
+    for i, c in enumerate(classes):
+        if c == negative and type(c) is type(negative) or str(c) == str(negative):
+            return i
+    raise ConfigError(f"{negative!r} is not one of the labels of {label_name!r}: {classes!r}.",
+                      hint="Pass the label of the negative reviews exactly as the data writes it.")
 
 
 @dataclass(frozen=True)

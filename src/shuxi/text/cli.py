@@ -64,6 +64,7 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
           seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 42,
           class_weight: Annotated[bool, typer.Option("--class-weight", help="Weight classes by inverse frequency (imbalanced labels).")] = False,
           tokenizer: Annotated[Optional[TokenizerKind], typer.Option("--tokenizer", help="Tokens for the neural models (default: characters for Chinese, words otherwise).")] = None,
+          negative_label: Annotated[Optional[str], typer.Option("--negative-label", help="Which of two labels is the negative sentiment (e.g. 0), so that `shuxi ask` reads 差评 on the predictions; by default a sentiment model's polarity is read off the model.", show_default=False)] = None,
           overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the --out folder if it exists.")] = False) -> None:
     """Train a text classifier on the TEXT and LABEL columns of DATA and save it to --out.
 
@@ -82,7 +83,7 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
         clf = train_classifier(data, text=text, label=label, model=model.value, time_budget=time_budget,
                                out=target, overwrite=overwrite, seed=seed, class_weight=class_weight,
                                tokenizer=tokenizer.value if tokenizer else None,
-                               progress=sys.stderr.isatty())
+                               progress=sys.stderr.isatty(), negative_label=negative_label)
         info = clf.info
         lines = [f"Trained a {clf.kind} classifier on {info['train_rows']:,} texts in {info['seconds']:.1f} s; "
                  f"labels {clf.labels!r}. Saved to {target}."]
@@ -92,8 +93,15 @@ def train(data: DataArg, text: TextCol, label: LabelCol,
         if info.get("skipped"):
             lines.append(f"   {info['skipped']} (raise --time-budget to include it)")
         if clf.polarity is not None:
-            lines.append(f"Sentiment: {_polarity_text(clf.polarity)} (how the model scores sentiment phrases); "
+            how = "as given" if info.get("polarity_given") else "how the model scores sentiment phrases"
+            lines.append(f"Sentiment: {_polarity_text(clf.polarity)} ({how}); "
                          f"`shuxi ask` reads 差评/negative on its predictions.")
+            if info.get("polarity_disagrees"):
+                lines.append(f"Warning: the model scores sentiment phrases the other way round "
+                             f"({clf.polarity['positive']} looks negative); check --negative-label.")
+        elif len(clf.labels) == 2 and all(isinstance(v, (int, bool)) for v in clf.labels):  # "0"/"1": says nothing
+            lines.append("Sentiment: not read off the model (it does not score sentiment phrases clearly apart); "
+                         "pass --negative-label if these labels are sentiment.")
         _echo("\n".join(lines))
 
     _guard(run)
