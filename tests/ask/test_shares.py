@@ -122,3 +122,46 @@ def test_labels_written_as_0_and_1_are_not_guessed() -> None:
         assert "share of label = 0 by" in (refused.value.hint or "")
         rows = ds.ask("share of label = 0 by region").table.to_pylist()  # the way the hint says to ask
         assert {r["region"]: r["share"] for r in rows} == pytest.approx(_expected_rates())
+
+
+def test_a_value_said_as_a_rate_is_its_share_within_each_group() -> None:
+    """"各地区差评率", "差评率最高的地区", "华东的差评率", "差评率超过30%的地区": the rate of a cell value is its share
+    of each group's rows, however the question orders the words."""
+    rates = _expected_rates()  # 华东 3/4, 华北 1/3, 华南 0/2
+    with shuxi.open(_reviews("neg", "pos"), name="labelled") as ds:
+        for question in ("各地区差评率", "各地区的差评比例", "各地区差评的占比"):
+            rows = ds.ask(question).table.to_pylist()
+            assert {r["地区"]: r["share"] for r in rows} == pytest.approx(rates), question
+        top = ds.ask("差评率最高的地区")
+        assert top.values[0] == "华东" and top.table.num_rows == 1 and "最高的地区是华东" in top.text
+        assert "75%（3 / 4）" in top.text
+        bottom = ds.ask("好评率最低的地区")
+        assert bottom.values[0] == "华东" and bottom.table.to_pylist()[0]["share"] == pytest.approx(0.25)
+        one = ds.ask("华东的差评率").table.to_pylist()[0]
+        assert (one["part"], one["total"]) == (3, 4)
+        above = ds.ask("差评率超过30%的地区")
+        assert {r["地区"] for r in above.table.to_pylist()} == {k for k, v in rates.items() if v > 0.3}
+        assert "占比大于30%" in above.text
+        none = ds.ask("差评率超过90%的地区")
+        assert none.table.num_rows == 0 and "没有" in none.text and "90%" in none.text
+
+
+def test_english_rates_of_a_value() -> None:
+    table = _reviews("neg", "pos").rename_columns(["region", "review", "label"])
+    rates = {"华东": 0.75, "华北": 1 / 3, "华南": 0.0}
+    with shuxi.open(table, name="labelled") as ds:
+        for question in ("negative rate by region", "the rate of negative reviews by region"):
+            rows = ds.ask(question).table.to_pylist()
+            assert {r["region"]: r["share"] for r in rows} == pytest.approx(rates), question
+        top = ds.ask("which region has the highest negative rate")
+        assert top.values[0] == "华东" and "highest share" in top.text
+        above = ds.ask("regions with a negative rate above 30%")
+        assert {r["region"] for r in above.table.to_pylist()} == {"华东", "华北"} and "above 30%" in above.text
+
+
+def test_a_rate_column_is_not_a_rate_of_a_value() -> None:
+    """"strike rate of craig white": Strike rate is a column, and the question asks for its value, not a share."""
+    table = pa.table({"Player": ["Craig White", "Adam Lyth"], "Strike rate": [61.5, 55.0]})
+    with shuxi.open(table, name="batting") as ds:
+        answer = ds.ask("what is the strike rate of craig white?")
+        assert answer.values == [61.5]

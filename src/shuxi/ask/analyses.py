@@ -4,6 +4,7 @@ share and trend ("相关性", "what drives revenue", "分成高中低三档", "�
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from shuxi.ask import lexicon as lx
@@ -148,7 +149,8 @@ def _compare(ctx: Context) -> Plan | None:
 
 
 def _share(ctx: Context) -> Plan | None:
-    if not ctx.has(lx.SHARE_WORDS):
+    rated = _rated_values(ctx)
+    if not ctx.has(lx.SHARE_WORDS) and not rated:
         return None
     # Columns the question groups by ("by region", "各地区"); else any it names ("华东的销售额占比" has none).
     dims = _dimensions(ctx) or _dimensions(ctx, require_group_word=False)
@@ -157,7 +159,7 @@ def _share(ctx: Context) -> Plan | None:
         measures = [Measure(agg="count")]
     measure = measures[0]
     if dims and measure.agg in ("count", "sum"):
-        rate = _rate_in_groups(ctx, dims[0], measure)
+        rate = _rate_in_groups(ctx, dims[0], measure, rated)
         if rate is not None:
             return rate
     if dims:
@@ -169,8 +171,8 @@ def _share(ctx: Context) -> Plan | None:
     if ctx.filters:
         part, population = list(ctx.filters), []
         last = max(ctx.values, key=lambda v: v.span.start, default=None)
-        if ctx.zh and last is not None and len({f.column for f in ctx.filters}) >= 2:
-            named = _conditions_named(ctx, [last])
+        if (ctx.zh or rated) and last is not None and len({f.column for f in ctx.filters}) >= 2:
+            named = _conditions_named(ctx, rated or [last])  # "上海的差评率": the rate's own value is the part
             if named and len(named) < len(ctx.filters):
                 part, population = named, [f for f in ctx.filters if f not in named]
         return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
@@ -178,20 +180,23 @@ def _share(ctx: Context) -> Plan | None:
     return None
 
 
-def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure) -> Plan | None:
+def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure, rated: list[Any]) -> Plan | None:
     """"各地区差评占比", "share of negative reviews by region": the part a condition picks out of each group (the bad
     reviews among each region's reviews), not each group's slice of that part. Chinese names that condition after
     the groups ("差评在各地区的占比" names it first: the bad reviews split over the regions, the plain share plan);
-    English after the share word. Other conditions ("华东各城市的差评占比") narrow the whole table as usual."""
+    English after the share word. A value said as a rate ("差评率", "negative rate") is that condition wherever it
+    stands, and "差评率最高的城市" keeps the group with the highest rate. Other conditions ("华东各城市的差评占比")
+    narrow the whole table as usual."""
     if ctx.zh:
         grouped = [m for _, column, m in ctx.mentioned("text", "bool", "date") if column == dim.column]
         after = grouped[0].span.end if grouped else None
     else:  # "share of negative reviews", "negative review share"
         spans = ctx.word_spans(lx.SHARE_WORDS)
         after = spans[0][1].start - 10 if spans else None
-    if after is None:
+    if after is None and not rated:
         return None
-    part = _conditions_named(ctx, [v for v in ctx.values if v.span.end > after and v.column != dim.column])
+    part = _conditions_named(ctx, [v for v in ctx.values if v.column != dim.column
+                                   and (v in rated or (after is not None and v.span.end > after))])
     # "各地区label为0的占比", "share of label = 0 by region": a condition on a number, placed by its column's mention
     part += [f for f in ctx.filters if f not in part and f.op == "=" and f.column != dim.column
              and ctx.kind_of(f.column) == "number"
@@ -199,8 +204,50 @@ def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure) -> Plan | No
     if not part:
         return None
     population = [f for f in ctx.filters if f not in part]
+    high, low = ctx.has(lx.HIGH_WORDS), ctx.has(lx.LOW_WORDS)
     return ctx.try_plan("calculate", filters=[*population, *_summary_filters(ctx)], dimensions=[dim],
-                        order=[Order(by="share", desc=True)], **_part_over_total(measure, part))
+                        having=_share_thresholds(ctx), order=[Order(by="share", desc=not low)],
+                        limit=1 if high != low else None, **_part_over_total(measure, part))
+
+
+def _share_thresholds(ctx: Context) -> list[Filter]:
+    """"差评率超过30%的城市", "cities where the negative rate is above 30%": percentages with a comparison word
+    that no condition took, as conditions on the share of each group."""
+    out = []
+    for i, n in enumerate(ctx.numbers):
+        if i in ctx.used_numbers or n.kind != "percent":
+            continue
+        word = ctx.word_before(n.start, lx.GREATER_WORDS + lx.LESS_WORDS, 3) or \
+            ctx.word_after(n.end, sorted(lx.POSTFIX_COMPARISONS), 2)
+        if word is None:
+            continue
+        greater = word in lx.GREATER_WORDS or word in ("以上", "or more")
+        inclusive = word in lx.INCLUSIVE_WORDS
+        op = (">=" if inclusive else ">") if greater else ("<=" if inclusive else "<")
+        out.append(Filter(column="share", op=op, value=n.value))
+        ctx.used_numbers.add(i)
+    return out
+
+
+#: A rate or share word right after a cell value ("差评率", "退货率", "差评的占比"); "rate" after an English one
+#: ("negative rate", "negative review rate"), or "rate of" before it ("the rate of negative reviews").
+_RATE_AFTER = {"zh": re.compile(r"\s*的?(?P<rate>率|比率|比例|占比|百分比)"),
+               "en": re.compile(r"\s+(?:[a-z]+\s+)?(?P<rate>rate)\b")}
+_RATE_BEFORE = re.compile(r"\b(?P<rate>rate)\s+of\s+(?:the\s+)?$")
+
+
+def _rated_values(ctx: Context) -> list[Any]:
+    """The cell values the question says as a rate: the share of rows holding them. A rate word that is part of a
+    column's name ("strike rate of craig white", "利润率") names that column instead."""
+    text = ctx.q.text
+    after = _RATE_AFTER["zh" if ctx.zh else "en"]
+
+    def free(found: re.Match[str] | None) -> bool:
+        return found is not None and not any(m.span.start < found.end("rate") and found.start("rate") < m.span.end
+                                             for m in ctx.columns)
+
+    return [v for v in ctx.values if free(after.match(text, v.span.end))
+            or (not ctx.zh and free(_RATE_BEFORE.search(text, 0, v.span.start)))]
 
 
 def _conditions_named(ctx: Context, mentions: list[Any]) -> list[Filter]:

@@ -146,11 +146,34 @@ def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: s
     lang = plan.language
     dim = plan.dimensions[0]
     zh = lang == "zh"
+    if plan.limit == 1 and plan.order:  # "差评率最高的城市"
+        top, desc = rows[0], plan.order[0].desc
+        group = period(top[dim.name], dim.grain, lang)
+        if zh:
+            return f"{part}的{label}占比{'最高' if desc else '最低'}的{dim.column}是{group}{_where(plan)}：{_share_of(top, lang)}。"
+        return (f"{group} has the {'highest' if desc else 'lowest'} share of the {label} where {part}{_where(plan)}: "
+                f"{_share_of(top, lang)}.")
+    kept = _share_kept(plan)
+    if not rows:
+        return (f"没有{dim.column}的{part}的{label}占比{kept}{_where(plan)}。" if zh else
+                f"No {dim.column} has a share of the {label} where {part} {kept}{_where(plan)}.")
     listing = _listing([f"{period(r[dim.name], dim.grain, lang)}{'：' if zh else ': '}{_share_of(r, lang)}"
                         for r in rows[:MAX_ITEMS]], len(rows), zh)
+    if kept:
+        kept = f"（占比{kept}的）" if zh else f" ({kept} only)"
     if zh:
-        return f"各{dim.column}中{part}的{label}占该组{label}的比例{_where(plan)}：{listing}。"
-    return f"Share of the {label} where {part}, within each {dim.column}{_where(plan)}: {listing}."
+        return f"各{dim.column}中{part}的{label}占该组{label}的比例{kept}{_where(plan)}：{listing}。"
+    return f"Share of the {label} where {part}, within each {dim.column}{kept}{_where(plan)}: {listing}."
+
+
+def _share_kept(plan: Plan) -> str:
+    """"大于30%" / "above 30%": the conditions on each group's share ("差评率超过30%的城市")."""
+    zh = plan.language == "zh"
+    words = ({">": "大于", ">=": "不低于", "<": "小于", "<=": "不超过"} if zh else
+             {">": "above", ">=": "at least", "<": "below", "<=": "at most"})
+    kept = [f"{words[f.op]}{'' if zh else ' '}{format_percent(f.value, plan.language)}"
+            for f in plan.having if f.column == "share" and f.op in words]
+    return ("、" if zh else " and ").join(kept)
 
 
 def _listing(items: list[str], total: int, zh: bool) -> str:
@@ -170,12 +193,13 @@ def _body(plan: Plan, table: pa.Table, rows: list[dict[str, Any]], stats: dict[s
         return stats.get("text", "")
     if plan.kind == "drivers":
         return stats.get("text", "")
+    if plan.kind == "calculate" and [c.name for c in plan.calculations] == ["share"] and plan.dimensions:
+        return _share_in_groups(plan, rows, describe_filters(plan.measures[0].where, lang),
+                                measure_label(plan.measures[1], lang))
     if plan.kind == "calculate" and [c.name for c in plan.calculations] == ["share"] and rows:
         row = rows[0]
         part = describe_filters(plan.measures[0].where, lang)
         label = measure_label(plan.measures[1], lang)
-        if plan.dimensions:
-            return _share_in_groups(plan, rows, part, label)
         whole = describe_filters(plan.filters, lang)
         share = _share_of(row, lang, of=f" of the {label}")
         if whole:  # "华东的差评占比": the part of the rows the other conditions keep

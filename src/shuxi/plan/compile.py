@@ -161,10 +161,12 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
         # Group by position: the keys are the first outputs, and repeating a long CASE would bury the query.
         query = query.group_by(*[exp.Literal.number(i + 1) for i in range(len(group_keys))], copy=False)
 
+    calculations = {c.name: c for c in plan.calculations}
     for condition in plan.having:
-        if condition.column not in measures:
+        if condition.column not in measures and condition.column not in calculations:
             raise PlanError(f"The condition on {condition.column!r} refers to no measure of this plan.",
-                            hint="Conditions after grouping use a measure's name: " + ", ".join(measures) + ".")
+                            hint="Conditions after grouping use a measure's or calculation's name: "
+                                 + ", ".join([*measures, *calculations]) + ".")
     outputs = [d.name for d in plan.dimensions] + [c.name for c in plan.calculations] + list(measures)
     for order in plan.order:
         if order.by not in outputs:
@@ -209,7 +211,8 @@ def compile_plan(plan: Plan, *, schema: pa.Schema) -> exp.Select:
         conditions = [_compare(exp.column(c.column, quoted=True), c, None) for c in plan.having]
         query = query.where(*conditions, copy=False)
     elif plan.having:
-        conditions = [_compare(measures[c.column].copy(), c, None) for c in plan.having]
+        conditions = [_compare(measures[c.column].copy() if c.column in measures
+                               else _calculation(calculations[c.column], measures), c, None) for c in plan.having]
         query = query.having(*conditions, copy=False)
 
     for order in plan.order:

@@ -335,7 +335,7 @@ class Plan(_Model):
     measures: list[Measure] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(default_factory=list)
     filters: list[Filter] = Field(default_factory=list)
-    #: Conditions on measures (by name), applied after grouping.
+    #: Conditions on measures or calculations (by name), applied after grouping.
     having: list[Filter] = Field(default_factory=list)
     order: list[Order] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1)
