@@ -4,6 +4,7 @@ sentiment words finding a label column however it spells its classes (neg/pos, �
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -165,3 +166,23 @@ def test_a_rate_column_is_not_a_rate_of_a_value() -> None:
     with shuxi.open(table, name="batting") as ds:
         answer = ds.ask("what is the strike rate of craig white?")
         assert answer.values == [61.5]
+
+
+@pytest.mark.spark
+def test_rates_on_recorded_0_1_labels_match_on_spark(spark: Any, tmp_path: Path) -> None:
+    """The label column's polarity note travels from the Parquet file on either engine, and a threshold on a
+    rate (HAVING on the share) runs on Spark as on DuckDB."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    field = pa.field("label", pa.int64(), metadata={"shuxi.polarity": json.dumps({"negative": 1, "positive": 0})})
+    table = pa.table({"地区": REGIONS}).append_column(field, pa.array([int(bad) for bad in NEGATIVE]))
+    path = tmp_path / "labelled.parquet"
+    pq.write_table(table, path)
+    for question in ("各地区差评占比", "差评率超过30%的地区"):
+        with shuxi.open(path, engine="duckdb") as local, shuxi.open(path, engine="spark") as remote:
+            a, b = local.ask(question), remote.ask(question)
+        assert a.table.to_pylist() == b.table.to_pylist() and a.text == b.text
+        assert {r["地区"]: r["share"] for r in a.table.to_pylist()} == \
+            pytest.approx({k: v for k, v in _expected_rates().items() if v > 0.3 or "超过" not in question})
