@@ -596,3 +596,31 @@ def test_both_planners_disagree_and_both_answers_are_shown(server: FakeOpenAI, d
     assert record["agree"] is False and "disagree" in answer.text
     assert record["llm"]["text"] in answer.text and "SUM" in record["llm"]["sql"] and "AVG" in record["builtin"]["sql"]
     assert any("disagree" in w for w in answer.warnings)
+
+
+def test_the_model_is_told_which_label_is_negative(server: FakeOpenAI, tmp_path: Path) -> None:
+    """0/1 labels written by `shuxi text predict` carry which number is the bad reviews; the planner model is told,
+    so it can write label = 0 for 差评. Text labels are cell values: sent only when samples are allowed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import shuxi
+    from shuxi.errors import ShuxiError
+
+    note = {"shuxi.polarity": json.dumps({"negative": 0, "positive": 1})}
+    numbers = pa.table({"city": ["a", "b"]}).append_column(pa.field("label", pa.int64(), metadata=note),
+                                                           pa.array([0, 1]))
+    words = pa.table({"city": ["a", "b"]}).append_column(
+        pa.field("label", pa.string(), metadata={"shuxi.polarity": json.dumps({"negative": "坏", "positive": "好"})}),
+        pa.array(["坏", "好"]))
+    for table, share, expected in ((numbers, "schema", '"sentiment":{"negative":0,"positive":1}'),
+                                   (words, "schema", None), (words, "samples", '"sentiment":{"negative":"坏"')):
+        pq.write_table(table, tmp_path / "t.parquet")
+        with shuxi.open(tmp_path / "t.parquet") as opened:
+            before = len(server.chats())
+            try:
+                opened.ask("各city差评占比", planner="llm", llm=_llm(server, share=share))
+            except ShuxiError:  # the fake model answers for another table; only the prompt matters here
+                pass
+            prompt = "\n".join(m["content"] for m in server.chats()[before]["messages"])
+        assert (expected in prompt) if expected else ('"sentiment"' not in prompt and "坏" not in prompt.split("Examples")[0])

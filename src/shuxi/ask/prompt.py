@@ -1,8 +1,8 @@
 """What the LLM planner sends: the question, the table's schema with a few facts per column, the Plan JSON
 schema and worked examples.
 
-Only names, types and aggregate facts (row count, distinct count, min/max of numbers and dates) leave the
-machine by default. With ``share="samples"`` the most frequent values of text columns are added, each
+Only names, types and aggregate facts (row count, distinct count, min/max of numbers and dates, and which number of
+a label column is the negative sentiment when ``shuxi text predict`` recorded it) leave the machine by default. With ``share="samples"`` the most frequent values of text columns are added, each
 passed through :func:`shuxi.ask.privacy.mask_value` first. Chinese stays Chinese (no ``\\uXXXX`` escapes).
 """
 
@@ -73,7 +73,7 @@ def _plain(value: Any) -> Any:
 
 def column_facts(ds: Dataset, *, share: str = "schema") -> dict[str, Any]:
     """The table as the model sees it: name, row count and per column its type and a few aggregate facts."""
-    from shuxi.ask.linking import column_kind
+    from shuxi.ask.linking import column_kind, polarity_of
     from shuxi.ask.privacy import mask_value
 
     schema = ds.schema
@@ -97,6 +97,11 @@ def column_facts(ds: Dataset, *, share: str = "schema") -> dict[str, Any]:
                 entry["min"], entry["max"] = _plain(row[f"__lo{i}"]), _plain(row[f"__hi{i}"])
             if share == "samples" and kinds[f.name] in ("text", "bool"):
                 entry["top_values"] = _top_values(ds, table, f.name, mask_value)
+        # A label column written by `shuxi text predict`: which value is the negative reviews ("差评" → label = 0).
+        # Text labels are cell values, sent only when samples are allowed.
+        polarity = polarity_of(f)
+        if polarity is not None and (share == "samples" or kinds[f.name] != "text"):
+            entry["sentiment"] = polarity
         columns.append(entry)
     return {"table": ds.name, "rows": int(row["__rows"] or 0), "columns": columns}
 
