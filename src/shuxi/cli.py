@@ -103,9 +103,14 @@ def schema(data: DataArg, format: Annotated[TextOrJson, typer.Option("--format",
             out.add_column("column")
             out.add_column("type")
             out.add_column("converted from text")
+            labels = any("sentiment" in col for col in columns)
+            if labels:
+                out.add_column("sentiment")
             for col in columns:
                 note = f"{col['kind']}: {col['detail']}" if "kind" in col else ""
-                out.add_row(col["name"], col["type"], note)
+                sides = col.get("sentiment") or {}
+                sentiment = ", ".join(f"{v} = {k}" for k, v in sides.items()) if isinstance(sides, dict) else ""
+                out.add_row(col["name"], col["type"], note, *([sentiment] if labels else []))
             Console().print(out)
 
     _guard(run)

@@ -102,6 +102,10 @@ def test_predicted_0_1_labels_answer_the_share_of_bad_reviews(tmp_path: Path, ne
     field = pq.read_schema(out).field("label")
     assert field.type == pa.int64() and json.loads(field.metadata[b"shuxi.polarity"]) == \
         {"negative": negative, "positive": 1 - negative}
+    described = json.loads(runner.invoke(app, ["schema", str(out), "--format", "json"]).output)["columns"]
+    assert [c.get("sentiment") for c in described if c["name"] == "label"] == \
+        [{"negative": negative, "positive": 1 - negative}]
+    assert f"{negative} = negative" in runner.invoke(app, ["schema", str(out)]).output
     expected = dict(duckdb.sql(f"SELECT 地区, avg(CASE WHEN label = {negative} THEN 1.0 ELSE 0 END) FROM '{out}' "
                                "GROUP BY 地区").fetchall())
     assert 0 < min(expected.values()) and max(expected.values()) < 1  # both classes in every region

@@ -92,7 +92,8 @@ class Dataset:
         return list(self.schema.names)
 
     def describe_schema(self) -> list[dict[str, Any]]:
-        """One JSON-friendly dict per column: name, type, and what shuxi converted it from."""
+        """One JSON-friendly dict per column: name, type, what shuxi converted it from, and for a label column
+        written by ``shuxi text predict`` which value is the negative sentiment (``sentiment``)."""
         rows = []
         for field in self.schema:
             row: dict[str, Any] = {"name": field.name, "type": str(field.type)}
@@ -102,6 +103,12 @@ class Dataset:
                 row["kind"] = conversion.kind
                 row["detail"] = conversion.detail
                 row["raw"] = f"{self.raw_name}.{field.name}"
+            polarity = (field.metadata or {}).get(b"shuxi.polarity")
+            if polarity is not None:  # a label column written by `shuxi text predict`
+                try:
+                    row["sentiment"] = json.loads(polarity)
+                except ValueError:
+                    pass
             rows.append(row)
         return rows
 
