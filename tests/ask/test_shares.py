@@ -145,6 +145,8 @@ def test_a_value_said_as_a_rate_is_its_share_within_each_group() -> None:
         assert "占比大于30%" in above.text
         none = ds.ask("差评率超过90%的地区")
         assert none.table.num_rows == 0 and "没有" in none.text and "90%" in none.text
+        highest_of_none = ds.ask("差评率超过90%的地区中最高的")  # a superlative over no group: said, not a crash
+        assert highest_of_none.table.num_rows == 0 and "没有" in highest_of_none.text
 
 
 def test_english_rates_of_a_value() -> None:

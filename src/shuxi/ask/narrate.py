@@ -146,6 +146,12 @@ def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: s
     lang = plan.language
     dim = plan.dimensions[0]
     zh = lang == "zh"
+    kept = _share_kept(plan)
+    if not rows and kept:
+        return (f"没有{dim.column}的{part}的{label}占比{kept}{_where(plan)}。" if zh else
+                f"No {dim.column} has a share of the {label} where {part} {kept}{_where(plan)}.")
+    if not rows:
+        return f"没有符合条件的行{_where(plan)}。" if zh else f"No rows match{_where(plan)}."
     if plan.limit == 1 and plan.order:  # "差评率最高的城市"
         top, desc = rows[0], plan.order[0].desc
         group = period(top[dim.name], dim.grain, lang)
@@ -153,10 +159,6 @@ def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: s
             return f"{part}的{label}占比{'最高' if desc else '最低'}的{dim.column}是{group}{_where(plan)}：{_share_of(top, lang)}。"
         return (f"{group} has the {'highest' if desc else 'lowest'} share of the {label} where {part}{_where(plan)}: "
                 f"{_share_of(top, lang)}.")
-    kept = _share_kept(plan)
-    if not rows:
-        return (f"没有{dim.column}的{part}的{label}占比{kept}{_where(plan)}。" if zh else
-                f"No {dim.column} has a share of the {label} where {part} {kept}{_where(plan)}.")
     listing = _listing([f"{period(r[dim.name], dim.grain, lang)}{'：' if zh else ': '}{_share_of(r, lang)}"
                         for r in rows[:MAX_ITEMS]], len(rows), zh)
     if kept:
