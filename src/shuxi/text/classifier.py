@@ -235,7 +235,12 @@ def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoi
         raise ConfigError(f"time_budget={time_budget} must be positive (seconds).")
     texts = check_texts(list(texts))
     classes = check_trainable(texts, list(labels), label=label_name)
-    given = None if negative_label is None else _negative_index(classes, negative_label, label_name)
+    if negative_label is not None:
+        from shuxi.text.polarity import negative_index
+
+        given = negative_index(classes, negative_label, label_name)
+    else:
+        given = None
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[v] for v in labels], dtype=np.int64)
     started = time.perf_counter()
@@ -254,31 +259,10 @@ def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoi
             "seed": seed, "class_counts": {str(c): int((y == i).sum()) for i, c in enumerate(classes)}, **summary}
     clf = TextClassifier(labels=classes, members=members, info=info)
     if len(classes) == 2:
-        from shuxi.text.polarity import read_polarity
-        from shuxi.text.tfidf import mostly_chinese
+        from shuxi.text.polarity import record_polarity
 
-        read = read_polarity(clf, language="zh" if mostly_chinese(texts) else "en")
-        if given is not None:
-            clf.info["polarity"] = {"negative": given, "positive": 1 - given}
-            clf.info["polarity_given"] = True
-            if read is not None and read["negative"] != given:  # the user's word stands; say what the model does
-                clf.info["polarity_disagrees"] = True
-        elif read is not None:
-            clf.info["polarity"] = read
+        record_polarity(clf, texts, given=given)
     return clf
-
-
-def _negative_index(classes: list[Any], negative: Any, label_name: str) -> int:
-    """The class index of ``negative`` (matched by value, or by its text: "0" from the command line is the label
-    0); two classes only."""
-    if len(classes) != 2:
-        raise ConfigError(f"A negative label only applies to two classes; {label_name!r} has {len(classes)}.",
-                          hint="Leave out --negative-label.")
-    for i, c in enumerate(classes):
-        if c == negative and type(c) is type(negative) or str(c) == str(negative):
-            return i
-    raise ConfigError(f"{negative!r} is not one of the labels of {label_name!r}: {classes!r}.",
-                      hint="Pass the label of the negative reviews exactly as the data writes it.")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,12 @@ predict`` into the label column's Parquet metadata (:data:`FIELD_KEY`), where ``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from shuxi.errors import ConfigError
 
 if TYPE_CHECKING:
     from shuxi.text.classifier import TextClassifier
@@ -78,3 +81,31 @@ def polarity_labels(clf: TextClassifier) -> dict[str, Any] | None:
     if not isinstance(found, dict) or set(found) != {"negative", "positive"}:
         return None
     return {side: clf.labels[int(i)] for side, i in found.items()}
+
+
+def record_polarity(clf: TextClassifier, texts: Sequence[str], *, given: int | None = None) -> None:
+    """Store a two-class classifier's polarity in ``clf.info``: the class index the user ``given`` as negative
+    (``--negative-label``; ``polarity_disagrees`` when the model scores the phrases the other way round), else what
+    :func:`read_polarity` finds in the training texts' language, else nothing."""
+    from shuxi.text.tfidf import mostly_chinese
+
+    read = read_polarity(clf, language="zh" if mostly_chinese(list(texts)) else "en")
+    if given is not None:
+        clf.info.update(polarity={"negative": given, "positive": 1 - given}, polarity_given=True)
+        if read is not None and read["negative"] != given:  # the user's word stands; say what the model does
+            clf.info["polarity_disagrees"] = True
+    elif read is not None:
+        clf.info["polarity"] = read
+
+
+def negative_index(classes: list[Any], negative: Any, label_name: str) -> int:
+    """The class index of ``negative`` among two ``classes`` (matched by value, or by its text: "0" from the
+    command line is the label 0); a :class:`ConfigError` otherwise."""
+    if len(classes) != 2:
+        raise ConfigError(f"A negative label only applies to two classes; {label_name!r} has {len(classes)}.",
+                          hint="Leave out --negative-label.")
+    for i, c in enumerate(classes):
+        if (c == negative and type(c) is type(negative)) or str(c) == str(negative):
+            return i
+    raise ConfigError(f"{negative!r} is not one of the labels of {label_name!r}: {classes!r}.",
+                      hint="Pass the label of the negative reviews exactly as the data writes it.")
