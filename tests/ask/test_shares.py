@@ -86,10 +86,14 @@ def _ask_values(table: pa.Table, question: str) -> Any:
 
 
 def test_sentiment_words_link_only_to_a_column_of_labels() -> None:
-    """A column whose cells are not all sentiment labels is not taken for one: "bad" in free text stays text."""
+    """A column whose cells are not all sentiment labels is not taken for one: "bad" in free text stays text, and
+    with no column of labels "差评" cannot be answered."""
+    from shuxi.errors import PlanError
+
     table = pa.table({"地区": REGIONS, "note": ["bad", "good", "late", "bad", "ok", "good", "late", "ok", "bad"]})
-    answer = _ask_values(table, "各地区差评占比")
-    assert "note" not in (answer.sql or "")
+    with pytest.raises(PlanError, match="没有一列只含差评/好评"):
+        _ask_values(table, "各地区差评占比")
+    assert _ask_values(table, "各地区note为bad的占比").table.num_rows == 3  # the cells themselves, asked by value
 
 
 def test_true_and_predicted_labels_side_by_side_are_told_apart_or_asked_back() -> None:
@@ -188,3 +192,25 @@ def test_rates_on_recorded_0_1_labels_match_on_spark(spark: Any, tmp_path: Path)
         assert a.table.to_pylist() == b.table.to_pylist() and a.text == b.text
         assert {r["地区"]: r["share"] for r in a.table.to_pylist()} == \
             pytest.approx({k: v for k, v in _expected_rates().items() if v > 0.3 or "超过" not in question})
+
+
+def test_review_words_nothing_in_the_table_answers_are_refused() -> None:
+    """"差评有多少" on labels 0/1/2 or star ratings: no column says which rows are bad reviews, and answering
+    without the word would count every row — refused with the way forward. A column named by the word still
+    answers ("差评数最多的城市")."""
+    from shuxi.errors import PlanError
+
+    for table in (pa.table({"地区": ["华东", "华东", "华北"], "label": [0, 1, 2]}),
+                  pa.table({"地区": ["华东", "华东", "华北"], "stars": [1, 5, 3]})):
+        with shuxi.open(table, name="reviews") as ds:
+            for question in ("差评有多少", "各地区好评占比"):
+                with pytest.raises(PlanError, match="没有一列只含差评/好评") as refused:
+                    ds.ask(question)
+                assert "shuxi text predict" in (refused.value.hint or "")
+            with pytest.raises(PlanError, match="negative/positive"):
+                ds.ask("how many negative reviews are there")
+            assert ds.ask("各地区的行数").values == ["华东", "华北"]  # other questions are untouched
+    with shuxi.open(pa.table({"城市": ["上海", "北京"], "差评数": [3, 5]}), name="counts") as ds:
+        assert ds.ask("差评数最多的城市").values[0] == "北京"
+    with shuxi.open(pa.table({"x": [1.0, 2.0, 3.0], "y": [3.0, 2.0, 1.0]}), name="pairs") as ds:
+        assert ds.ask("is the correlation between x and y positive or negative?").stats["direction"] == "negative"

@@ -195,6 +195,11 @@ POLARITY: dict[str, tuple[str, ...]] = {
     "positive": ("好评", "正面", "正评", "积极", "正向", "positive", "pos", "good"),
 }
 NEUTRAL_LABELS = ("中评", "中性", "中立", "neutral", "neu", "mixed")
+#: Words that only ever mean reviews of one polarity ("差评有多少"; "how many negative reviews"). Said about a table
+#: with no column for them, the question cannot be answered as asked, and is refused rather than answered without
+#: the word (the row count of all reviews).
+REVIEW_WORDS = ("差评", "好评", "负评", "恶评", "正评")
+REVIEW_PHRASES_EN = r"\b(?:negative|positive|bad|good)\s+(?:reviews?|comments?|feedback|ratings?)\b"
 
 #: What a race did not come to, as results tables write it: "how many drivers did not finish?" counts the "Ret" or
 #: "DNF" cells. Each pattern (a regular expression over the question) → the cells that say it, most usual first.

@@ -482,6 +482,7 @@ def _polarity_mentions(question: Question, index: TableIndex) -> list[tuple[Span
     word = question.original[said[0][0].start:said[0][0].end]
     if not sides:
         _refuse_binary_labels(question, index, word)
+        _refuse_review_words(question, index)
         return []
     if len(sides) > 1:
         named = [c for c in sides if question.find(phrase_tokens(c))]
@@ -508,6 +509,25 @@ def _refuse_binary_labels(question: Question, index: TableIndex, said: str) -> N
                         hint=f"请直接写出值，例如“{column}为0的占比”。")
     raise PlanError(f"{said!r} is not a value of this table: {column} holds only 0 and 1, and nothing says "
                     f"which of them is {said!r}.", hint=f"Name the value instead, for example 'share of {column} = 0 by …'.")
+
+
+def _refuse_review_words(question: Question, index: TableIndex) -> None:
+    """A PlanError when the question asks about 差评/好评 ("negative reviews") and no column holds such labels or
+    is named by the word ("差评数"): answering without the word would count every review."""
+    from shuxi.errors import PlanError
+
+    said = next((w for w in lexicon.REVIEW_WORDS if question.find(w)), None)
+    if said is None:
+        found = re.search(lexicon.REVIEW_PHRASES_EN, question.text)
+        said = question.original[found.start():found.end()] if found else None
+    if said is None or any(word.lower() in name.lower() for word in said.split() for name in index.columns):
+        return
+    if question.language == "zh":
+        raise PlanError(f"表里没有标出“{said}”的列：没有一列只含差评/好评这样的标签。",
+                        hint="先用 shuxi text predict 给评论打上标签，或直接写出条件，例如“评分小于3的占比”。")
+    raise PlanError(f"No column of this table says which rows are {said!r}: none holds only labels such as "
+                    "negative/positive.", hint="Label the reviews with `shuxi text predict` first, or name the "
+                                               "condition itself, for example 'share of rating < 3 by region'.")
 
 
 def _code_column(index: TableIndex, column: str) -> bool:
