@@ -214,3 +214,25 @@ def test_review_words_nothing_in_the_table_answers_are_refused() -> None:
         assert ds.ask("差评数最多的城市").values[0] == "北京"
     with shuxi.open(pa.table({"x": [1.0, 2.0, 3.0], "y": [3.0, 2.0, 1.0]}), name="pairs") as ds:
         assert ds.ask("is the correlation between x and y positive or negative?").stats["direction"] == "negative"
+
+
+def test_rates_by_period() -> None:
+    """"每月差评率", "monthly negative rate", "差评率最高的月份": the rate within each month of the date column, in
+    time order unless the question ranks the months — not the rate over the whole table."""
+    import datetime as dt
+
+    days = [dt.date(2024, 1, 5), dt.date(2024, 1, 20), dt.date(2024, 2, 3), dt.date(2024, 2, 9),
+            dt.date(2024, 2, 21), dt.date(2024, 3, 2)]
+    bad = [True, False, True, True, False, False]  # January 1/2, February 2/3, March 0/1
+    table = pa.table({"日期": days, "城市": ["上海", "北京"] * 3, "label": ["neg" if b else "pos" for b in bad]})
+    expected = [(dt.date(2024, 1, 1), 1, 2), (dt.date(2024, 2, 1), 2, 3), (dt.date(2024, 3, 1), 0, 1)]
+    with shuxi.open(table, name="reviews") as ds:
+        for question in ("每月差评率", "各月差评占比", "monthly negative rate", "negative review share by month"):
+            answer = ds.ask(question)
+            rows = [(r["日期_month"], r["part"], r["total"]) for r in answer.table.to_pylist()]
+            assert rows == expected, question
+        assert "各月份中" in ds.ask("每月差评率").text
+        top = ds.ask("差评率最高的月份")
+        assert top.table.num_rows == 1 and "最高的月份是2024年2月" in top.text and "2 / 3" in top.text
+        shanghai = ds.ask("上海每月的差评率").table.to_pylist()  # 上海: the rows of January 5, February 3 and 21
+        assert [(r["part"], r["total"]) for r in shanghai] == [(1, 1), (1, 2)]

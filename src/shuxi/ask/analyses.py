@@ -5,6 +5,7 @@ share and trend ("相关性", "what drives revenue", "分成高中低三档", "�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from shuxi.ask import lexicon as lx
@@ -152,8 +153,9 @@ def _share(ctx: Context) -> Plan | None:
     rated = _rated_values(ctx)
     if not ctx.has(lx.SHARE_WORDS) and not rated:
         return None
-    # Columns the question groups by ("by region", "各地区"); else any it names ("华东的销售额占比" has none).
-    dims = _dimensions(ctx) or _dimensions(ctx, require_group_word=False)
+    # Columns the question groups by ("by region", "各地区"), else periods ("每月差评率", "差评率最高的月份"), else any
+    # column it names ("华东的销售额占比" has none).
+    dims = _dimensions(ctx) or _period_dimension(ctx) or _dimensions(ctx, require_group_word=False)
     measures = _measures(ctx, default="sum")
     if not measures:
         measures = [Measure(agg="count")]
@@ -178,6 +180,28 @@ def _share(ctx: Context) -> Plan | None:
         return Plan(kind="calculate", table=ctx.index.table, language=ctx.q.language,
                     filters=[*population, *_summary_filters(ctx)], **_part_over_total(measure, part))
     return None
+
+
+#: Nouns that name a period to group by ("差评率最高的月份", "which month had the highest negative rate").
+_PERIOD_NOUNS: dict[str, tuple[str, ...]] = {
+    "month": ("月份", "哪个月", "month", "months"), "year": ("年份", "哪一年", "哪年", "year", "years"),
+    "quarter": ("季度", "quarter", "quarters"), "week": ("哪一周", "week", "weeks"),
+}
+
+
+def _period_dimension(ctx: Context) -> list[Dimension]:
+    """The table's date column by the period the question groups by ("每月", "monthly", "by month", "月份"), when it
+    names no column to group by; the words must not be part of a column's name."""
+    taken = [(m.span.start, m.span.end) for m in ctx.columns]
+
+    def said(words: Sequence[str]) -> bool:
+        return any(all(span.end <= a or span.start >= b for a, b in taken) for _, span in ctx.word_spans(words))
+
+    grain = next((g for g, words in [*lx.GRAIN_WORDS.items(), *_PERIOD_NOUNS.items()] if said(words)), None)
+    dates = [c for _, c, _ in ctx.mentioned("date", free=False)] or ctx.index.of_kind("date")
+    if grain is None or not dates:
+        return []
+    return [Dimension(column=dates[0], grain=grain)]
 
 
 def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure, rated: list[Any]) -> Plan | None:
@@ -205,9 +229,11 @@ def _rate_in_groups(ctx: Context, dim: Dimension, measure: Measure, rated: list[
         return None
     population = [f for f in ctx.filters if f not in part]
     high, low = ctx.has(lx.HIGH_WORDS), ctx.has(lx.LOW_WORDS)
+    # Highest share first, except periods, which read in time order ("每月差评率") unless the question ranks them.
+    order = [] if dim.grain and high == low else [Order(by="share", desc=not low)]
     return ctx.try_plan("calculate", filters=[*population, *_summary_filters(ctx)], dimensions=[dim],
-                        having=_share_thresholds(ctx), order=[Order(by="share", desc=not low)],
-                        limit=1 if high != low else None, **_part_over_total(measure, part))
+                        having=_share_thresholds(ctx), order=order, limit=1 if high != low else None,
+                        **_part_over_total(measure, part))
 
 
 def _share_thresholds(ctx: Context) -> list[Filter]:

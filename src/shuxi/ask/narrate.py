@@ -146,17 +146,18 @@ def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: s
     lang = plan.language
     dim = plan.dimensions[0]
     zh = lang == "zh"
+    groups = _group_noun(dim, lang)
     kept = _share_kept(plan)
     if not rows and kept:
-        return (f"没有{dim.column}的{part}的{label}占比{kept}{_where(plan)}。" if zh else
-                f"No {dim.column} has a share of the {label} where {part} {kept}{_where(plan)}.")
+        return (f"没有{groups}的{part}的{label}占比{kept}{_where(plan)}。" if zh else
+                f"No {groups} has a share of the {label} where {part} {kept}{_where(plan)}.")
     if not rows:
         return f"没有符合条件的行{_where(plan)}。" if zh else f"No rows match{_where(plan)}."
     if plan.limit == 1 and plan.order:  # "差评率最高的城市"
         top, desc = rows[0], plan.order[0].desc
         group = period(top[dim.name], dim.grain, lang)
         if zh:
-            return f"{part}的{label}占比{'最高' if desc else '最低'}的{dim.column}是{group}{_where(plan)}：{_share_of(top, lang)}。"
+            return f"{part}的{label}占比{'最高' if desc else '最低'}的{groups}是{group}{_where(plan)}：{_share_of(top, lang)}。"
         return (f"{group} has the {'highest' if desc else 'lowest'} share of the {label} where {part}{_where(plan)}: "
                 f"{_share_of(top, lang)}.")
     listing = _listing([f"{period(r[dim.name], dim.grain, lang)}{'：' if zh else ': '}{_share_of(r, lang)}"
@@ -164,8 +165,17 @@ def _share_in_groups(plan: Plan, rows: list[dict[str, Any]], part: str, label: s
     if kept:
         kept = f"（占比{kept}的）" if zh else f" ({kept} only)"
     if zh:
-        return f"各{dim.column}中{part}的{label}占该组{label}的比例{kept}{_where(plan)}：{listing}。"
-    return f"Share of the {label} where {part}, within each {dim.column}{kept}{_where(plan)}: {listing}."
+        return f"各{groups}中{part}的{label}占该组{label}的比例{kept}{_where(plan)}：{listing}。"
+    return f"Share of the {label} where {part}, within each {groups}{kept}{_where(plan)}: {listing}."
+
+
+def _group_noun(dim: Any, lang: str) -> str:
+    """What the groups are called: the column, or the period of a date column ("月份", "month")."""
+    if not dim.grain:
+        return dim.column
+    if lang == "zh":
+        return {"year": "年份", "quarter": "季度", "month": "月份", "week": "周", "day": "日"}.get(dim.grain, dim.column)
+    return dim.grain
 
 
 def _share_kept(plan: Plan) -> str:
