@@ -139,6 +139,7 @@ def test_a_value_said_as_a_rate_is_its_share_within_each_group() -> None:
             assert {r["地区"]: r["share"] for r in rows} == pytest.approx(rates), question
         top = ds.ask("差评率最高的地区")
         assert top.values[0] == "华东" and top.table.num_rows == 1 and "最高的地区是华东" in top.text
+        assert ds.ask("负面评价占比最高的地区").values == ["华东"]  # the review noun between value and share word
         assert "75%（3 / 4）" in top.text
         bottom = ds.ask("好评率最低的地区")
         assert bottom.values[0] == "华东" and bottom.table.to_pylist()[0]["share"] == pytest.approx(0.25)

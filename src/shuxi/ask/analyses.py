@@ -255,16 +255,17 @@ def _share_thresholds(ctx: Context) -> list[Filter]:
     return out
 
 
-#: A rate or share word right after a cell value ("差评率", "退货率", "差评的占比"); "rate" after an English one
+#: A rate or share word right after a cell value ("差评率", "退货率", "差评的占比", "负面评价占比"); "rate" after an English one
 #: ("negative rate", "negative review rate"), or "rate of" before it ("the rate of negative reviews").
-_RATE_AFTER = {"zh": re.compile(r"\s*的?(?P<rate>率|比率|比例|占比|百分比)"),
+_RATE_AFTER = {"zh": re.compile(r"\s*(?:的?(?:评价|评论|反馈))?的?(?P<rate>率|比率|比例|占比|百分比)"),
                "en": re.compile(r"\s+(?:[a-z]+\s+)?(?P<rate>rate)\b")}
 _RATE_BEFORE = re.compile(r"\b(?P<rate>rate)\s+of\s+(?:the\s+)?$")
 
 
 def _rated_values(ctx: Context) -> list[Any]:
     """The cell values the question says as a rate: the share of rows holding them. A rate word that is part of a
-    column's name ("strike rate of craig white", "利润率") names that column instead."""
+    column's name ("strike rate of craig white", "利润率") names that column instead. A column named inside the
+    phrase ("评价" in "负面评价占比" may name a review column) belongs to the rate, not to the groups: it is spent."""
     text = ctx.q.text
     after = _RATE_AFTER["zh" if ctx.zh else "en"]
 
@@ -272,8 +273,17 @@ def _rated_values(ctx: Context) -> list[Any]:
         return found is not None and not any(m.span.start < found.end("rate") and found.start("rate") < m.span.end
                                              for m in ctx.columns)
 
-    return [v for v in ctx.values if free(after.match(text, v.span.end))
-            or (not ctx.zh and free(_RATE_BEFORE.search(text, 0, v.span.start)))]
+    rated = []
+    for v in ctx.values:
+        found = after.match(text, v.span.end)
+        if free(found):
+            assert found is not None
+            ctx.used.update(i for i, m in enumerate(ctx.columns)
+                            if v.span.end <= m.span.start and m.span.end <= found.start("rate"))
+            rated.append(v)
+        elif not ctx.zh and free(_RATE_BEFORE.search(text, 0, v.span.start)):
+            rated.append(v)
+    return rated
 
 
 def _conditions_named(ctx: Context, mentions: list[Any]) -> list[Filter]:
