@@ -189,3 +189,23 @@ def test_a_given_polarity_the_model_contradicts_is_kept_with_a_warning() -> None
     texts, sides = reviews("en", seed=8)
     clf = train_texts(texts, [int(s == "pos") for s in sides], model="tfidf", negative_label=1)
     assert clf.polarity == {"negative": 1, "positive": 0} and clf.info["polarity_disagrees"] is True
+
+
+def test_the_note_survives_labelling_again_and_cleaning(tmp_path: Path) -> None:
+    """A labelled file labelled again (another model's column beside it) or cleaned keeps the first label
+    column's polarity, so "差评" still reads it."""
+    texts, sides = reviews("zh", seed=9)
+    clf = train_texts(texts, [int(s == "pos") for s in sides], model="tfidf")
+    source, _ = _new_reviews(tmp_path)
+    first, second = tmp_path / "first.parquet", tmp_path / "second.parquet"
+    predict_table(clf, source, text="review", out=first)
+    predict_table(clf, first, text="review", out=second, label_column="label2", score_column="score2")
+    schema = pq.read_schema(second)
+    for column in ("label", "label2"):
+        assert json.loads(schema.field(column).metadata[b"shuxi.polarity"]) == {"negative": 0, "positive": 1}
+    with shuxi.open(first) as ds:
+        cleaned = ds.clean().write(tmp_path / "cleaned.parquet")
+    assert json.loads(pq.read_schema(cleaned).field("label").metadata[b"shuxi.polarity"]) == \
+        {"negative": 0, "positive": 1}
+    with shuxi.open(cleaned) as ds:
+        assert ds.ask("差评有多少").values == [pq.read_table(first).column("label").to_pylist().count(0)]

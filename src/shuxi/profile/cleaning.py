@@ -319,13 +319,17 @@ class Cleaning:
         return target
 
     def _metadata(self) -> dict[str, dict[str, str]]:
-        """Per output column: what the plan did to it, its unit, and its source column."""
-        notes: dict[str, dict[str, str]] = {}
+        """Per output column: what the plan did to it, its unit, and its source column; and the notes the source
+        file carried for shuxi (which label is negative, from ``shuxi text predict``)."""
+        from shuxi.data.source import field_notes
+
+        notes: dict[str, dict[str, str]] = {name: dict(found) for name, found in field_notes(self.ds.source).items()}
         for step in self.plan.enabled_steps:
             column = getattr(step, "column", None)
             if column is None:
                 continue
-            entry = notes.setdefault(column, {"shuxi.source_column": column})
+            entry = notes.setdefault(column, {})
+            entry.setdefault("shuxi.source_column", column)
             entry["shuxi.cleaning"] = ",".join(filter(None, [entry.get("shuxi.cleaning"), step.op]))
             if isinstance(step, ParseNumber):
                 conversion = self.ds.conversions.get(column)
