@@ -237,3 +237,17 @@ def test_rates_by_period() -> None:
         assert top.table.num_rows == 1 and "最高的月份是2024年2月" in top.text and "2 / 3" in top.text
         shanghai = ds.ask("上海每月的差评率").table.to_pylist()  # 上海: the rows of January 5, February 3 and 21
         assert [(r["part"], r["total"]) for r in shanghai] == [(1, 1), (1, 2)]
+
+
+def test_naming_every_class_asks_for_each() -> None:
+    """"差评和好评的平均score": a condition keeping both classes would keep every row; the question asks for each
+    class. "the total number of … and …" still counts them together."""
+    table = pa.table({"城市": ["上海", "上海", "北京", "北京", "北京"], "label": ["neg", "pos", "neg", "neg", "pos"],
+                      "score": [0.9, 0.7, 0.8, 0.6, 0.5]})
+    with shuxi.open(table, name="labelled") as ds:
+        means = {r["label"]: r["mean_score"] for r in ds.ask("差评和好评的平均score").table.to_pylist()}
+        assert means == pytest.approx({"neg": (0.9 + 0.8 + 0.6) / 3, "pos": (0.7 + 0.5) / 2})
+        counts = {(r["城市"], r["label"]): r["count"] for r in ds.ask("各城市差评和好评的数量").table.to_pylist()}
+        assert counts == {("上海", "neg"): 1, ("上海", "pos"): 1, ("北京", "neg"): 2, ("北京", "pos"): 1}
+        assert ds.ask("差评和好评总共有多少条").values == [5]
+        assert ds.ask("what is the total number of negative and positive reviews").values == [5]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from shuxi.ask import lexicon as lx
 from shuxi.ask.analyses import _compare, _correlate, _distribution, _drivers, _share, _tiers, _trend
@@ -38,7 +39,7 @@ from shuxi.ask.ranking import _entity_column, _rank
 from shuxi.ask.text import Question, Span, column_words
 from shuxi.ask.years import period_filters
 from shuxi.errors import PlanError
-from shuxi.plan.ir import Measure, Order, Plan
+from shuxi.plan.ir import Dimension, Measure, Order, Plan
 
 
 def plan_question(question: str, index: TableIndex) -> Plan:
@@ -80,7 +81,7 @@ def plan_question(question: str, index: TableIndex) -> Plan:
 
     for rule in (_correlate, _drivers, _distribution, _tiers, word_rule, same_rule, frequent_rule, duration_rule, cell_rule, row_rule, amount_rule,
                  _missing_measure, _compare,
-                 _share, _trend, size_rule, _rank, _group, _count, _aggregate, _lookup):
+                 _share, _trend, size_rule, _rank, _each_named_value, _group, _count, _aggregate, _lookup):
         plan = rule(ctx)
         if plan is not None:
             return one_item(ctx, fit_answer_column(ctx, plan))
@@ -124,6 +125,32 @@ def _group(ctx: Context) -> Plan | None:
     if ctx.has(lx.RANK_WORDS) or ascending or descending:
         order = [Order(by=measures[-1].name, desc=not ascending)]
     return _plan(ctx, "group", dimensions=dims, measures=_dedupe(measures), order=order)
+
+
+def _each_named_value(ctx: Context) -> Plan | None:
+    """"差评和好评的平均score", "各城市差评和好评的数量": the question names every value of a column, so a condition
+    keeping them all would keep every row — it asks for each value: the column is grouped by instead."""
+    every = [f for f in ctx.filters if f.op == "in" and len(f.values or []) >= 2 and _names_every_value(ctx, f)]
+    if len(every) != 1 or ctx.has(_TOGETHER_WORDS):  # "the total number of standard and broad gauges": all together
+        return None
+    vacuous = every[0]
+    ctx.filters = [f for f in ctx.filters if f is not vacuous]
+    dims = [*_dimensions(ctx), Dimension(column=vacuous.column)][:2]
+    measures = _measures(ctx)
+    if not measures:
+        measures = [Measure(agg="count")]
+    return _plan(ctx, "group", dimensions=dims, measures=_dedupe(measures))
+
+
+#: Words that ask for the values together ("won or was nominated", "in total"), not for each.
+_TOGETHER_WORDS = ["total", "combined", "altogether", "in all", "overall", "or", "either", "总共", "一共", "合计", "总计",
+                   "总数", "总和", "加起来", "或", "或者"]
+
+
+def _names_every_value(ctx: Context, condition: Any) -> bool:
+    info = ctx.index.columns[condition.column]
+    cells = set(info.counts)
+    return bool(cells) and info.distinct == len(cells) and cells == set(condition.values or [])
 
 
 def _count_distinct_target(ctx: Context, exclude: Sequence[str] = ()) -> str | None:
