@@ -210,7 +210,7 @@ def _comparison_stats(the_plan: Plan, table: pa.Table, stats: dict[str, Any]) ->
 def _polarity_notes(ds: Dataset, the_plan: Plan, notes: list[str]) -> None:
     """"label = 0" on a label column whose polarity the table records (0/1 labels written by ``shuxi text predict``
     from a sentiment classifier): the answer says which number is the negative reviews, so "label为0" reads as 差评."""
-    from shuxi.ask.linking import polarity_of
+    from shuxi.data.source import polarity_of
     from shuxi.ask.narrate import cell
 
     zh = the_plan.language == "zh"

@@ -148,9 +148,8 @@ _TOGETHER_WORDS = ["total", "combined", "altogether", "in all", "overall", "or",
 
 
 def _names_every_value(ctx: Context, condition: Any) -> bool:
-    info = ctx.index.columns[condition.column]
-    cells = set(info.counts)
-    return bool(cells) and info.distinct == len(cells) and cells == set(condition.values or [])
+    cells = set(ctx.index.columns[condition.column].counts)
+    return bool(cells) and cells == set(condition.values or [])
 
 
 def _count_distinct_target(ctx: Context, exclude: Sequence[str] = ()) -> str | None:

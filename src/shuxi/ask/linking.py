@@ -9,7 +9,6 @@ segments) and the cell values a question mentions.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from sqlglot import exp
 
 from shuxi.ask import lexicon
 from shuxi.ask.text import Question, Span, normalize, phrase_tokens
+from shuxi.data.source import polarity_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -212,30 +212,6 @@ def _unit_of(field_: pa.Field) -> str:
     detail = (field_.metadata or {}).get(b"shuxi.detail", b"").decode("utf-8", "replace")
     found = re.search(r"(?:^|, )unit ([^,]+)", detail)
     return found.group(1).strip() if found else ""
-
-
-def polarity_of(field_: pa.Field) -> dict[str, Any] | None:
-    """The recorded polarity of a label column (``shuxi.polarity`` metadata), its cells in the column's type."""
-    raw = (field_.metadata or {}).get(b"shuxi.polarity")
-    if raw is None:
-        return None
-    try:
-        found = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(found, dict) or set(found) != {"negative", "positive"}:
-        return None
-    cast: Any = str
-    if pa.types.is_integer(field_.type):
-        cast = int
-    elif pa.types.is_floating(field_.type):
-        cast = float
-    elif pa.types.is_boolean(field_.type):
-        cast = lambda v: v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1")  # noqa: E731
-    try:
-        return {side: cast(value) for side, value in found.items()}
-    except (TypeError, ValueError):
-        return None
 
 
 _LEADING_NUMBER = re.compile(r"\s*[$€£¥]?\s*[-+−–]?\d")

@@ -2,8 +2,8 @@
 schema and worked examples.
 
 Only names, types and aggregate facts (row count, distinct count, min/max of numbers and dates, and which number of
-a label column is the negative sentiment when ``shuxi text predict`` recorded it) leave the machine by default. With ``share="samples"`` the most frequent values of text columns are added, each
-passed through :func:`shuxi.ask.privacy.mask_value` first. Chinese stays Chinese (no ``\\uXXXX`` escapes).
+a label column is the negative sentiment when ``shuxi text predict`` recorded it) leave the machine by default. With
+``share="samples"`` the most frequent values of text columns are added, each passed through :func:`shuxi.ask.privacy.mask_value` first. Chinese stays Chinese (no ``\\uXXXX`` escapes).
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def _plain(value: Any) -> Any:
 
 def column_facts(ds: Dataset, *, share: str = "schema") -> dict[str, Any]:
     """The table as the model sees it: name, row count and per column its type and a few aggregate facts."""
-    from shuxi.ask.linking import column_kind, polarity_of
+    from shuxi.ask.linking import column_kind
+    from shuxi.data.source import polarity_of
     from shuxi.ask.privacy import mask_value
 
     schema = ds.schema

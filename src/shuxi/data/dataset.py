@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from shuxi.config import Settings
 from shuxi.data.infer import Conversion
+from shuxi.data.source import field_notes, polarity_of
 
 if TYPE_CHECKING:
     from shuxi.ask.answer import Answer
@@ -60,8 +61,6 @@ class Dataset:
         """Column names and the types shuxi inferred; converted fields carry metadata saying from what, and the
         notes the source file carries for shuxi (:data:`shuxi.data.source.CARRIED_FIELD_KEYS`) are kept."""
         if self._schema is None:
-            from shuxi.data.source import field_notes
-
             schema = self.engine.schema(self.name)
             notes = field_notes(self.source)
             fields = []
@@ -103,12 +102,9 @@ class Dataset:
                 row["kind"] = conversion.kind
                 row["detail"] = conversion.detail
                 row["raw"] = f"{self.raw_name}.{field.name}"
-            polarity = (field.metadata or {}).get(b"shuxi.polarity")
+            polarity = polarity_of(field)
             if polarity is not None:  # a label column written by `shuxi text predict`
-                try:
-                    row["sentiment"] = json.loads(polarity)
-                except ValueError:
-                    pass
+                row["sentiment"] = polarity
             rows.append(row)
         return rows
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,9 +35,12 @@ class Source:
     encoding: str | None = None
 
 
-#: Column notes a source file may carry for shuxi in its Arrow field metadata (``shuxi text predict`` writes
-#: which predicted label is the negative one); only these keys are read, and only from Parquet and Arrow sources.
-CARRIED_FIELD_KEYS = ("shuxi.polarity",)
+#: Field metadata of a label column whose classes' polarity is known (written by ``shuxi text predict``): JSON
+#: {"negative": <cell>, "positive": <cell>}.
+POLARITY_KEY = "shuxi.polarity"
+#: Column notes a source file may carry for shuxi in its Arrow field metadata; only these keys are read, and only
+#: from Parquet and Arrow sources.
+CARRIED_FIELD_KEYS = (POLARITY_KEY,)
 
 
 def field_notes(source: Source) -> dict[str, dict[str, str]]:
@@ -62,3 +65,40 @@ def field_notes(source: Source) -> dict[str, dict[str, str]]:
         if found:
             notes[field_.name] = found
     return notes
+
+
+def with_field_notes(schema: pa.Schema, notes: dict[str, dict[str, str]]) -> pa.Schema:
+    """``schema`` with ``notes`` (from :func:`field_notes`) added to the metadata of the columns of the same name."""
+    import pyarrow as pa
+
+    return pa.schema([f.with_metadata({**{k.decode(): v.decode() for k, v in (f.metadata or {}).items()},
+                                       **notes[f.name]}) if f.name in notes else f for f in schema],
+                     metadata=schema.metadata)
+
+
+def polarity_of(field_: pa.Field) -> dict[str, Any] | None:
+    """The recorded polarity of a label column (:data:`POLARITY_KEY`), its cells in the column's type."""
+    import json
+
+    import pyarrow as pa
+
+    raw = (field_.metadata or {}).get(POLARITY_KEY.encode())
+    if raw is None:
+        return None
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or set(found) != {"negative", "positive"}:
+        return None
+    cast: Any = str
+    if pa.types.is_integer(field_.type):
+        cast = int
+    elif pa.types.is_floating(field_.type):
+        cast = float
+    elif pa.types.is_boolean(field_.type):
+        cast = lambda v: v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1")  # noqa: E731
+    try:
+        return {side: cast(value) for side, value in found.items()}
+    except (TypeError, ValueError):
+        return None

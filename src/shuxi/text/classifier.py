@@ -26,6 +26,7 @@ import numpy as np
 
 from shuxi.errors import ConfigError, DataError
 from shuxi.text.data import check_texts, check_trainable, read_columns
+from shuxi.text.polarity import negative_index, record_polarity
 
 ModelChoice = Literal["auto", "tfidf", "bilstm", "transformer"]
 FORMAT = "shuxi.text.classifier"
@@ -235,12 +236,7 @@ def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoi
         raise ConfigError(f"time_budget={time_budget} must be positive (seconds).")
     texts = check_texts(list(texts))
     classes = check_trainable(texts, list(labels), label=label_name)
-    if negative_label is not None:
-        from shuxi.text.polarity import negative_index
-
-        given = negative_index(classes, negative_label, label_name)
-    else:
-        given = None
+    given = None if negative_label is None else negative_index(classes, negative_label, label_name)
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[v] for v in labels], dtype=np.int64)
     started = time.perf_counter()
@@ -259,8 +255,6 @@ def train_texts(texts: Sequence[str], labels: Sequence[Any], *, model: ModelChoi
             "seed": seed, "class_counts": {str(c): int((y == i).sum()) for i, c in enumerate(classes)}, **summary}
     clf = TextClassifier(labels=classes, members=members, info=info)
     if len(classes) == 2:
-        from shuxi.text.polarity import record_polarity
-
         record_polarity(clf, texts, given=given)
     return clf
 

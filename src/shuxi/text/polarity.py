@@ -10,7 +10,8 @@ online_shopping_10_cats in ``bench/polarity.py``), while the five sentiment sets
 the right one, whichever way round their labels are written.
 
 The result is stored in the classifier (``info["polarity"]``, as class indices) and written by ``shuxi text
-predict`` into the label column's Parquet metadata (:data:`FIELD_KEY`), where ``shuxi ask`` reads it.
+predict`` into the label column's Parquet metadata (:data:`shuxi.data.source.POLARITY_KEY`), where ``shuxi ask``
+reads it.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from shuxi.errors import ConfigError
 if TYPE_CHECKING:
     from shuxi.text.classifier import TextClassifier
 
-#: Field metadata key of a label column whose classes' polarity is known: JSON {"negative": v, "positive": v}.
-FIELD_KEY = "shuxi.polarity"
 #: Short phrases of each polarity, per training language.
 PROBES: dict[str, dict[str, tuple[str, ...]]] = {
     "zh": {

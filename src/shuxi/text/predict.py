@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from shuxi.data.source import field_notes
+from shuxi.data.source import POLARITY_KEY, field_notes, with_field_notes
 from shuxi.errors import DataError
 from shuxi.text.data import check_column, check_texts, iter_batches, open_dataset, read_columns
 
@@ -61,8 +61,7 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
                                 hint="Name the new columns with --label-column/--score-column.")
         total = _row_count(ds)
         label_field = _label_field(clf, label_column)
-        # The input's own notes (an earlier prediction's polarity) stay on their columns.
-        notes = {name: {k.encode(): v.encode() for k, v in found.items()} for name, found in field_notes(ds.source).items()}
+        notes = field_notes(ds.source)  # the input's own notes (an earlier prediction's polarity) stay on their columns
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_path = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
@@ -84,7 +83,7 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
                     label_field, pa.array(labels, type=label_field.type)).append_column(
                     score_column, pa.array(proba[np.arange(len(best)), best], type=pa.float64()))
                 if writer is None:
-                    writer = pq.ParquetWriter(tmp_path, _with_notes(table.schema, notes))
+                    writer = pq.ParquetWriter(tmp_path, with_field_notes(table.schema, notes))
                 writer.write_table(table)
                 rows += table.num_rows
                 if on_progress is not None:
@@ -92,7 +91,7 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
             if writer is None:  # no rows: still write a valid, empty file with the right columns
                 schema = ds.raw_schema.append(label_field).append(
                     pa.field(score_column, pa.float64()))
-                writer = pq.ParquetWriter(tmp_path, _with_notes(schema, notes))
+                writer = pq.ParquetWriter(tmp_path, with_field_notes(schema, notes))
         finally:
             if writer is not None:
                 writer.close()
@@ -108,24 +107,14 @@ def predict_table(clf: TextClassifier, data: Any, *, text: str, out: str | Path,
 
 def _label_field(clf: TextClassifier, name: str) -> Any:
     """The predicted-label column, carrying which label is negative and which positive when the classifier knows
-    (:data:`shuxi.text.polarity.FIELD_KEY`): ``shuxi ask`` then reads "差评" on labels written 0/1."""
+    (:data:`shuxi.data.source.POLARITY_KEY`): ``shuxi ask`` then reads "差评" on labels written 0/1."""
     import json
 
     import pyarrow as pa
 
-    from shuxi.text.polarity import FIELD_KEY
-
     polarity = clf.polarity
-    metadata = {FIELD_KEY: json.dumps(polarity, ensure_ascii=False)} if polarity else None
+    metadata = {POLARITY_KEY: json.dumps(polarity, ensure_ascii=False)} if polarity else None
     return pa.field(name, _label_type(clf.labels), metadata=metadata)
-
-
-def _with_notes(schema: Any, notes: dict[str, dict[bytes, bytes]]) -> Any:
-    """``schema`` with the source's field notes added to the columns that carry the same name."""
-    import pyarrow as pa
-
-    return pa.schema([f.with_metadata({**(f.metadata or {}), **notes[f.name]}) if f.name in notes else f
-                      for f in schema], metadata=schema.metadata)
 
 
 def _label_type(labels: list[Any]) -> Any:
